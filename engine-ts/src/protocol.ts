@@ -1,0 +1,139 @@
+/**
+ * Wire types and error codes between the Python client and the engine: the contract.
+ *
+ * Transport: each message is a 4-byte big-endian unsigned length, then that many bytes
+ * of UTF-8 JSON-RPC 2.0. Keys are snake_case, spelled as the Python fields.
+ * runno_mcp/engine/_protocol.py mirrors this file.
+ *
+ * @module
+ */
+
+/** Version of this protocol; bumped on any incompatible change. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest frame either side accepts, in bytes (64 MiB). */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+/** JSON-RPC error codes the engine answers with. */
+export const ErrorCode = {
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  INTERNAL_ERROR: -32603,
+  /** The frame's length header is over MAX_FRAME_BYTES. */
+  FRAME_TOO_LARGE: -32001,
+  /** `runtime` names no runtime in the manifest. */
+  UNKNOWN_RUNTIME: -32002,
+  /** The runtime exists but its files are missing from the language folder. */
+  RUNTIME_NOT_INSTALLED: -32003,
+  /** The engine is shutting down and takes no new runs. */
+  SHUTTING_DOWN: -32004,
+} as const;
+
+/** One of the values of ErrorCode. */
+export type ErrorCodeValue = typeof ErrorCode[keyof typeof ErrorCode];
+
+/** A file crossing the pipe; `content` is base64 of the exact bytes. */
+export interface WireFile {
+  path: string;
+  content: string;
+  /** Modification time in nanoseconds since the epoch, as a decimal string. */
+  mtime_ns?: string;
+}
+
+/** `initialize` params. */
+export interface InitializeParams {
+  protocol_version: number;
+}
+
+/** A runtime as the engine sees it after reading the manifest. */
+export interface RuntimeInfo {
+  id: string;
+  installed: boolean;
+}
+
+/** `initialize` result. */
+export interface InitializeResult {
+  protocol_version: number;
+  engine_version: string;
+  deno_version: string;
+  runtimes: RuntimeInfo[];
+}
+
+/** What `RunResult.fs` should carry back. */
+export type ReturnFs = "changed" | "all" | "none";
+
+/** `run` params. */
+export interface RunParams {
+  runtime: string;
+  /** Absolute path of the entry file inside `files`. */
+  entry: string;
+  files: WireFile[];
+  /** base64 of stdin; null means empty stdin (EOF at once). */
+  stdin: string | null;
+  args: string[];
+  env: Record<string, string>;
+  timeout_ms: number;
+  max_output_bytes: number;
+  memory_limit_mb: number;
+  return_fs: ReturnFs;
+  /** Send `output` notifications while the program runs. */
+  stream_output: boolean;
+}
+
+/** Outcome kinds, as in RunResult.result_type. */
+export type ResultType = "complete" | "crash" | "terminated" | "timeout";
+
+/** `run` result: one shape for every outcome. */
+export interface RunResultWire {
+  result_type: ResultType;
+  exit_code: number | null;
+  stdout: string;
+  stderr: string;
+  tty: string;
+  files: WireFile[];
+  truncated: boolean;
+  warnings: string[];
+  duration_ms: number;
+  error: string | null;
+}
+
+/** `cancel` params: the JSON-RPC id of the `run` request to stop. */
+export interface CancelParams {
+  id: number;
+}
+
+/** `cancel` result: whether a run with that id was still going. */
+export interface CancelResult {
+  cancelled: boolean;
+}
+
+/** `output` notification params (only when `stream_output` is set). */
+export interface OutputParams {
+  /** The JSON-RPC id of the `run` request. */
+  run_id: number;
+  stream: "stdout" | "stderr";
+  /** base64 of the bytes written; a UTF-8 character may be split across chunks. */
+  chunk: string;
+}
+
+/** A JSON-RPC 2.0 request or notification. */
+export interface JsonRpcRequest {
+  jsonrpc: "2.0";
+  id?: number | string | null;
+  method: string;
+  params?: unknown;
+}
+
+/** A JSON-RPC 2.0 error object. */
+export interface JsonRpcError {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
+/** A JSON-RPC 2.0 response. */
+export type JsonRpcResponse =
+  | { jsonrpc: "2.0"; id: number | string | null; result: unknown }
+  | { jsonrpc: "2.0"; id: number | string | null; error: JsonRpcError };
