@@ -1,0 +1,74 @@
+/**
+ * The engine process: reads length-prefixed JSON-RPC frames on stdin, answers on stdout,
+ * logs to stderr only. Exits when stdin closes, so it never outlives its parent.
+ *
+ * Usage: deno run <permissions> main.ts --langs-dir DIR --manifest FILE [--pool-size N]
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { encodeFrame, readFrames } from "./src/framing.ts";
+import { MAX_FRAME_BYTES } from "./src/protocol.ts";
+import { Runner } from "./src/runner.ts";
+import { Runtimes } from "./src/runtimes.ts";
+import { Server } from "./src/server.ts";
+import { WorkerPool } from "./src/worker_pool.ts";
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      "langs-dir": { type: "string" },
+      manifest: { type: "string" },
+      "pool-size": { type: "string", default: "2" },
+      warm: { type: "string", default: "" },
+    },
+  });
+  const langsDir = values["langs-dir"];
+  const manifestPath = values.manifest;
+  if (!langsDir || !manifestPath) {
+    console.error("Cannot start the engine: --langs-dir and --manifest are required");
+    Deno.exit(2);
+  }
+  const runtimes = await Runtimes.load(manifestPath, langsDir);
+  const pool = new WorkerPool(Number(values["pool-size"]));
+  const runner = new Runner(runtimes, pool);
+
+  const stdout = Deno.stdout;
+  // Frames are written whole and in order: one write chain for the whole process.
+  let writing = Promise.resolve();
+  const send = (message: unknown) => {
+    const frame = encodeFrame(message);
+    writing = writing.then(() => writeAll(stdout, frame)).catch((err) => {
+      console.error("Cannot write to stdout, stopping:", err);
+      Deno.exit(1);
+    });
+  };
+  const server = new Server({ runtimes, runner, send });
+
+  for (const id of values.warm.split(",").filter(Boolean)) {
+    if (runtimes.isInstalled(id)) {
+      runner.warm(id, 512).catch((err) => console.error(`Cannot warm "${id}":`, err));
+    }
+  }
+
+  const reading = (async () => {
+    for await (const frame of readFrames(Deno.stdin.readable, MAX_FRAME_BYTES)) {
+      if (frame.kind === "oversized") server.rejectOversized(frame.size, MAX_FRAME_BYTES);
+      else server.handleFrame(frame.body);
+    }
+  })();
+  await Promise.race([reading, server.closed]);
+  server.abortAll();
+  await writing;
+  pool.close();
+  Deno.exit(0);
+}
+
+async function writeAll(writer: typeof Deno.stdout, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await writer.write(bytes.subarray(written));
+}
+
+if (import.meta.main) await main();

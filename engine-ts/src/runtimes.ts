@@ -1,0 +1,143 @@
+/**
+ * Per-runtime commands, built from langs/manifest.json: which binary each step runs,
+ * with which argv, and which base filesystems the run starts from.
+ *
+ * `{entry}` in an argv template is the entry path; `{args}` expands to the caller's extra
+ * arguments. A binary named `fs:/path` is read from the run's own filesystem (a program
+ * the previous step linked, or a caller's `.wasm` for the `wasi` runtime).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+
+/** A step of a runtime as the manifest spells it. */
+export interface StepSpec {
+  binary: string;
+  argv: string[];
+  env?: Record<string, string>;
+  /** Prepare steps (compile, link) end the run when they fail. */
+  role?: "compile" | "link";
+}
+
+/** A runtime as the manifest spells it. */
+export interface RuntimeSpec {
+  language: string;
+  version: string;
+  entry: string;
+  aliases: string[];
+  base_fs: string[];
+  steps: StepSpec[];
+}
+
+/** The parts of langs/manifest.json the engine reads. */
+export interface Manifest {
+  files: Record<string, { sha256: string }>;
+  runtimes: Record<string, RuntimeSpec>;
+}
+
+/** A step ready for a worker: argv expanded, binary located. */
+export interface ResolvedStep {
+  /** Absolute host path of a language binary, or `fs:` + a guest path. */
+  binary: string;
+  argv: string[];
+  env: Record<string, string>;
+  role: "compile" | "link" | "run";
+}
+
+/** The guest-supplied-binary runtime: runs the preview1 `.wasm` at the entry path. */
+export const WASI_RUNTIME: RuntimeSpec = {
+  language: "WebAssembly (WASI preview1)",
+  version: "preview1",
+  entry: "/main.wasm",
+  aliases: [],
+  base_fs: [],
+  steps: [{ binary: "fs:{entry}", argv: ["{entry_name}", "{args}"] }],
+};
+
+/** Guest paths the engine writes for itself; never returned as the program's files. */
+export const INTERMEDIATE_DIR = "/tmp/.runno";
+
+/** The runtime table: manifest runtimes plus `wasi`, with their files' host paths. */
+export class Runtimes {
+  readonly #langsDir: string;
+  readonly #specs: Map<string, RuntimeSpec>;
+
+  constructor(manifest: Manifest, langsDir: string) {
+    this.#langsDir = langsDir;
+    this.#specs = new Map(Object.entries(manifest.runtimes));
+    this.#specs.set("wasi", WASI_RUNTIME);
+  }
+
+  /** Reads and parses the manifest at `manifestPath`. */
+  static async load(manifestPath: string, langsDir: string): Promise<Runtimes> {
+    const manifest = JSON.parse(await Deno.readTextFile(manifestPath)) as Manifest;
+    return new Runtimes(manifest, langsDir);
+  }
+
+  /** Runtime ids, sorted. */
+  get ids(): string[] {
+    return [...this.#specs.keys()].sort();
+  }
+
+  /** The spec of runtime `id`, or undefined. */
+  get(id: string): RuntimeSpec | undefined {
+    return this.#specs.get(id);
+  }
+
+  /** Host paths of every file runtime `id` needs. */
+  hostFiles(id: string): string[] {
+    const spec = this.#specs.get(id);
+    if (!spec) return [];
+    const names = [
+      ...spec.base_fs,
+      ...spec.steps.map((step) => step.binary).filter((binary) => !binary.startsWith("fs:")),
+    ];
+    return names.map((name) => join(this.#langsDir, name));
+  }
+
+  /** Whether every file runtime `id` needs is present. */
+  isInstalled(id: string): boolean {
+    return this.hostFiles(id).every((path) => {
+      try {
+        return Deno.statSync(path).isFile;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /** Host paths of runtime `id`'s base filesystem archives. */
+  baseFsPaths(id: string): string[] {
+    return (this.#specs.get(id)?.base_fs ?? []).map((name) => join(this.#langsDir, name));
+  }
+
+  /** The steps of one run of runtime `id`. */
+  resolveSteps(
+    id: string,
+    entry: string,
+    args: string[],
+    env: Record<string, string>,
+  ): ResolvedStep[] {
+    const spec = this.#specs.get(id);
+    if (!spec) throw new RangeError(`Cannot resolve runtime "${id}": it is not in the manifest`);
+    const entryName = entry.slice(entry.lastIndexOf("/") + 1);
+    return spec.steps.map((step, index) => {
+      const isLast = index === spec.steps.length - 1;
+      const argv = step.argv.flatMap((part) => {
+        if (part === "{args}") return isLast ? args : [];
+        return [part.replaceAll("{entry}", entry).replaceAll("{entry_name}", entryName)];
+      });
+      const binary = step.binary.startsWith("fs:")
+        ? step.binary.replaceAll("{entry}", entry)
+        : join(this.#langsDir, step.binary);
+      return {
+        binary,
+        argv,
+        // The caller's environment reaches the program only, never the compiler.
+        env: isLast ? { ...step.env, ...env } : { ...step.env },
+        role: step.role ?? "run",
+      };
+    });
+  }
+}
