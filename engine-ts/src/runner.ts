@@ -167,7 +167,8 @@ export class Runner {
       maxOutputBytes: params.max_output_bytes,
       memoryLimitMb: params.memory_limit_mb,
       returnFs: params.return_fs,
-      hiddenPrefixes: [INTERMEDIATE_DIR],
+      // Only multi-step runtimes (compile, link, run) write intermediates.
+      scratchDirs: jobSteps.length > 1 ? [INTERMEDIATE_DIR] : [],
     };
   }
 

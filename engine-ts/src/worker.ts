@@ -59,7 +59,7 @@ function runJob(job: Job): WorkerMessage {
   if (job.returnFs !== "none") {
     const entries = job.returnFs === "all" ? fs.allFiles() : fs.changedSince(before);
     files = entries
-      .filter((file) => !isHidden(file.path, job.hiddenPrefixes))
+      .filter((file) => !isHidden(file.path, job.scratchDirs))
       .map((file) => ({ path: file.path, content: file.content, mtimeNs: file.mtimeNs }));
   }
   return { type: "done", outcome, exitCode, error, files, droppedBytes: dropped };
@@ -78,6 +78,7 @@ function buildFs(job: Job): MemoryFs {
       }
     }
   }
+  for (const dir of job.scratchDirs) fs.addDirectory(dir);
   for (const file of job.files) {
     fs.addFile(
       file.path,

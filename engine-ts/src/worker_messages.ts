@@ -30,8 +30,8 @@ export interface Job {
   maxOutputBytes: number;
   memoryLimitMb: number;
   returnFs: ReturnFs;
-  /** Guest paths never returned: the engine's intermediates. */
-  hiddenPrefixes: string[];
+  /** Folders the engine writes intermediates to: created first, never returned. */
+  scratchDirs: string[];
 }
 
 /** A file the run created or changed. */
