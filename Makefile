@@ -1,0 +1,38 @@
+.DEFAULT_GOAL := help
+PYTHON ?= python
+DENO ?= $(shell $(PYTHON) -c "import deno; print(deno.find_deno_bin())")
+PY_PATHS = runno_mcp tests examples
+
+.PHONY: install
+install: ## Install the package and its dev tools into the current environment, then the language files
+	$(PYTHON) -m pip install -e . --group dev
+	$(PYTHON) -m runno_mcp install
+
+.PHONY: format
+format: ## Format Python and TypeScript
+	$(PYTHON) -m ruff format $(PY_PATHS)
+	$(PYTHON) -m ruff check --fix $(PY_PATHS)
+	cd engine-ts && $(DENO) fmt
+
+.PHONY: lint
+lint: ## Lint Python (ruff) and TypeScript (deno lint, deno fmt --check)
+	$(PYTHON) -m ruff format --check $(PY_PATHS)
+	$(PYTHON) -m ruff check $(PY_PATHS)
+	cd engine-ts && $(DENO) lint && $(DENO) fmt --check
+
+.PHONY: typecheck
+typecheck: ## Type-check Python (pyright strict) and TypeScript (deno check)
+	$(PYTHON) -m pyright
+	cd engine-ts && $(DENO) task check
+
+.PHONY: test
+test: ## Run the Python tests (real engine, real language files) and the engine's own tests
+	$(PYTHON) -m pytest
+	cd engine-ts && $(DENO) task test
+
+.PHONY: check
+check: lint typecheck test ## Run every check CI runs
+
+.PHONY: help
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*?## .*$$' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'

@@ -1,0 +1,64 @@
+"""runno_mcp: run the code an LLM agent writes, safely, as WebAssembly in a Deno sandbox.
+
+```python
+from runno_mcp import AsyncSandbox, run_code
+
+result = await run_code("python", "print(1 + 1)", timeout=5)
+async with AsyncSandbox(max_concurrency=4) as sandbox:
+    result = await sandbox.run_code("clang", c_source, stdin="3 4\\n")
+```
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from runno_mcp.errors import (
+    EngineError,
+    EngineNotFoundError,
+    EngineStartError,
+    InvalidRequestError,
+    LanguageNotInstalledError,
+    ProtocolError,
+    RunnoError,
+    UnknownRuntimeError,
+)
+from runno_mcp.models import (
+    ALIASES,
+    RUNTIMES,
+    BinaryFile,
+    RunOptions,
+    RunResult,
+    Runtime,
+    RuntimeInfo,
+    StringFile,
+    Timestamps,
+)
+from runno_mcp.sandbox import AsyncSandbox, Sandbox, run_code, run_fs
+
+try:
+    __version__ = version("runno-mcp")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"
+
+__all__ = [
+    "ALIASES",
+    "AsyncSandbox",
+    "BinaryFile",
+    "EngineError",
+    "EngineNotFoundError",
+    "EngineStartError",
+    "InvalidRequestError",
+    "LanguageNotInstalledError",
+    "ProtocolError",
+    "RUNTIMES",
+    "RunOptions",
+    "RunResult",
+    "RunnoError",
+    "Runtime",
+    "RuntimeInfo",
+    "Sandbox",
+    "StringFile",
+    "Timestamps",
+    "UnknownRuntimeError",
+    "run_code",
+    "run_fs",
+]

@@ -1,0 +1,114 @@
+"""Wire models and error codes: the Python mirror of engine-ts/src/protocol.ts.
+
+Keys are snake_case, spelled as the TypeScript fields; bytes cross the pipe as base64.
+tests/engine/test_protocol.py checks this file against protocol.ts.
+"""
+
+from enum import IntEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+
+from runno_mcp.models import ResultType, ReturnFs
+
+PROTOCOL_VERSION = 1
+
+
+class ErrorCode(IntEnum):
+    """JSON-RPC error codes the engine answers with."""
+
+    PARSE_ERROR = -32700
+    INVALID_REQUEST = -32600
+    METHOD_NOT_FOUND = -32601
+    INVALID_PARAMS = -32602
+    INTERNAL_ERROR = -32603
+    FRAME_TOO_LARGE = -32001
+    UNKNOWN_RUNTIME = -32002
+    RUNTIME_NOT_INSTALLED = -32003
+    SHUTTING_DOWN = -32004
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class WireFile(_Wire):
+    """A file crossing the pipe; `content` is base64 of the exact bytes."""
+
+    path: str
+    content: str
+    mtime_ns: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_mtime(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("mtime_ns") is None:
+            data.pop("mtime_ns", None)  # the engine takes a missing key, not null
+        return data
+
+
+class InitializeParams(_Wire):
+    protocol_version: int = PROTOCOL_VERSION
+
+
+class EngineRuntime(_Wire):
+    """A runtime as the engine sees it after reading the manifest."""
+
+    id: str
+    installed: bool
+
+
+class InitializeResult(_Wire):
+    protocol_version: int
+    engine_version: str
+    deno_version: str
+    runtimes: list[EngineRuntime]
+
+
+class RunParams(_Wire):
+    runtime: str
+    entry: str
+    files: list[WireFile]
+    stdin: str | None
+    args: list[str]
+    env: dict[str, str]
+    timeout_ms: int
+    max_output_bytes: int
+    memory_limit_mb: int
+    return_fs: ReturnFs
+    stream_output: bool
+
+
+class RunResultWire(_Wire):
+    """`run` result: one shape for every outcome."""
+
+    result_type: ResultType
+    exit_code: int | None = None
+    stdout: str = ""
+    stderr: str = ""
+    tty: str = ""
+    files: list[WireFile] = Field(default_factory=list[WireFile])
+    truncated: bool = False
+    warnings: list[str] = Field(default_factory=list[str])
+    duration_ms: float = 0.0
+    error: str | None = None
+
+
+class CancelParams(_Wire):
+    id: int
+
+
+class CancelResult(_Wire):
+    cancelled: bool
+
+
+class OutputParams(_Wire):
+    run_id: int
+    stream: Literal["stdout", "stderr"]
+    chunk: str
+
+
+class JsonRpcError(_Wire):
+    code: int
+    message: str
+    data: Any = None

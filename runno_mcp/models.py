@@ -1,0 +1,268 @@
+"""Pydantic types of the public API: runtimes and aliases, files, run options, run results.
+
+Owns the rules a caller's input must follow (runtime names, file paths, option ranges)
+and the shape of what comes back (`RunResult`, which always serialises to JSON).
+"""
+
+import base64
+import re
+from datetime import datetime
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, field_validator
+
+from runno_mcp.errors import InvalidRequestError, UnknownRuntimeError
+
+__all__ = [
+    "ALIASES",
+    "DEFAULT_MAX_OUTPUT_BYTES",
+    "DEFAULT_MEMORY_LIMIT_MB",
+    "DEFAULT_TIMEOUT",
+    "RUNTIMES",
+    "BinaryFile",
+    "File",
+    "ResultType",
+    "ReturnFs",
+    "RunOptions",
+    "RunResult",
+    "Runtime",
+    "RuntimeInfo",
+    "StringFile",
+    "Timestamps",
+    "normalize_path",
+    "resolve_runtime",
+]
+
+Runtime = Literal["clang", "clangpp", "php-cgi", "python", "quickjs", "ruby", "sqlite", "wasi"]
+"""A runtime id; `wasi` runs a caller's own WASI preview 1 `.wasm` file."""
+
+RUNTIMES: tuple[Runtime, ...] = get_args(Runtime)
+
+ALIASES: dict[str, Runtime] = {
+    "c": "clang",
+    "c++": "clangpp",
+    "cpp": "clangpp",
+    "javascript": "quickjs",
+    "js": "quickjs",
+    "php": "php-cgi",
+    "sql": "sqlite",
+}
+"""Other names the API accepts for a runtime."""
+
+ResultType = Literal["complete", "crash", "terminated", "timeout"]
+ReturnFs = Literal["changed", "all", "none"]
+
+DEFAULT_TIMEOUT = 10.0  # seconds: compile, link and run together
+DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024  # per stream: stdout, stderr and tty each
+DEFAULT_MEMORY_LIMIT_MB = 512  # guest linear memory; the compiler step has its own allowance
+MAX_OUTPUT_BYTES_LIMIT = 8 * 1024 * 1024  # per stream: three streams must fit one 64 MiB frame
+MAX_MEMORY_LIMIT_MB = 4096  # wasm32 cannot address more
+MAX_PATH_BYTES = 4096
+MAX_COMPONENT_BYTES = 255
+
+
+def resolve_runtime(name: str) -> Runtime:
+    """Return the runtime id that `name` or its alias stands for.
+
+    Raises:
+        UnknownRuntimeError: `name` is neither a runtime id nor an alias.
+    """
+    key = name.strip().lower()
+    for runtime in RUNTIMES:
+        if key == runtime:
+            return runtime
+    if key in ALIASES:
+        return ALIASES[key]
+    aliases = ", ".join(sorted(ALIASES))
+    raise UnknownRuntimeError(
+        f'Cannot run "{name}": known runtimes are {", ".join(RUNTIMES)} (also accepted: {aliases})'
+    )
+
+
+def normalize_path(key: str) -> str:
+    """Return `key` as an absolute POSIX path inside the sandbox, taking a relative key from `/`.
+
+    Raises:
+        InvalidRequestError: the key is empty, holds a NUL byte or a `..` segment, names the
+            root or a directory, or has a component over 255 bytes or a length over 4096 bytes.
+    """
+    if not key:
+        raise InvalidRequestError('Cannot use an empty file path: give a path such as "/main.py"')
+    if "\0" in key:
+        raise InvalidRequestError(f"Cannot use file path {key!r}: it holds a NUL byte")
+    segments = [segment for segment in key.split("/") if segment not in ("", ".")]
+    if ".." in segments:
+        raise InvalidRequestError(f'Cannot use file path "{key}": ".." segments are not allowed')
+    if not segments or key.endswith("/"):
+        raise InvalidRequestError(f'Cannot use file path "{key}": it names a directory, not a file')
+    for segment in segments:
+        size = len(segment.encode("utf-8", "surrogatepass"))
+        if size > MAX_COMPONENT_BYTES:
+            raise InvalidRequestError(
+                f'Cannot use file path "{key[:80]}...": a component is {size} bytes, over the limit of '
+                f"{MAX_COMPONENT_BYTES}"
+            )
+    path = "/" + "/".join(segments)
+    size = len(path.encode("utf-8", "surrogatepass"))
+    if size > MAX_PATH_BYTES:
+        raise InvalidRequestError(
+            f'Cannot use file path "{key[:80]}...": it is {size} bytes, over the limit of {MAX_PATH_BYTES}'
+        )
+    return path
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean_text(text: str) -> str:
+    """Replace lone surrogates, which no JSON encoder accepts, with U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+class Timestamps(BaseModel):
+    """A file's times, as the seed `runno` package carries them."""
+
+    access: datetime
+    modification: datetime
+    change: datetime
+
+
+class StringFile(BaseModel):
+    """A text file: `content` is its UTF-8 text."""
+
+    path: str
+    content: str
+    mode: Literal["string"] = "string"
+    timestamps: Timestamps | None = None
+
+    @field_validator("content")
+    @classmethod
+    def _clean_content(cls, value: str) -> str:
+        return _clean_text(value)
+
+
+class BinaryFile(BaseModel):
+    """A file of any bytes; JSON carries `content` as base64."""
+
+    path: str
+    content: bytes
+    mode: Literal["binary"] = "binary"
+    timestamps: Timestamps | None = None
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _decode_json_base64(cls, value: object, info: ValidationInfo) -> object:
+        if info.mode == "json" and isinstance(value, str):
+            return base64.b64decode(value, validate=True)
+        return value
+
+    @field_serializer("content", when_used="json")
+    def _encode_base64(self, value: bytes) -> str:
+        return base64.b64encode(value).decode("ascii")
+
+
+File = Annotated[StringFile | BinaryFile, Field(discriminator="mode")]
+"""A file in `RunResult.fs`: text that is valid UTF-8, bytes otherwise."""
+
+
+class RunOptions(BaseModel):
+    """Options of one run; every field has a default.
+
+    `timeout` has a further upper bound set by the sandbox (`max_timeout`).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0, allow_inf_nan=False)
+    """Seconds for the whole run, compile and link included."""
+    stdin: str | bytes | None = None
+    """What the program reads on standard input; none means end of input at once."""
+    args: list[str] = Field(default_factory=list[str])
+    """Extra arguments for the program, after its entry file."""
+    env: dict[str, str] = Field(default_factory=dict[str, str])
+    """The guest's environment variables; the host's are never passed."""
+    max_output_bytes: int = Field(default=DEFAULT_MAX_OUTPUT_BYTES, ge=0, le=MAX_OUTPUT_BYTES_LIMIT)
+    """Bytes kept of each of stdout, stderr and tty; the rest is dropped and `truncated` set."""
+    memory_limit_mb: int = Field(default=DEFAULT_MEMORY_LIMIT_MB, ge=1, le=MAX_MEMORY_LIMIT_MB)
+    """Cap on the guest program's linear memory, in MiB."""
+    return_fs: ReturnFs = "changed"
+    """Which files come back: those the run created or changed, all, or none."""
+
+    @field_validator("args")
+    @classmethod
+    def _check_args(cls, value: list[str]) -> list[str]:
+        for arg in value:
+            if "\0" in arg:
+                raise ValueError(f"argument {arg!r} holds a NUL byte")
+        return value
+
+    @field_validator("env")
+    @classmethod
+    def _check_env(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, setting in value.items():
+            if not name or "=" in name or "\0" in name:
+                raise ValueError(f'variable name "{name}" must be non-empty, without "=" or NUL')
+            if "\0" in setting:
+                raise ValueError(f'the value of "{name}" holds a NUL byte')
+        return value
+
+
+class RunResult(BaseModel):
+    """What one run produced; a guest that fails, traps or times out is a result, not an exception."""
+
+    result_type: ResultType
+    """"complete" (the program exited), "timeout", "crash" (trap, engine death) or "terminated"."""
+    stdout: str = ""
+    stderr: str = ""
+    tty: str = ""
+    """stdout and stderr interleaved, as a terminal shows them."""
+    exit_code: int | None = None
+    fs: dict[str, File] = Field(default_factory=dict[str, StringFile | BinaryFile])
+    """Files the run created or changed (by default), keyed by absolute path."""
+    truncated: bool = False
+    """Whether any output or file was cut by a cap; `warnings` says what."""
+    warnings: list[str] = Field(default_factory=list[str])
+    duration_ms: float = 0.0
+    error: str | None = None
+    """Why a crash or termination happened; None otherwise."""
+
+    @field_validator("stdout", "stderr", "tty", "error")
+    @classmethod
+    def _clean_streams(cls, value: str | None) -> str | None:
+        return None if value is None else _clean_text(value)
+
+    def as_text(self) -> str:
+        """Return a compact plain-text account of the run, for a model that reads only text."""
+        lines: list[str] = []
+        match self.result_type:
+            case "complete":
+                lines.append(f"result: complete, exit code {self.exit_code}")
+            case "timeout":
+                lines.append("result: timeout: the program did not finish within its time limit (output so far below)")
+            case "crash" | "terminated":
+                lines.append(f"result: {self.result_type}: {self.error or 'no detail'}")
+        if self.stdout:
+            lines += ["--- stdout ---", self.stdout.rstrip("\n")]
+        if self.stderr:
+            lines += ["--- stderr ---", self.stderr.rstrip("\n")]
+        if not self.stdout and not self.stderr:
+            lines.append("(no output)")
+        if self.fs:
+            lines.append("--- files ---")
+            for path, file in sorted(self.fs.items()):
+                size = len(file.content.encode("utf-8")) if isinstance(file, StringFile) else len(file.content)
+                kind = "text" if isinstance(file, StringFile) else "binary"
+                lines.append(f"{path} ({kind}, {size} bytes)")
+        lines.extend(f"note: {warning}" for warning in self.warnings)
+        return "\n".join(lines)
+
+
+class RuntimeInfo(BaseModel):
+    """A runtime as `list_runtimes` describes it."""
+
+    id: Runtime
+    language: str
+    version: str
+    entry: str
+    """The file `run_code` writes the code to."""
+    aliases: list[str]
