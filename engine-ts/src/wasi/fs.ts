@@ -1,0 +1,149 @@
+// Copyright the runno_mcp authors. MIT license.
+// The host's view of the in-memory filesystem: load files before a run,
+// read them back after it, and list what the run changed.
+
+import { DirInode, FileInode, type Inode, InodeCounter } from "./inode.ts";
+
+/** A regular file as the host sees it. */
+export interface FsEntry {
+  /** Absolute path, "/"-separated. */
+  path: string;
+  /** File bytes (a view; copy before keeping it past the next run). */
+  content: Uint8Array;
+  /** Modification time in ns since the epoch. */
+  mtimeNs: bigint;
+}
+
+/** Opaque marker of a filesystem state, from `MemoryFs.snapshot()`. */
+export interface FsSnapshot {
+  /** Change sequence number at the time of the snapshot. */
+  readonly seq: number;
+}
+
+/** Options of `MemoryFs.addFile`. */
+export interface AddFileOptions {
+  /** `content` is shared with other runs: never mutated, copied on first write. */
+  shared?: boolean;
+  /** Modification time in ns; defaults to now. */
+  mtimeNs?: bigint;
+}
+
+function components(path: string): string[] {
+  return path.split("/").filter((c) => c !== "" && c !== ".");
+}
+
+/** An in-memory filesystem: a tree of directories with a `Map` per directory. */
+export class MemoryFs {
+  readonly #counter = new InodeCounter();
+  readonly #root: DirInode;
+
+  constructor() {
+    this.#root = new DirInode(this.#counter);
+    this.#root.nlink = 1;
+  }
+
+  /** The root directory inode. */
+  get root(): DirInode {
+    return this.#root;
+  }
+
+  /** Adds a regular file, creating parent directories as needed. */
+  addFile(path: string, content: Uint8Array, options: AddFileOptions = {}): void {
+    const parts = components(path);
+    const name = parts.pop();
+    if (name === undefined) {
+      throw new TypeError(`Cannot add file: "${path}" names no file`);
+    }
+    const dir = this.#mkdirs(parts, path);
+    const fileOptions: { shared?: boolean; mtimNs?: bigint } = {
+      shared: options.shared ?? false,
+    };
+    if (options.mtimeNs !== undefined) fileOptions.mtimNs = options.mtimeNs;
+    dir.link(name, new FileInode(this.#counter, content, fileOptions));
+  }
+
+  /** Adds a directory (and its parents); existing directories are kept. */
+  addDirectory(path: string): void {
+    this.#mkdirs(components(path), path);
+  }
+
+  /** The content of the regular file at `path`, or undefined. */
+  readFile(path: string): Uint8Array | undefined {
+    const inode = this.#lookup(path);
+    return inode instanceof FileInode ? inode.content() : undefined;
+  }
+
+  /** Cheap marker of the current state, taken before the program starts. */
+  snapshot(): FsSnapshot {
+    return { seq: this.#counter.tick() };
+  }
+
+  /** Regular files whose path is new or whose content changed since `snapshot`. */
+  changedSince(snapshot: FsSnapshot): FsEntry[] {
+    const out: FsEntry[] = [];
+    walkFiles(this.#root, "", 0, (path, file, linkSeq) => {
+      if (linkSeq > snapshot.seq || file.changeSeq > snapshot.seq) {
+        out.push({ path, content: file.content(), mtimeNs: file.mtim });
+      }
+    });
+    return out;
+  }
+
+  /** Every regular file. */
+  allFiles(): FsEntry[] {
+    const out: FsEntry[] = [];
+    walkFiles(this.#root, "", 0, (path, file) => {
+      out.push({ path, content: file.content(), mtimeNs: file.mtim });
+    });
+    return out;
+  }
+
+  #lookup(path: string): Inode | undefined {
+    let inode: Inode = this.#root;
+    for (const part of components(path)) {
+      if (!(inode instanceof DirInode)) return undefined;
+      const next = inode.get(part);
+      if (next === undefined) return undefined;
+      inode = next;
+    }
+    return inode;
+  }
+
+  #mkdirs(parts: string[], path: string): DirInode {
+    let dir = this.#root;
+    for (const part of parts) {
+      if (part === "..") {
+        throw new TypeError(`Cannot add "${path}": ".." is not allowed`);
+      }
+      let next = dir.get(part);
+      if (next === undefined) {
+        next = new DirInode(this.#counter, dir);
+        dir.link(part, next);
+      }
+      if (!(next instanceof DirInode)) {
+        throw new TypeError(`Cannot add "${path}": "${part}" is a file`);
+      }
+      dir = next;
+    }
+    return dir;
+  }
+}
+
+function walkFiles(
+  dir: DirInode,
+  prefix: string,
+  parentSeq: number,
+  visit: (path: string, file: FileInode, linkSeq: number) => void,
+): void {
+  // A file inside a renamed directory is new at its new path: the
+  // directory's link sequence carries down to everything below it.
+  for (const [name, entry] of dir.entries()) {
+    const path = `${prefix}/${name}`;
+    const seq = Math.max(parentSeq, entry.linkSeq);
+    if (entry.inode instanceof DirInode) {
+      walkFiles(entry.inode, path, seq, visit);
+    } else if (entry.inode instanceof FileInode) {
+      visit(path, entry.inode, seq);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// Copyright the runno_mcp authors. MIT license.
+// Runs the real language binaries when /work/langs-dev is present.
+
+import { exists, fsFromTarGz, LANGS_DIR, runWasm } from "./_test_util.ts";
+import { MemoryFs } from "./mod.ts";
+
+const encoder = new TextEncoder();
+const present = await exists(`${LANGS_DIR}/python-3.11.3.wasm`);
+
+function assertEquals(actual: unknown, expected: unknown): void {
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new Error(
+      `Values are not equal: ${JSON.stringify(actual)} !== ${JSON.stringify(expected)}`,
+    );
+  }
+}
+
+Deno.test({
+  name: "python prints hello and writes a file",
+  ignore: !present,
+  async fn() {
+    const fs = await fsFromTarGz(`${LANGS_DIR}/python-3.11.3.tar.gz`);
+    fs.addFile(
+      "/main.py",
+      encoder.encode(
+        "import os\nprint('hi')\nopen('/out.txt','w').write('x')\nprint(sorted(os.listdir('/'))[:3])\n",
+      ),
+    );
+    const snapshot = fs.snapshot();
+    const result = await runWasm(`${LANGS_DIR}/python-3.11.3.wasm`, {
+      args: ["python", "/main.py"],
+      fs,
+    });
+    assertEquals(result.stderr, "");
+    assertEquals(result.stdout, "hi\n['main.py', 'out.txt', 'usr']\n");
+    assertEquals(result.code, 0);
+    assertEquals(fs.changedSince(snapshot).map((e) => e.path), ["/out.txt"]);
+  },
+});
+
+Deno.test({
+  name: "quickjs prints hello",
+  ignore: !present,
+  async fn() {
+    const fs = new MemoryFs();
+    fs.addFile("/main.js", encoder.encode("console.log('hi', 1 + 2)"));
+    const result = await runWasm(`${LANGS_DIR}/wasmedge_quickjs.wasm`, {
+      args: ["quickjs", "/main.js"],
+      fs,
+    });
+    assertEquals([result.code, result.stdout], [0, "hi 3\n"]);
+  },
+});
+
+Deno.test({
+  name: "sqlite (wasi_unstable) answers a query from stdin",
+  ignore: !present,
+  async fn() {
+    const result = await runWasm(`${LANGS_DIR}/sqlite.wasm`, {
+      args: ["sqlite"],
+      fs: new MemoryFs(),
+      stdin: encoder.encode("select 1 + 1;\n"),
+    });
+    assertEquals(result.code, 0);
+    assertEquals(result.stdout.includes("2\n"), true);
+  },
+});

@@ -1,0 +1,147 @@
+// Copyright the runno_mcp authors. MIT license.
+// The WASI host: sets up stdio and the preopened root, builds the import
+// object for a module (preview1 and/or preview0) and runs `_start`.
+
+import { type Abi, PREVIEW0, PREVIEW1 } from "./abi.ts";
+import {
+  ERRNO_FAULT,
+  ERRNO_NOSYS,
+  RIGHTS_DIRECTORY,
+  RIGHTS_DIRECTORY_INHERITING,
+} from "./constants.ts";
+import { DirFd } from "./dir_fd.ts";
+import type { Fd } from "./fd.ts";
+import type { MemoryFs } from "./fs.ts";
+import { GuestMemory } from "./memory.ts";
+import { OutputFd, StdinFd } from "./stdio_fd.ts";
+import { ProcExit, Syscalls, type WasiState } from "./syscalls.ts";
+
+export { ProcExit };
+
+/** Options of a WASI instance. */
+export interface WasiOptions {
+  /** argv, including the program name. */
+  args: string[];
+  /** The guest's whole environment. */
+  env: Record<string, string>;
+  /** Filesystem preopened as "/" (fd 3) unless `preopenRoot` is false. */
+  fs: MemoryFs;
+  /** Whether to preopen `fs` as "/"; default true. */
+  preopenRoot?: boolean;
+  /** The whole of stdin; EOF after it. */
+  stdin: Uint8Array;
+  /** Receives a copy of the bytes of every write to stdout (1) or stderr (2). */
+  onOutput: (fd: 1 | 2, bytes: Uint8Array) => void;
+  /** Report fds 0-2 as character devices (terminals); default false. */
+  isTty?: boolean;
+}
+
+/** A syscall as imported by the guest: wasm values in, an errno out. */
+type Syscall = (...args: never[]) => number;
+
+const encoder = new TextEncoder();
+
+/** A WASI preview1 (and preview0) host over a `MemoryFs`. */
+export class Wasi {
+  readonly #state: WasiState;
+  #memory: GuestMemory | undefined;
+
+  constructor(options: WasiOptions) {
+    const fds = new Map<number, Fd>();
+    const tty = options.isTty ?? false;
+    fds.set(0, new StdinFd(options.stdin, tty));
+    fds.set(1, new OutputFd(1, options.onOutput, tty));
+    fds.set(2, new OutputFd(2, options.onOutput, tty));
+    if (options.preopenRoot ?? true) {
+      fds.set(
+        3,
+        new DirFd(options.fs.root, {
+          rightsBase: RIGHTS_DIRECTORY,
+          rightsInheriting: RIGHTS_DIRECTORY_INHERITING,
+          preopen: "/",
+        }),
+      );
+    }
+    this.#state = {
+      args: options.args.map((arg) => encoder.encode(`${arg}\0`)),
+      env: Object.entries(options.env).map(([key, value]) => encoder.encode(`${key}=${value}\0`)),
+      fds,
+      memory: () => {
+        if (this.#memory === undefined) {
+          throw new TypeError("Cannot run a syscall before start()");
+        }
+        return this.#memory;
+      },
+    };
+  }
+
+  /** Import object for `module`: `wasi_snapshot_preview1` and/or `wasi_unstable`. */
+  getImports(module: WebAssembly.Module): WebAssembly.Imports {
+    const wanted = new Map<string, Set<string>>();
+    for (const item of WebAssembly.Module.imports(module)) {
+      if (item.kind !== "function") continue;
+      let names = wanted.get(item.module);
+      if (names === undefined) wanted.set(item.module, names = new Set());
+      names.add(item.name);
+    }
+    const imports: WebAssembly.Imports = {};
+    for (const abi of [PREVIEW1, PREVIEW0]) {
+      const names = wanted.get(abi.module);
+      if (names !== undefined) imports[abi.module] = this.#table(abi, names);
+    }
+    return imports;
+  }
+
+  /** Calls `_start`; returns the exit code (0 when it returns). Traps propagate. */
+  start(instance: WebAssembly.Instance): number {
+    const memory = instance.exports.memory;
+    if (!(memory instanceof WebAssembly.Memory)) {
+      throw new TypeError("Cannot start: the module exports no memory");
+    }
+    this.#memory = new GuestMemory(memory);
+    const start = instance.exports._start;
+    if (typeof start !== "function") {
+      throw new TypeError("Cannot start: the module exports no _start");
+    }
+    try {
+      start();
+      return 0;
+    } catch (error: unknown) {
+      if (error instanceof ProcExit) return error.code;
+      throw error;
+    }
+  }
+
+  #table(abi: Abi, names: Set<string>): Record<string, Syscall> {
+    const syscalls = new Syscalls(this.#state, abi);
+    const methods = syscalls as unknown as Record<string, unknown>;
+    const table: Record<string, Syscall> = {};
+    for (const name of names) {
+      const method = SYSCALL_NAMES.has(name) ? methods[name] : undefined;
+      table[name] = typeof method === "function"
+        ? guard((method as Syscall).bind(syscalls))
+        : notImplemented;
+    }
+    return table;
+  }
+}
+
+const SYSCALL_NAMES = new Set(
+  Object.getOwnPropertyNames(Syscalls.prototype).filter((name) => name !== "constructor"),
+);
+
+function notImplemented(): number {
+  return ERRNO_NOSYS;
+}
+
+/** Wraps a syscall so a bad guest pointer gives EFAULT instead of a throw. */
+function guard(fn: Syscall): Syscall {
+  return function guarded(...args: never[]): number {
+    try {
+      return fn(...args);
+    } catch (error: unknown) {
+      if (error instanceof RangeError) return ERRNO_FAULT;
+      throw error;
+    }
+  };
+}
