@@ -296,6 +296,8 @@ export class DirFd extends Fd {
     if (trailingSlash) return ERRNO_NOENT;
     if (dir.removed) return ERRNO_NOENT;
     if (target.includes("\0")) return ERRNO_INVAL;
+    // As in wasmtime: a link that points outside the sandbox is refused.
+    if (target.startsWith("/")) return ERRNO_NOTCAPABLE;
     dir.link(name, new SymlinkInode(dir.counter, target));
     return ERRNO_SUCCESS;
   }

@@ -76,12 +76,18 @@ abstract class StdioFd extends Fd {
 
 /** Standard input over a fixed byte buffer; EOF after its end. */
 export class StdinFd extends StdioFd {
-  readonly #data: Uint8Array;
+  #data: Uint8Array;
   #position = 0;
 
   constructor(data: Uint8Array, tty: boolean) {
     super(tty, RIGHTS_FD_WRITE);
     this.#data = data;
+  }
+
+  /** Starts over with `data`: a pre-booted program gets its stdin when its run begins. */
+  replace(data: Uint8Array): void {
+    this.#data = data;
+    this.#position = 0;
   }
 
   override fd_read(iovs: Uint8Array[]): IoResult {

@@ -75,6 +75,12 @@ export class Wasi {
     };
   }
 
+  /** Replaces what fd 0 reads, if it is still the original stdin. */
+  replaceStdin(data: Uint8Array): void {
+    const stdin = this.#fds.get(0);
+    if (stdin instanceof StdinFd) stdin.replace(data);
+  }
+
   /** Import object for `module`: `wasi_snapshot_preview1` and/or `wasi_unstable`. */
   getImports(module: WebAssembly.Module): WebAssembly.Imports {
     const wanted = new Map<string, Set<string>>();
