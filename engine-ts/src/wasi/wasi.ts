@@ -77,7 +77,7 @@ export class Wasi {
 
   /** Replaces what fd 0 reads, if it is still the original stdin. */
   replaceStdin(data: Uint8Array): void {
-    const stdin = this.#fds.get(0);
+    const stdin = this.#state.fds.get(0);
     if (stdin instanceof StdinFd) stdin.replace(data);
   }
 
