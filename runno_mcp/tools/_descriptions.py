@@ -1,0 +1,112 @@
+"""The words a model reads: tool, argument and server descriptions, written once for MCP and LangChain.
+
+Owns what an agent is told about the sandbox: which languages exist and when to pick which, what is
+unavailable (network, package installs, host files), and how to pass files. Nothing here runs code.
+"""
+
+from runno_mcp.models import ALIASES, RUNTIMES
+
+__all__ = [
+    "CODE",
+    "ENTRY_PATH",
+    "FILES",
+    "FILE_CONTENT",
+    "FILE_ENCODING",
+    "FILE_PATH",
+    "LANGUAGE",
+    "LIST_RUNTIMES",
+    "RUNTIME_NOTES",
+    "RUN_CODE",
+    "RUN_FS",
+    "SERVER_INSTRUCTIONS",
+    "STDIN",
+    "TIMEOUT_SECONDS",
+    "code_languages",
+    "timeout_seconds",
+]
+
+RUNTIME_NOTES: dict[str, str] = {
+    "python": "Python 3.11 (CPython, standard library only: no pip, no numpy or pandas)",
+    "ruby": "Ruby 3.2 (standard library only, no gems)",
+    "quickjs": "JavaScript (QuickJS, ES2020; print with console.log; not Node.js, no npm modules)",
+    "clang": "C (clang 8, C11 with wasi-libc; compiled, linked, then run; compile errors appear on stderr)",
+    "clangpp": "C++ (clang 8, C++14 with libc++; compiling takes a few seconds)",
+    "php-cgi": "PHP 8.2 (plain-text output, no CGI headers; read stdin via php://stdin)",
+    "sqlite": "SQL run by SQLite, like `sqlite3 < main.sql` (an in-memory database unless you open a file)",
+    "wasi": "your own WebAssembly program (WASI preview 1): pass the .wasm file with run_fs, base64-encoded",
+}
+"""One line per runtime id: what it is and what to expect of it."""
+
+
+def code_languages() -> tuple[str, ...]:
+    """The runtime ids `run_code` accepts: every runtime whose program is source text."""
+    return tuple(runtime for runtime in RUNTIMES if runtime != "wasi")
+
+
+def _aliases_of(runtime: str) -> list[str]:
+    return sorted(alias for alias, target in ALIASES.items() if target == runtime)
+
+
+def _language_lines(runtimes: tuple[str, ...]) -> str:
+    lines: list[str] = []
+    for runtime in runtimes:
+        aliases = _aliases_of(runtime)
+        also = f" (also accepted: {', '.join(aliases)})" if aliases else ""
+        lines.append(f"- {runtime}{also}: {RUNTIME_NOTES.get(runtime, runtime)}")
+    return "\n".join(lines)
+
+
+_SANDBOX = (
+    "Each call runs in a fresh WebAssembly sandbox: no network, no package installs, no access to the "
+    "host's files or environment, and nothing is kept between calls. The program reads stdin only if you "
+    "pass it. The result gives the exit code, stdout, stderr and any files the program created or changed; "
+    "output past the size cap is cut and the result says so. A program that fails, crashes or runs out of "
+    "time is a normal result: read stderr and fix the code."
+)
+
+RUN_CODE = (
+    "Run a program written as one source file and return what it printed.\n\n"
+    f"{_SANDBOX}\n\n"
+    "Languages:\n"
+    f"{_language_lines(code_languages())}\n\n"
+    "Print the values you need: only output comes back, not the value of the last expression. "
+    "To work with several files or data files, use run_fs instead."
+)
+
+RUN_FS = (
+    "Run a program together with files you provide (several source files, a CSV or JSON data file, a "
+    "compiled .wasm) and return what it printed plus the files it created or changed.\n\n"
+    f"{_SANDBOX}\n\n"
+    "Give every file as {path, content, encoding}: paths are absolute (/main.py, /data/input.csv); "
+    'text goes in as is with encoding "utf-8", binary data base64-encoded with encoding "base64". '
+    "entry_path names the file to run, and must be one of the files.\n\n"
+    "Languages:\n"
+    f"{_language_lines(RUNTIMES)}"
+)
+
+LIST_RUNTIMES = (
+    "List the languages this sandbox can run: for each, its id (the value to pass as language), the "
+    "language and version, the entry file run_code writes the code to, and the other names accepted. "
+    "Also gives the limits every run is held to (time, output size, memory, request size)."
+)
+
+LANGUAGE = "The language to run, by runtime id; the aliases listed in the tool description are accepted too."
+CODE = "The complete program source. It is saved as the runtime's entry file (for example /main.py) and run."
+STDIN = "Text given to the program on standard input. Leave it out if the program reads nothing."
+TIMEOUT_SECONDS = "Seconds the whole run may take, compiling included"
+ENTRY_PATH = "Absolute path of the file to run, for example /main.py; it must be one of the files."
+FILES = "The files to put in the sandbox before the run, the entry file among them."
+FILE_PATH = "Absolute POSIX path of the file in the sandbox, for example /data/input.csv."
+FILE_CONTENT = 'The file\'s content: the text itself for encoding "utf-8", base64 for encoding "base64".'
+FILE_ENCODING = 'How content is written: "utf-8" for text, "base64" for binary data.'
+
+SERVER_INSTRUCTIONS = (
+    "Runs code in a WebAssembly sandbox: Python, Ruby, JavaScript, C, C++, PHP and SQL. Use run_code for a "
+    "single source file, run_fs when the program needs several files or data files, and list_runtimes to "
+    "see versions and limits. There is no network and no package installation; print what you need."
+)
+
+
+def timeout_seconds(default: float, maximum: float) -> str:
+    """The timeout argument's description, with the bounds this server or tool applies."""
+    return f"{TIMEOUT_SECONDS}: {default:g} by default, at most {maximum:g}."

@@ -1,0 +1,282 @@
+"""LangChain tools: `run_code` and `run_fs` as langchain-core `BaseTool`s, and a toolkit sharing one sandbox.
+
+Owns the tools' argument schemas, the split between what the model reads (compact text) and what the
+program gets (the whole `RunResult` as the tool message's artifact), and turning caller mistakes into
+`ToolException` so `handle_tool_error` can hand them back to the model. A guest that fails, crashes or
+times out is a normal result. Every run goes through the sandbox layer; nothing here talks to the engine.
+"""
+
+import threading
+import weakref
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any, Literal
+
+import anyio.to_thread
+from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
+from langchain_core.tools import ArgsSchema, BaseTool, BaseToolkit, ToolException
+from langchain_core.tools.base import ToolExceptionHandlerOutput
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError
+from pydantic.v1 import ValidationError as ValidationErrorV1
+
+from runno_mcp import models
+from runno_mcp.errors import RunnoError
+from runno_mcp.models import RunResult
+from runno_mcp.sandbox import FileValue, Sandbox
+from runno_mcp.tools import _descriptions
+from runno_mcp.tools._inputs import FileInput, decode_files
+
+__all__ = ["RunCodeInput", "RunCodeTool", "RunFilesInput", "RunFilesTool", "RunnoToolkit"]
+
+DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024  # per stream: about 4k tokens, what a model's context can spare
+DEFAULT_MAX_TIMEOUT = 60.0  # seconds: the most a model may ask for
+
+
+class _ToolSandbox(Sandbox):
+    """The blocking `Sandbox`, plus awaiting its runs from any event loop (cancelling cancels the run)."""
+
+    async def arun_code(self, runtime: str, code: str, **options: Any) -> RunResult:
+        return await self._relay(lambda: self._sandbox.run_code(runtime, code, **options))
+
+    async def arun_fs(self, runtime: str, entry_path: str, fs: Mapping[str, FileValue], **options: Any) -> RunResult:
+        return await self._relay(lambda: self._sandbox.run_fs(runtime, entry_path, fs, **options))
+
+
+class _SharedSandbox:
+    """One sandbox for a tool or a toolkit: its engine starts on first use and stops at close or exit.
+
+    Sync calls (`_run`) and async calls (`_arun`, from any event loop) go to the same engine, which
+    runs on its own thread.
+    """
+
+    def __init__(self, max_timeout: float, max_concurrency: int) -> None:
+        self.sandbox = _ToolSandbox(max_timeout=max_timeout, max_concurrency=max_concurrency)
+        # Closes the engine when this object is collected, or at interpreter exit if never closed.
+        self._finalizer = weakref.finalize(self, self.sandbox.close)
+
+    def close(self) -> None:
+        self.sandbox.close()
+
+
+class RunCodeInput(BaseModel):
+    """Arguments of `run_code`."""
+
+    language: str = Field(
+        description=_descriptions.LANGUAGE, json_schema_extra={"enum": list(_descriptions.code_languages())}
+    )
+    code: str = Field(description=_descriptions.CODE)
+    stdin: str | None = Field(default=None, description=_descriptions.STDIN)
+    timeout_seconds: float | None = Field(
+        default=None, description=_descriptions.timeout_seconds(models.DEFAULT_TIMEOUT, 60)
+    )
+
+
+class RunFilesInput(BaseModel):
+    """Arguments of `run_fs`."""
+
+    language: str = Field(description=_descriptions.LANGUAGE, json_schema_extra={"enum": list(models.RUNTIMES)})
+    entry_path: str = Field(description=_descriptions.ENTRY_PATH)
+    files: list[FileInput] = Field(description=_descriptions.FILES)
+    stdin: str | None = Field(default=None, description=_descriptions.STDIN)
+    timeout_seconds: float | None = Field(
+        default=None, description=_descriptions.timeout_seconds(models.DEFAULT_TIMEOUT, 60)
+    )
+
+
+def _explain_validation_error(error: ValidationError | ValidationErrorV1) -> str:
+    """Say which arguments were wrong, in words a model can act on."""
+    if isinstance(error, ValidationErrorV1):
+        return f"Cannot run: the arguments do not fit the tool's schema: {error}"
+    problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}" for e in error.errors())
+    return f"Cannot run: fix these arguments and call again: {problems}"
+
+
+class _RunnoTool(BaseTool):
+    """What both tools share: the sandbox, the limits, and the error split."""
+
+    response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
+    handle_tool_error: bool | str | Callable[[ToolException], ToolExceptionHandlerOutput] | None = True
+    handle_validation_error: bool | str | Callable[[ValidationError | ValidationErrorV1], str] | None = (
+        _explain_validation_error
+    )
+    default_timeout: float = models.DEFAULT_TIMEOUT
+    """Seconds a run gets when the model does not say."""
+    max_timeout: float = DEFAULT_MAX_TIMEOUT
+    """The most seconds a model may ask for; asking for more is a `ToolException`."""
+    max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES
+    """Bytes kept of each of stdout, stderr and tty; the result says when output was cut."""
+    max_concurrency: int = 4
+    """Runs in flight at once; further calls wait for a free slot."""
+
+    _shared: _SharedSandbox | None = PrivateAttr(default=None)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def sandbox(self) -> _ToolSandbox:
+        """The sandbox this tool runs in (shared when the tool came from a `RunnoToolkit`)."""
+        with self._lock:
+            if self._shared is None:
+                self._shared = _SharedSandbox(self.max_timeout, self.max_concurrency)
+            return self._shared.sandbox
+
+    def close(self) -> None:
+        """Stop the sandbox's engine, if it started; a later call starts a new one."""
+        with self._lock:
+            if self._shared is not None:
+                self._shared.close()
+
+    def _options(self, stdin: str | None, timeout_seconds: float | None) -> dict[str, Any]:
+        timeout = self.default_timeout if timeout_seconds is None else timeout_seconds
+        return {"stdin": stdin, "timeout": timeout, "max_output_bytes": self.max_output_bytes}
+
+
+def _answer(result: RunResult) -> tuple[str, RunResult]:
+    return result.as_text(), result
+
+
+class RunCodeTool(_RunnoTool):
+    """Run one source file in the sandbox; the model reads compact text, the artifact is the `RunResult`.
+
+    Example:
+        ```python
+        tool = RunCodeTool()
+        message = tool.invoke(
+            {"type": "tool_call", "id": "1", "name": "run_code", "args": {"language": "python", "code": "print(6 * 7)"}}
+        )
+        message.content  # 'result: complete, exit code 0\\n--- stdout ---\\n42'
+        message.artifact  # RunResult(result_type='complete', stdout='42\\n', ...)
+        ```
+    """
+
+    name: str = "run_code"
+    description: str = _descriptions.RUN_CODE
+    args_schema: ArgsSchema | None = RunCodeInput  # base-class field type: pyright rejects narrowing
+
+    def _run(
+        self,
+        language: str,
+        code: str,
+        stdin: str | None = None,
+        timeout_seconds: float | None = None,
+        run_manager: CallbackManagerForToolRun | None = None,
+    ) -> tuple[str, RunResult]:
+        try:
+            result = self.sandbox.run_code(language, code, **self._options(stdin, timeout_seconds))
+        except RunnoError as exc:
+            raise ToolException(str(exc)) from exc
+        return _answer(result)
+
+    async def _arun(
+        self,
+        language: str,
+        code: str,
+        stdin: str | None = None,
+        timeout_seconds: float | None = None,
+        run_manager: AsyncCallbackManagerForToolRun | None = None,
+    ) -> tuple[str, RunResult]:
+        try:
+            result = await self.sandbox.arun_code(language, code, **self._options(stdin, timeout_seconds))
+        except RunnoError as exc:
+            raise ToolException(str(exc)) from exc
+        return _answer(result)
+
+
+class RunFilesTool(_RunnoTool):
+    """Run a program with the files it needs; the artifact is the `RunResult`, files written included."""
+
+    name: str = "run_fs"
+    description: str = _descriptions.RUN_FS
+    args_schema: ArgsSchema | None = RunFilesInput  # base-class field type: pyright rejects narrowing
+
+    def _run(
+        self,
+        language: str,
+        entry_path: str,
+        files: list[FileInput],
+        stdin: str | None = None,
+        timeout_seconds: float | None = None,
+        run_manager: CallbackManagerForToolRun | None = None,
+    ) -> tuple[str, RunResult]:
+        try:
+            fs = decode_files(files)
+            result = self.sandbox.run_fs(language, entry_path, fs, **self._options(stdin, timeout_seconds))
+        except RunnoError as exc:
+            raise ToolException(str(exc)) from exc
+        return _answer(result)
+
+    async def _arun(
+        self,
+        language: str,
+        entry_path: str,
+        files: list[FileInput],
+        stdin: str | None = None,
+        timeout_seconds: float | None = None,
+        run_manager: AsyncCallbackManagerForToolRun | None = None,
+    ) -> tuple[str, RunResult]:
+        try:
+            fs = decode_files(files)
+            result = await self.sandbox.arun_fs(language, entry_path, fs, **self._options(stdin, timeout_seconds))
+        except RunnoError as exc:
+            raise ToolException(str(exc)) from exc
+        return _answer(result)
+
+
+class RunnoToolkit(BaseToolkit):
+    """`run_code` and `run_fs` sharing one sandbox, whose engine starts on first use.
+
+    Use it as a context manager to decide when the engine stops; left open, it stops when the
+    toolkit is collected or the interpreter exits.
+
+    Example:
+        ```python
+        with RunnoToolkit() as toolkit:
+            agent = create_agent(model, tools=toolkit.get_tools())
+            agent.invoke({"messages": [("user", "What is the 20th Fibonacci number?")]})
+        ```
+    """
+
+    default_timeout: float = models.DEFAULT_TIMEOUT
+    max_timeout: float = DEFAULT_MAX_TIMEOUT
+    max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES
+    max_concurrency: int = 4
+
+    _shared: _SharedSandbox | None = PrivateAttr(default=None)
+    _tools: list[_RunnoTool] = PrivateAttr(default_factory=list[_RunnoTool])
+
+    def get_tools(self) -> list[BaseTool]:
+        """The toolkit's tools, `run_code` then `run_fs`, all running in the toolkit's sandbox."""
+        if not self._tools:
+            shared = _SharedSandbox(self.max_timeout, self.max_concurrency)
+            for tool_type in (RunCodeTool, RunFilesTool):
+                tool = tool_type(
+                    default_timeout=self.default_timeout,
+                    max_timeout=self.max_timeout,
+                    max_output_bytes=self.max_output_bytes,
+                    max_concurrency=self.max_concurrency,
+                )
+                tool._shared = shared  # pyright: ignore[reportPrivateUsage]
+                self._tools.append(tool)
+            self._shared = shared
+        return list(self._tools)
+
+    def close(self) -> None:
+        """Stop the engine, if it started; a later call starts a new one."""
+        if self._shared is not None:
+            self._shared.close()
+
+    def __enter__(self) -> "RunnoToolkit":
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> "RunnoToolkit":
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        if self._shared is not None:
+            await anyio.to_thread.run_sync(self._shared.close)

@@ -1,0 +1,355 @@
+"""The MCP server: `run_code`, `run_fs` and `list_runtimes` over stdio, streamable HTTP and SSE.
+
+Owns the tool signatures an MCP client sees, the operator's limits (flags and their environment
+twins), progress ticks for long runs, the mapping of caller mistakes to `isError` results, and the
+`runno-mcp` serve command. Every run goes through one shared `AsyncSandbox`; this module never talks
+to the engine itself.
+"""
+
+import argparse
+import logging
+import os
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Annotated, Any, Literal, TypeVar
+
+import anyio
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from runno_mcp import models
+from runno_mcp.errors import RunnoError
+from runno_mcp.models import DEFAULT_MEMORY_LIMIT_MB, RunResult, RuntimeInfo
+from runno_mcp.sandbox import AsyncSandbox
+from runno_mcp.tools import _descriptions
+from runno_mcp.tools._inputs import FileInput, decode_files, payload_bytes
+
+__all__ = ["Limits", "RuntimeCatalog", "ServerOptions", "create_server", "main"]
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL = 1.0  # seconds between progress notifications while a run is in flight
+
+Transport = Literal["stdio", "streamable-http", "sse"]
+_T = TypeVar("_T")
+
+
+class ServerOptions(BaseModel):
+    """Limits the server's operator sets; every tool call is held to them.
+
+    Attributes:
+        default_timeout: Seconds a run may take when the call does not say.
+        max_timeout: The most seconds a call may ask for; a call asking for more is refused.
+        max_output_bytes: Bytes kept of each of stdout, stderr and tty; the rest is cut and the result says so.
+        max_request_bytes: Bytes of code, stdin and decoded file content one call may send.
+        max_concurrency: Runs in flight at once; further calls wait for a free slot.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    default_timeout: float = Field(default=models.DEFAULT_TIMEOUT, gt=0, allow_inf_nan=False)
+    max_timeout: float = Field(default=60.0, gt=0, allow_inf_nan=False)
+    max_output_bytes: int = Field(default=16 * 1024, ge=0)  # ~4k tokens per stream: fits a model's context
+    max_request_bytes: int = Field(default=4 * 1024 * 1024, gt=0)  # the SDK's HTTP body limit
+    max_concurrency: int = Field(default=4, ge=1)
+
+    @model_validator(mode="after")
+    def _check_timeouts(self) -> "ServerOptions":
+        if self.default_timeout > self.max_timeout:
+            raise ValueError(
+                f"default timeout {self.default_timeout:g} s exceeds the maximum timeout {self.max_timeout:g} s"
+            )
+        return self
+
+
+class Limits(BaseModel):
+    """The limits every run on this server is held to."""
+
+    default_timeout_seconds: float
+    max_timeout_seconds: float
+    max_output_bytes: int
+    """Per stream: stdout and stderr are each cut past this size."""
+    max_request_bytes: int
+    """Code, stdin and decoded file content of one call, together."""
+    memory_limit_mb: int
+    max_concurrency: int
+
+
+class RuntimeCatalog(BaseModel):
+    """What `list_runtimes` returns: the runtimes available and the limits that apply to all of them."""
+
+    runtimes: list[RuntimeInfo]
+    limits: Limits
+
+
+_ANNOTATIONS = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
+
+
+def create_server(options: ServerOptions, *, sandbox: AsyncSandbox | None = None) -> MCPServer[AsyncSandbox]:
+    """Build the MCP server and its tools.
+
+    Args:
+        options: The operator's limits.
+        sandbox: A running sandbox to share; the caller keeps it open while the server runs. Without
+            one, the server's lifespan starts a sandbox and closes it when the server stops.
+    """
+
+    @asynccontextmanager
+    async def lifespan(server: MCPServer[AsyncSandbox]) -> AsyncGenerator[AsyncSandbox, None]:
+        if sandbox is not None:
+            yield sandbox
+            return
+        async with AsyncSandbox(max_concurrency=options.max_concurrency, max_timeout=options.max_timeout) as owned:
+            yield owned
+
+    mcp = MCPServer[AsyncSandbox](
+        "runno",
+        title="Runno code sandbox",
+        instructions=_descriptions.SERVER_INSTRUCTIONS,
+        lifespan=lifespan,
+    )
+    limits = Limits(
+        default_timeout_seconds=options.default_timeout,
+        max_timeout_seconds=options.max_timeout,
+        max_output_bytes=options.max_output_bytes,
+        max_request_bytes=options.max_request_bytes,
+        memory_limit_mb=DEFAULT_MEMORY_LIMIT_MB,
+        max_concurrency=options.max_concurrency,
+    )
+    timeout_field = Field(
+        default=None,
+        description=_descriptions.timeout_seconds(options.default_timeout, options.max_timeout),
+        json_schema_extra={"exclusiveMinimum": 0, "maximum": options.max_timeout},
+    )
+    language_field = Field(description=_descriptions.LANGUAGE)
+
+    @mcp.tool(title="Run code", description=_descriptions.RUN_CODE, annotations=_ANNOTATIONS)
+    async def run_code(
+        language: Annotated[
+            str, language_field, Field(json_schema_extra={"enum": list(_descriptions.code_languages())})
+        ],
+        code: Annotated[str, Field(description=_descriptions.CODE)],
+        ctx: Context[AsyncSandbox],
+        stdin: Annotated[str | None, Field(description=_descriptions.STDIN)] = None,
+        timeout_seconds: Annotated[float | None, timeout_field] = None,
+    ) -> Annotated[CallToolResult, RunResult]:
+        _check_request_size(options, payload_bytes(code, stdin))
+        timeout = options.default_timeout if timeout_seconds is None else timeout_seconds
+        sandbox = ctx.request_context.lifespan_context
+
+        async def run() -> RunResult:
+            return await sandbox.run_code(
+                language, code, timeout=timeout, stdin=stdin, max_output_bytes=options.max_output_bytes
+            )
+
+        return _to_tool_result(await _run_reporting_progress(ctx, language, timeout, run))
+
+    @mcp.tool(title="Run files", description=_descriptions.RUN_FS, annotations=_ANNOTATIONS)
+    async def run_fs(
+        language: Annotated[str, language_field, Field(json_schema_extra={"enum": list(models.RUNTIMES)})],
+        entry_path: Annotated[str, Field(description=_descriptions.ENTRY_PATH)],
+        files: Annotated[list[FileInput], Field(description=_descriptions.FILES)],
+        ctx: Context[AsyncSandbox],
+        stdin: Annotated[str | None, Field(description=_descriptions.STDIN)] = None,
+        timeout_seconds: Annotated[float | None, timeout_field] = None,
+    ) -> Annotated[CallToolResult, RunResult]:
+        with _caller_errors():
+            fs = decode_files(files)
+        _check_request_size(options, payload_bytes(stdin, *fs.values()))
+        timeout = options.default_timeout if timeout_seconds is None else timeout_seconds
+        sandbox = ctx.request_context.lifespan_context
+
+        async def run() -> RunResult:
+            return await sandbox.run_fs(
+                language, entry_path, fs, timeout=timeout, stdin=stdin, max_output_bytes=options.max_output_bytes
+            )
+
+        return _to_tool_result(await _run_reporting_progress(ctx, language, timeout, run))
+
+    @mcp.tool(title="List runtimes", description=_descriptions.LIST_RUNTIMES, annotations=_ANNOTATIONS)
+    async def list_runtimes(ctx: Context[AsyncSandbox]) -> Annotated[CallToolResult, RuntimeCatalog]:
+        with _caller_errors():
+            runtimes = await ctx.request_context.lifespan_context.list_runtimes()
+        catalog = RuntimeCatalog(runtimes=runtimes, limits=limits)
+        return CallToolResult(
+            content=[TextContent(type="text", text=_catalog_text(catalog))],
+            structured_content=catalog.model_dump(mode="json"),
+        )
+
+    return mcp
+
+
+@contextmanager
+def _caller_errors() -> Generator[None, None, None]:
+    """Turn a caller's mistake, or a sandbox that cannot run, into an `isError` tool result."""
+    try:
+        yield
+    except RunnoError as exc:
+        raise ToolError(str(exc)) from exc
+
+
+async def _run_reporting_progress(
+    ctx: Context[AsyncSandbox], language: str, timeout: float, run: Callable[[], Awaitable[RunResult]]
+) -> RunResult:
+    """Run, sending a progress notification every `PROGRESS_INTERVAL` while the run is in flight.
+
+    The SDK drops the notifications when the client sent no progress token. Cancelling the request
+    cancels this task, and the sandbox stops the run in the engine.
+    """
+    outcome: RunResult | RunnoError | None = None
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(_report_progress, ctx, language, timeout)
+        try:
+            outcome = await run()
+        except RunnoError as exc:  # raised outside the task group, or anyio would wrap it in a group
+            outcome = exc
+        tg.cancel_scope.cancel()
+    if isinstance(outcome, RunnoError):
+        raise ToolError(str(outcome)) from outcome
+    assert outcome is not None  # the task group only ends early by raising
+    return outcome
+
+
+async def _report_progress(ctx: Context[AsyncSandbox], language: str, timeout: float) -> None:
+    started = anyio.current_time()
+    while True:
+        await anyio.sleep(PROGRESS_INTERVAL)
+        elapsed = anyio.current_time() - started
+        message = f"Running {language}: {elapsed:.0f} s of at most {timeout:g} s"
+        try:
+            await ctx.report_progress(round(elapsed, 1), timeout, message)
+        except Exception:
+            # A client that cannot take notifications still gets its result.
+            logger.debug("Cannot send a progress notification", exc_info=True)
+            return
+
+
+def _to_tool_result(result: RunResult) -> CallToolResult:
+    return CallToolResult(
+        content=[TextContent(type="text", text=result.as_text())],
+        structured_content=result.model_dump(mode="json"),
+    )
+
+
+def _catalog_text(catalog: RuntimeCatalog) -> str:
+    lines = [
+        f"{info.id}: {info.language} {info.version}, entry {info.entry}"
+        + (f", also accepted: {', '.join(info.aliases)}" if info.aliases else "")
+        for info in catalog.runtimes
+    ]
+    limits = catalog.limits
+    lines.append(
+        f"limits: timeout {limits.default_timeout_seconds:g} s by default, at most {limits.max_timeout_seconds:g} s; "
+        f"output {limits.max_output_bytes} bytes per stream; request {limits.max_request_bytes} bytes; "
+        f"memory {limits.memory_limit_mb} MiB; {limits.max_concurrency} runs at once"
+    )
+    return "\n".join(lines)
+
+
+def _check_request_size(options: ServerOptions, size: int) -> None:
+    if size > options.max_request_bytes:
+        raise ToolError(
+            f"Cannot run: the call carries {size} bytes of code, stdin and files, over this server's limit of "
+            f"{options.max_request_bytes} bytes; send less data"
+        )
+
+
+# --- the serve command ---------------------------------------------------------------------------
+
+_ENV_PREFIX = "RUNNO_MCP_"
+
+
+def _env_default(parser: argparse.ArgumentParser, name: str, convert: Callable[[str], _T], default: _T) -> _T:
+    raw = os.environ.get(_ENV_PREFIX + name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return convert(raw)
+    except ValueError:
+        parser.error(f'environment variable {_ENV_PREFIX}{name} is "{raw}": expected a {convert.__name__}')
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    defaults = ServerOptions()
+    parser = argparse.ArgumentParser(
+        prog="runno-mcp",
+        description=(
+            "Serve the runno sandbox as an MCP server (tools run_code, run_fs, list_runtimes). "
+            "Every flag can also be set by the environment variable shown; a flag wins over its variable."
+        ),
+    )
+
+    def add(flag: str, env: str, convert: Callable[[str], Any], default: Any, text: str, **kwargs: Any) -> None:
+        parser.add_argument(
+            flag,
+            type=convert,
+            default=_env_default(parser, env, convert, default),
+            help=f"{text} (env {_ENV_PREFIX}{env}; default: {default})",
+            **kwargs,
+        )
+
+    add("--transport", "TRANSPORT", str, "stdio", "how clients connect", choices=["stdio", "streamable-http", "sse"])
+    add("--host", "HOST", str, "127.0.0.1", "address to listen on for HTTP transports")
+    add("--port", "PORT", int, 8000, "port to listen on for HTTP transports; streamable HTTP serves at /mcp")
+    add("--default-timeout", "DEFAULT_TIMEOUT", float, defaults.default_timeout, "seconds a run gets if not asked")
+    add("--max-timeout", "MAX_TIMEOUT", float, defaults.max_timeout, "most seconds a call may ask for")
+    add(
+        "--max-output-bytes",
+        "MAX_OUTPUT_BYTES",
+        int,
+        defaults.max_output_bytes,
+        "bytes kept of each of stdout and stderr",
+    )
+    add(
+        "--max-request-bytes",
+        "MAX_REQUEST_BYTES",
+        int,
+        defaults.max_request_bytes,
+        "bytes of code, stdin and files one call may send",
+    )
+    add("--max-concurrency", "MAX_CONCURRENCY", int, defaults.max_concurrency, "runs in flight at once")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve MCP until the client disconnects (stdio) or the process is interrupted (HTTP).
+
+    Args:
+        argv: Command-line arguments after the program name; `sys.argv[1:]` when None.
+    """
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        options = ServerOptions(
+            default_timeout=args.default_timeout,
+            max_timeout=args.max_timeout,
+            max_output_bytes=args.max_output_bytes,
+            max_request_bytes=args.max_request_bytes,
+            max_concurrency=args.max_concurrency,
+        )
+    except ValidationError as exc:
+        parser.error("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+    try:
+        anyio.run(_serve, options, args.transport, args.host, args.port)
+    except KeyboardInterrupt:
+        pass
+
+
+async def _serve(options: ServerOptions, transport: Transport, host: str, port: int) -> None:
+    # One sandbox for the whole process: SSE enters the server's lifespan once per connection.
+    async with AsyncSandbox(max_concurrency=options.max_concurrency, max_timeout=options.max_timeout) as sandbox:
+        server = create_server(options, sandbox=sandbox)
+        match transport:
+            case "stdio":
+                await server.run_stdio_async()
+            case "streamable-http":
+                await server.run_streamable_http_async(host=host, port=port, max_request_body_size=_body_limit(options))
+            case "sse":
+                await server.run_sse_async(host=host, port=port, max_request_body_size=_body_limit(options))
+
+
+def _body_limit(options: ServerOptions) -> int:
+    # base64 grows file content by a third; leave room for the JSON-RPC envelope too.
+    return options.max_request_bytes * 4 // 3 + 64 * 1024

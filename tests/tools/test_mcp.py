@@ -1,0 +1,298 @@
+"""The MCP server as a client sees it: `python -m runno_mcp` over stdio and streamable HTTP, real engine."""
+
+import base64
+import json
+import sys
+from typing import Any
+
+import anyio
+import jsonschema
+import pytest
+from inline_snapshot import snapshot
+from mcp import Client, StdioServerParameters
+from mcp_types import CallToolResult, TextContent, Tool
+
+from runno_mcp.models import RunResult
+
+CALL_TIMEOUT = 60.0  # seconds: generous for a cold compile on a slow CI machine
+STARTUP_TIMEOUT = 60.0  # seconds: a cold deno plus the first compile of each language module
+
+
+def text_of(result: CallToolResult) -> str:
+    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
+
+
+async def tools_by_name(client: Client) -> dict[str, Tool]:
+    return {tool.name: tool for tool in (await client.list_tools()).tools}
+
+
+async def call(client: Client, name: str, arguments: dict[str, Any]) -> CallToolResult:
+    with anyio.fail_after(CALL_TIMEOUT):
+        return await client.call_tool(name, arguments)
+
+
+async def run_ok(client: Client, name: str, arguments: dict[str, Any]) -> RunResult:
+    """Call a run tool, check its structured output against the declared schema, and return it."""
+    result = await call(client, name, arguments)
+    assert not result.is_error, text_of(result)
+    tool = (await tools_by_name(client))[name]
+    assert tool.output_schema is not None
+    jsonschema.validate(result.structured_content, tool.output_schema)
+    return RunResult.model_validate_json(json.dumps(result.structured_content))
+
+
+async def test_server_lists_three_tools_with_annotations(stdio_client: Client) -> None:
+    """The server offers run_code, run_fs and list_runtimes, each read-only and closed-world."""
+    tools = await tools_by_name(stdio_client)
+    assert sorted(tools) == ["list_runtimes", "run_code", "run_fs"]
+    for tool in tools.values():
+        assert tool.annotations is not None
+        assert (tool.annotations.read_only_hint, tool.annotations.open_world_hint) == (True, False)
+        assert tool.output_schema is not None and tool.output_schema["type"] == "object"
+    for name in ["run_code", "run_fs"]:
+        assert "no network, no package installs" in (tools[name].description or "")
+
+
+async def test_run_code_input_schema(stdio_client: Client) -> None:
+    """run_code takes language (an enum of runtime ids), code, and optional stdin and timeout."""
+    schema = (await tools_by_name(stdio_client))["run_code"].input_schema
+    for field in schema["properties"].values():
+        field.pop("description")
+    assert schema == snapshot()
+
+
+async def test_run_fs_input_schema(stdio_client: Client) -> None:
+    """run_fs takes files as {path, content, encoding} so binary data survives JSON."""
+    schema = (await tools_by_name(stdio_client))["run_fs"].input_schema
+    for field in [*schema["properties"].values(), *schema["$defs"]["FileInput"]["properties"].values()]:
+        field.pop("description")
+    assert schema == snapshot()
+
+
+async def test_tool_descriptions_name_every_language(stdio_client: Client) -> None:
+    """A model reading run_code's description learns each runtime id and its aliases."""
+    description = (await tools_by_name(stdio_client))["run_code"].description or ""
+    for word in ["python", "ruby", "quickjs", "javascript", "clang", "clangpp", "c++", "php-cgi", "sqlite"]:
+        assert word in description
+
+
+async def test_run_code_returns_structured_result_and_text(stdio_client: Client) -> None:
+    """A run's structured content is the RunResult and fits the output schema; the text block has the output."""
+    result = await call(stdio_client, "run_code", {"language": "python", "code": "print(6 * 7)"})
+    assert text_of(result) == snapshot()
+    run = await run_ok(stdio_client, "run_code", {"language": "python", "code": "print(6 * 7)"})
+    assert (run.result_type, run.exit_code, run.stdout) == ("complete", 0, "42\n")
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "stdout"),
+    [
+        pytest.param("js", "console.log(6 * 7)", "42\n", id="js-alias"),
+        pytest.param("ruby", "puts 6 * 7", "42\n", id="ruby"),
+        pytest.param("c", '#include <stdio.h>\nint main(void) { printf("%d\\n", 6 * 7); }', "42\n", id="c"),
+        pytest.param("sql", "select 6 * 7;", "42\n", id="sql-alias"),
+        pytest.param("php", '<?php echo 6 * 7, "\\n";', "42\n", id="php-alias"),
+    ],
+)
+async def test_run_code_accepts_ids_and_aliases(stdio_client: Client, language: str, code: str, stdout: str) -> None:
+    """Each language runs by its id or an alias the description lists."""
+    run = await run_ok(stdio_client, "run_code", {"language": language, "code": code})
+    assert (run.result_type, run.exit_code, run.stdout) == ("complete", 0, stdout)
+
+
+async def test_run_code_passes_stdin(stdio_client: Client) -> None:
+    """The stdin argument is what the program reads."""
+    code = "import sys\nprint(sum(int(n) for n in sys.stdin.read().split()))"
+    run = await run_ok(stdio_client, "run_code", {"language": "python", "code": code, "stdin": "3 4 5\n"})
+    assert run.stdout == "12\n"
+
+
+async def test_a_failing_program_is_a_result_not_an_error(stdio_client: Client) -> None:
+    """A program that exits non-zero is a normal result with its exit code and stderr."""
+    run = await run_ok(stdio_client, "run_code", {"language": "python", "code": "raise SystemExit('no')"})
+    assert (run.result_type, run.exit_code, run.stderr) == ("complete", 1, "no\n")
+
+
+async def test_a_timeout_is_a_result_with_a_note(stdio_client: Client) -> None:
+    """A run past its timeout is result_type "timeout", and the text block says so."""
+    arguments = {"language": "python", "code": "print('start', flush=True)\nwhile True: pass", "timeout_seconds": 1}
+    result = await call(stdio_client, "run_code", arguments)
+    assert not result.is_error
+    assert result.structured_content is not None
+    assert (result.structured_content["result_type"], result.structured_content["stdout"]) == ("timeout", "start\n")
+    assert "timeout" in text_of(result)
+
+
+async def test_run_fs_round_trips_text_and_binary_files(stdio_client: Client) -> None:
+    """Files go in as utf-8 or base64; what the program writes comes back, binary as base64."""
+    code = (
+        "data = open('/in.bin', 'rb').read()\n"
+        "open('/out.bin', 'wb').write(data[::-1])\n"
+        "rows = open('/data/table.csv').read().splitlines()[1:]\n"
+        "print(sum(int(row.split(',')[1]) for row in rows))\n"
+    )
+    blob = bytes(range(256))
+    files = [
+        {"path": "/main.py", "content": code},
+        {"path": "/data/table.csv", "content": "name,n\na,1\nb,2\nc,39\n", "encoding": "utf-8"},
+        {"path": "/in.bin", "content": base64.b64encode(blob).decode(), "encoding": "base64"},
+    ]
+    run = await run_ok(stdio_client, "run_fs", {"language": "python", "entry_path": "/main.py", "files": files})
+    assert run.stdout == "42\n"
+    assert sorted(run.fs) == ["/out.bin"]
+    assert run.fs["/out.bin"].content == blob[::-1]
+
+
+async def test_list_runtimes_describes_each_runtime_and_the_limits(stdio_client: Client) -> None:
+    """list_runtimes gives id, language, version, entry file and aliases, plus the server's limits."""
+    result = await call(stdio_client, "list_runtimes", {})
+    assert not result.is_error
+    assert result.structured_content is not None
+    runtimes = {runtime["id"]: runtime for runtime in result.structured_content["runtimes"]}
+    assert runtimes["python"] == {
+        "id": "python",
+        "language": "Python",
+        "version": "3.11.3",
+        "entry": "/main.py",
+        "aliases": [],
+    }
+    assert runtimes["quickjs"]["aliases"] == ["javascript", "js"]
+    assert result.structured_content["limits"] == snapshot()
+    assert "python: Python 3.11.3, entry /main.py" in text_of(result)
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments", "message"),
+    [
+        pytest.param(
+            "run_code",
+            {"language": "cobol", "code": "x"},
+            'Cannot run "cobol": known runtimes are clang, clangpp, php-cgi, python',
+            id="unknown-language",
+        ),
+        pytest.param(
+            "run_code",
+            {"language": "python", "code": "x", "timeout_seconds": 500},
+            "at most 120 seconds",
+            id="timeout-over-max",
+        ),
+        pytest.param(
+            "run_code",
+            {"language": "python", "code": "x" * 300_000},
+            "over this server's limit of 200000 bytes",
+            id="request-too-large",
+        ),
+        pytest.param(
+            "run_fs",
+            {"language": "python", "entry_path": "/main.py", "files": [{"path": "/other.py", "content": ""}]},
+            'Cannot run "/main.py": it is not among the files given (/other.py)',
+            id="entry-not-given",
+        ),
+        pytest.param(
+            "run_fs",
+            {
+                "language": "python",
+                "entry_path": "/main.py",
+                "files": [{"path": "/main.py", "content": "not base64!", "encoding": "base64"}],
+            },
+            'Cannot decode file "/main.py": its content is not valid base64',
+            id="bad-base64",
+        ),
+        pytest.param(
+            "run_fs",
+            {"language": "python", "entry_path": "/main.py", "files": [{"path": "/../main.py", "content": ""}]},
+            '".." segments are not allowed',
+            id="path-escape",
+        ),
+        pytest.param("run_code", {"language": "python"}, "code", id="missing-argument"),
+    ],
+)
+async def test_caller_mistakes_are_error_results_that_say_what_to_change(
+    stdio_client: Client, name: str, arguments: dict[str, Any], message: str
+) -> None:
+    """A call the server cannot run comes back with isError and a message the model can act on."""
+    result = await call(stdio_client, name, arguments)
+    assert result.is_error
+    assert message in text_of(result)
+
+
+async def test_concurrent_calls_each_get_their_own_result(stdio_client: Client) -> None:
+    """Calls in flight at once on one session all finish, each with its own output."""
+    outputs: dict[int, str] = {}
+
+    async def run(index: int) -> None:
+        run = await run_ok(stdio_client, "run_code", {"language": "python", "code": f"print({index} * 2)"})
+        outputs[index] = run.stdout
+
+    async with anyio.create_task_group() as tg:
+        for index in range(8):
+            tg.start_soon(run, index)
+    assert outputs == {index: f"{index * 2}\n" for index in range(8)}
+
+
+async def test_long_runs_send_progress_notifications(stdio_client: Client) -> None:
+    """A client that asks for progress hears from the server while a run is in flight."""
+    ticks: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        ticks.append((progress, total, message))
+
+    arguments = {"language": "python", "code": "while True: pass", "timeout_seconds": 2.5}
+    with anyio.fail_after(CALL_TIMEOUT):
+        result = await stdio_client.call_tool("run_code", arguments, progress_callback=on_progress)
+    assert result.structured_content is not None and result.structured_content["result_type"] == "timeout"
+    assert ticks, "no progress notification arrived"
+    progress, total, message = ticks[0]
+    assert total == 2.5 and progress > 0
+    assert message is not None and message.startswith("Running python:")
+
+
+async def test_cancelling_a_call_stops_the_run_in_the_engine(server_env: dict[str, str]) -> None:
+    """A cancelled `while True` run frees the engine: with one slot, the next call runs at once.
+
+    The cancelled run asked for 100 s; the next call must finish well before that, which it can only
+    do if cancelling the request ended the run in the engine's only worker.
+    """
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "runno_mcp", "--max-concurrency", "1", "--max-timeout", "100"],
+        env=server_env,
+    )
+    async with Client(params) as client:
+        started = anyio.Event()
+
+        async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+            started.set()
+
+        async def endless() -> None:
+            arguments = {"language": "python", "code": "while True: pass", "timeout_seconds": 100}
+            await client.call_tool("run_code", arguments, progress_callback=on_progress)
+
+        with anyio.fail_after(STARTUP_TIMEOUT):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(endless)
+                await started.wait()  # the run is in flight in the engine
+                tg.cancel_scope.cancel()
+        with anyio.fail_after(30):
+            result = await client.call_tool("run_code", {"language": "python", "code": "print('next')"})
+        assert result.structured_content is not None
+        assert (result.structured_content["result_type"], result.structured_content["stdout"]) == (
+            "complete",
+            "next\n",
+        )
+
+
+async def test_streamable_http_serves_the_same_tools(http_url: str) -> None:
+    """Over streamable HTTP at /mcp, a client lists the tools and runs code, in parallel too."""
+    async with Client(http_url) as client:
+        assert sorted(await tools_by_name(client)) == ["list_runtimes", "run_code", "run_fs"]
+        outputs: list[str] = []
+
+        async def run(index: int) -> None:
+            run = await run_ok(client, "run_code", {"language": "quickjs", "code": f"console.log({index} + 1)"})
+            outputs.append(run.stdout)
+
+        async with anyio.create_task_group() as tg:
+            for index in range(4):
+                tg.start_soon(run, index)
+        assert sorted(outputs) == ["1\n", "2\n", "3\n", "4\n"]
