@@ -3,6 +3,7 @@
  * logs to stderr only. Exits when stdin closes, so it never outlives its parent.
  *
  * Usage: deno run <permissions> main.ts --langs-dir DIR --manifest FILE [--pool-size N]
+ *   [--warm python,ruby] [--preboot python=2,quickjs=1]
  *
  * @module
  */
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
       manifest: { type: "string" },
       "pool-size": { type: "string", default: "2" },
       warm: { type: "string", default: "" },
+      preboot: { type: "string", default: "" },
     },
   });
   const langsDir = values["langs-dir"];
@@ -53,6 +55,13 @@ async function main(): Promise<void> {
     }
   }
 
+  const prebootSizes = new Map<string, number>();
+  for (const item of values.preboot.split(",").filter(Boolean)) {
+    const [id = "", count = "1"] = item.split("=");
+    if (runtimes.isInstalled(id)) prebootSizes.set(id, Number(count));
+  }
+  if (prebootSizes.size > 0) runner.startPreboot(prebootSizes);
+
   const reading = (async () => {
     for await (const frame of readFrames(Deno.stdin.readable, MAX_FRAME_BYTES)) {
       if (frame.kind === "oversized") server.rejectOversized(frame.size, MAX_FRAME_BYTES);
@@ -62,6 +71,7 @@ async function main(): Promise<void> {
   await Promise.race([reading, server.closed]);
   server.abortAll();
   await writing;
+  runner.close();
   pool.close();
   Deno.exit(0);
 }

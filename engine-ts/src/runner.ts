@@ -12,8 +12,20 @@ import type { ResultType, RunParams, RunResultWire, WireFile } from "./protocol.
 import { OutputCollector } from "./output.ts";
 import { INTERMEDIATE_DIR, type Runtimes } from "./runtimes.ts";
 import { capMemory, MemoryCapError, PAGE_BYTES } from "./wasm_memory.ts";
-import type { Job, JobStep, ResultFile, WorkerMessage } from "./worker_messages.ts";
+import { PrebootPool } from "./preboot_pool.ts";
+import type {
+  Job,
+  JobInput,
+  JobStep,
+  PrebootPlan,
+  ResultFile,
+  WorkerCommand,
+  WorkerMessage,
+} from "./worker_messages.ts";
 import type { WorkerPool } from "./worker_pool.ts";
+
+/** The default `memory_limit_mb`; pre-booted interpreters are capped at it. */
+export const DEFAULT_MEMORY_MB = 512;
 
 /** Memory the compiler and linker may use, whatever the program's own limit (MB). */
 const PREPARE_MEMORY_MB = 2048;
@@ -34,6 +46,7 @@ export class Runner {
   readonly #pool: WorkerPool;
   readonly #modules = new Map<string, Promise<WebAssembly.Module>>();
   readonly #baseFs = new Map<string, Promise<BaseFs>>();
+  #preboot: PrebootPool | undefined;
 
   constructor(runtimes: Runtimes, pool: WorkerPool) {
     this.#runtimes = runtimes;
@@ -59,15 +72,43 @@ export class Runner {
   ): Promise<RunResultWire> {
     const started = performance.now();
     const output = new OutputCollector(params.max_output_bytes);
-    let job: Job;
-    try {
-      job = await this.#prepare(params);
-    } catch (err) {
-      if (err instanceof MemoryCapError) return finish("crash", null, err.message);
-      throw err;
+    const finish = (
+      resultType: ResultType,
+      exitCode: number | null,
+      error: string | null,
+      files: WireFile[] = [],
+    ): RunResultWire => ({
+      result_type: resultType,
+      exit_code: resultType === "complete" ? exitCode : null,
+      stdout: output.text("stdout"),
+      stderr: output.text("stderr"),
+      tty: output.text("tty"),
+      files,
+      truncated: output.truncated,
+      warnings: output.warnings(),
+      duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+      error,
+    });
+
+    let worker: Worker;
+    let begin: () => void;
+    const booted = this.#isBootable(params) ? this.#preboot?.take(params.runtime) : undefined;
+    if (booted) {
+      worker = booted.worker;
+      const input = toJobInput(params);
+      begin = () => booted.start(input);
+    } else {
+      let job: Job;
+      try {
+        job = await this.#prepare(params);
+      } catch (err) {
+        if (err instanceof MemoryCapError) return finish("crash", null, err.message);
+        throw err;
+      }
+      if (signal.aborted) return finish("terminated", null, "Run was cancelled before it started");
+      worker = await this.#pool.take();
+      begin = () => worker.postMessage({ type: "run", job } satisfies WorkerCommand);
     }
-    if (signal.aborted) return finish("terminated", null, "Run was cancelled before it started");
-    const worker = await this.#pool.take();
 
     return await new Promise<RunResultWire>((resolve) => {
       let settled = false;
@@ -83,12 +124,14 @@ export class Runner {
         settle(finish("timeout", null, `Run timed out after ${params.timeout_ms / 1000} s`));
       }, params.timeout_ms);
       const onAbort = () => settle(finish("terminated", null, "Run was cancelled"));
+      if (signal.aborted) onAbort();
       signal.addEventListener("abort", onAbort);
 
       worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
         const message = event.data;
         switch (message.type) {
           case "ready":
+          case "booted":
             break;
           case "output":
             output.add(message.fd, message.bytes);
@@ -115,28 +158,50 @@ export class Runner {
         event.preventDefault();
         settle(finish("crash", null, `Run worker failed: ${event.message}`));
       };
-      worker.postMessage(job);
+      begin();
     });
+  }
 
-    function finish(
-      resultType: ResultType,
-      exitCode: number | null,
-      error: string | null,
-      files: WireFile[] = [],
-    ): RunResultWire {
-      return {
-        result_type: resultType,
-        exit_code: resultType === "complete" ? exitCode : null,
-        stdout: output.text("stdout"),
-        stderr: output.text("stderr"),
-        tty: output.text("tty"),
-        files,
-        truncated: output.truncated,
-        warnings: output.warnings(),
-        duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
-        error,
-      };
+  /** Whether a run can take a pre-booted interpreter: everything fixed at boot matches. */
+  #isBootable(params: RunParams): boolean {
+    const spec = this.#runtimes.get(params.runtime);
+    return spec !== undefined && spec.steps.length === 1 && params.entry === spec.entry &&
+      params.args.length === 0 && Object.keys(params.env).length === 0 &&
+      params.memory_limit_mb === DEFAULT_MEMORY_MB;
+  }
+
+  /** What a pre-booted interpreter of `runtime` starts from. */
+  async plan(runtime: string): Promise<PrebootPlan> {
+    const spec = this.#runtimes.get(runtime);
+    if (!spec) throw new RangeError(`Cannot pre-boot "${runtime}": unknown runtime`);
+    const [step] = this.#runtimes.resolveSteps(runtime, spec.entry, [], {});
+    if (!step || step.binary.startsWith("fs:")) {
+      throw new RangeError(`Cannot pre-boot "${runtime}": it has no fixed binary`);
     }
+    const { binary, ...rest } = step;
+    const baseFs = await Promise.all(
+      this.#runtimes.baseFsPaths(runtime).map((path) => this.#base(path)),
+    );
+    return {
+      step: { ...rest, module: await this.#module(binary, DEFAULT_MEMORY_MB) },
+      baseFs,
+      baseRoots: [
+        ...new Set(
+          baseFs.flatMap((base) => base.entries.map((entry) => entry.path.split("/")[1] ?? "")),
+        ),
+      ],
+      memoryLimitMb: DEFAULT_MEMORY_MB,
+    };
+  }
+
+  /** Starts keeping `sizes` booted interpreters per runtime. */
+  startPreboot(sizes: Map<string, number>): void {
+    this.#preboot = new PrebootPool(this.#pool, (runtime) => this.plan(runtime), sizes);
+  }
+
+  /** Stops pre-booting. */
+  close(): void {
+    this.#preboot?.close();
   }
 
   async #prepare(params: RunParams): Promise<Job> {
@@ -156,17 +221,10 @@ export class Runner {
       this.#runtimes.baseFsPaths(params.runtime).map((path) => this.#base(path)),
     );
     return {
+      ...toJobInput(params),
       steps: jobSteps,
       baseFs,
-      files: params.files.map((file) => ({
-        path: file.path,
-        content: Uint8Array.fromBase64(file.content),
-        ...(file.mtime_ns === undefined ? {} : { mtimeNs: BigInt(file.mtime_ns) }),
-      })),
-      stdin: params.stdin === null ? new Uint8Array(0) : Uint8Array.fromBase64(params.stdin),
-      maxOutputBytes: params.max_output_bytes,
       memoryLimitMb: params.memory_limit_mb,
-      returnFs: params.return_fs,
       // Only multi-step runtimes (compile, link, run) write intermediates.
       scratchDirs: jobSteps.length > 1 ? [INTERMEDIATE_DIR] : [],
     };
@@ -197,6 +255,19 @@ export class Runner {
     }
     return base;
   }
+}
+
+function toJobInput(params: RunParams): JobInput {
+  return {
+    files: params.files.map((file) => ({
+      path: file.path,
+      content: Uint8Array.fromBase64(file.content),
+      ...(file.mtime_ns === undefined ? {} : { mtimeNs: BigInt(file.mtime_ns) }),
+    })),
+    stdin: params.stdin === null ? new Uint8Array(0) : Uint8Array.fromBase64(params.stdin),
+    maxOutputBytes: params.max_output_bytes,
+    returnFs: params.return_fs,
+  };
 }
 
 function toWireFile(file: ResultFile): WireFile {

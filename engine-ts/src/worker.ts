@@ -3,71 +3,153 @@
  * posts output as it is written and the outcome at the end. One worker per run; the
  * engine terminates it on timeout or cancel, which also frees everything the run held.
  *
+ * A pre-booted worker starts its interpreter before the request exists and waits at the
+ * gate (see gate.ts) for the caller's files, stdin and caps.
+ *
  * @module
  */
 
 /// <reference lib="deno.worker" />
 
+import { receiveMessageOnPort } from "node:worker_threads";
+import { gateImports } from "./gate.ts";
 import { MemoryFs, ProcExit, Wasi } from "./wasi/mod.ts";
-import type { Job, JobStep, ResultFile, WorkerMessage } from "./worker_messages.ts";
+import type {
+  Job,
+  JobFile,
+  JobInput,
+  JobStep,
+  PrebootPlan,
+  WorkerCommand,
+  WorkerMessage,
+} from "./worker_messages.ts";
+import type { BaseFs } from "./base_fs.ts";
 import { capMemory, MemoryCapError, PAGE_BYTES } from "./wasm_memory.ts";
 
-function post(message: WorkerMessage, transfer: Transferable[] = []): void {
-  self.postMessage(message, transfer);
+function post(message: WorkerMessage): void {
+  self.postMessage(message);
 }
 
-self.onmessage = (event: MessageEvent<Job>) => {
-  post(runJob(event.data), []);
+self.onmessage = (event: MessageEvent<WorkerCommand>) => {
+  const command = event.data;
+  post(
+    command.type === "run"
+      ? runJob(command.job)
+      : runPrebooted(command.plan, command.port, command.signal),
+  );
   self.close();
 };
 post({ type: "ready" });
 
-function runJob(job: Job): WorkerMessage {
-  const fs = buildFs(job);
-  const before = fs.snapshot();
-  const budget = { stdout: job.maxOutputBytes, stderr: job.maxOutputBytes };
-  const dropped = { stdout: 0, stderr: 0 };
-  const onOutput = (fd: 1 | 2, bytes: Uint8Array) => {
+type Outcome = Extract<WorkerMessage, { type: "done" }>;
+
+/** Forwards output to the main thread up to the cap, counting what it drops. */
+class OutputSink {
+  readonly #budget: { stdout: number; stderr: number };
+  readonly dropped = { stdout: 0, stderr: 0 };
+
+  constructor(maxBytes: number) {
+    this.#budget = { stdout: maxBytes, stderr: maxBytes };
+  }
+
+  write(fd: 1 | 2, bytes: Uint8Array): void {
     const stream = fd === 1 ? "stdout" : "stderr";
-    const keep = Math.min(bytes.length, budget[stream]);
+    const keep = Math.min(bytes.length, this.#budget[stream]);
     if (keep < bytes.length) {
-      if (dropped[stream] === 0) post({ type: "cut", fd });
-      dropped[stream] += bytes.length - keep;
+      if (this.dropped[stream] === 0) post({ type: "cut", fd });
+      this.dropped[stream] += bytes.length - keep;
     }
     if (keep === 0) return;
-    budget[stream] -= keep;
-    const chunk = keep === bytes.length ? bytes : bytes.slice(0, keep);
-    post({ type: "output", fd, bytes: chunk });
-  };
-
-  let outcome: "complete" | "crash" = "complete";
-  let exitCode: number | null = 0;
-  let error: string | null = null;
-  for (const [index, step] of job.steps.entries()) {
-    const isLast = index === job.steps.length - 1;
-    const result = runStep(step, {
-      fs,
-      stdin: isLast ? job.stdin : new Uint8Array(0),
-      onOutput,
-      memoryLimitMb: job.memoryLimitMb,
-    });
-    ({ outcome, exitCode, error } = result);
-    if (outcome !== "complete" || (step.role !== "run" && exitCode !== 0)) break;
+    this.#budget[stream] -= keep;
+    post({ type: "output", fd, bytes: keep === bytes.length ? bytes : bytes.slice(0, keep) });
   }
-
-  let files: ResultFile[] = [];
-  if (job.returnFs !== "none") {
-    const entries = job.returnFs === "all" ? fs.allFiles() : fs.changedSince(before);
-    files = entries
-      .filter((file) => !isHidden(file.path, job.scratchDirs))
-      .map((file) => ({ path: file.path, content: file.content, mtimeNs: file.mtimeNs }));
-  }
-  return { type: "done", outcome, exitCode, error, files, droppedBytes: dropped };
 }
 
-function buildFs(job: Job): MemoryFs {
+function runJob(job: Job): Outcome {
+  const fs = buildFs(job.baseFs, job.scratchDirs);
+  addFiles(fs, job.files);
+  const before = fs.snapshot();
+  const sink = new OutputSink(job.maxOutputBytes);
+  let result: StepResult = { outcome: "complete", exitCode: 0, error: null };
+  for (const [index, step] of job.steps.entries()) {
+    const isLast = index === job.steps.length - 1;
+    const wasi = new Wasi({
+      args: step.argv,
+      env: step.env,
+      fs,
+      stdin: isLast ? job.stdin : new Uint8Array(0),
+      onOutput: (fd, bytes) => sink.write(fd, bytes),
+    });
+    result = runStep(step, wasi, fs, job.memoryLimitMb);
+    if (result.outcome !== "complete" || (step.role !== "run" && result.exitCode !== 0)) break;
+  }
+  return finish(result, fs, before, job, sink, job.scratchDirs);
+}
+
+function runPrebooted(plan: PrebootPlan, port: MessagePort, signal: SharedArrayBuffer): Outcome {
+  const fs = buildFs(plan.baseFs, []);
+  // Output written while booting is held back until the run it belongs to exists.
+  const early: [1 | 2, Uint8Array][] = [];
+  let sink: OutputSink | undefined;
+  let job: JobInput | undefined;
+  let before = fs.snapshot();
+  const wasi = new Wasi({
+    args: plan.step.argv,
+    env: plan.step.env,
+    fs,
+    stdin: new Uint8Array(0),
+    onOutput: (fd, bytes) => sink ? sink.write(fd, bytes) : early.push([fd, bytes]),
+  });
+  let memory: WebAssembly.Memory | undefined;
+  const open = () => {
+    post({ type: "booted" });
+    Atomics.wait(new Int32Array(signal), 0, 0);
+    job = receiveMessageOnPort(port as never)?.message as JobInput;
+    addFiles(fs, job.files);
+    wasi.replaceStdin(job.stdin);
+    before = fs.snapshot();
+    sink = new OutputSink(job.maxOutputBytes);
+    for (const [fd, bytes] of early) sink.write(fd, bytes);
+  };
+  const result = runStep(
+    plan.step,
+    wasi,
+    fs,
+    plan.memoryLimitMb,
+    (imports) =>
+      gateImports(imports, {
+        baseRoots: new Set(plan.baseRoots),
+        memory: () => memory,
+        open,
+      }),
+    (instance) => {
+      const exported = instance.exports.memory;
+      if (exported instanceof WebAssembly.Memory) memory = exported;
+    },
+  );
+  if (!job) open(); // the program ended without touching a path: take its job anyway
+  return finish(result, fs, before, job!, sink!, []);
+}
+
+function finish(
+  result: StepResult,
+  fs: MemoryFs,
+  before: ReturnType<MemoryFs["snapshot"]>,
+  input: JobInput,
+  sink: OutputSink,
+  hidden: string[],
+): Outcome {
+  const files = input.returnFs === "none"
+    ? []
+    : (input.returnFs === "all" ? fs.allFiles() : fs.changedSince(before))
+      .filter((file) => !isHidden(file.path, hidden))
+      .map((file) => ({ path: file.path, content: file.content, mtimeNs: file.mtimeNs }));
+  return { type: "done", ...result, files, droppedBytes: sink.dropped };
+}
+
+function buildFs(baseFs: BaseFs[], scratchDirs: string[]): MemoryFs {
   const fs = new MemoryFs();
-  for (const base of job.baseFs) {
+  for (const base of baseFs) {
     for (const entry of base.entries) {
       if (entry.kind === "directory") fs.addDirectory(entry.path);
       else {
@@ -78,22 +160,18 @@ function buildFs(job: Job): MemoryFs {
       }
     }
   }
-  for (const dir of job.scratchDirs) fs.addDirectory(dir);
-  for (const file of job.files) {
+  for (const dir of scratchDirs) fs.addDirectory(dir);
+  return fs;
+}
+
+function addFiles(fs: MemoryFs, files: JobFile[]): void {
+  for (const file of files) {
     fs.addFile(
       file.path,
       file.content,
       file.mtimeNs === undefined ? {} : { mtimeNs: file.mtimeNs },
     );
   }
-  return fs;
-}
-
-interface StepContext {
-  fs: MemoryFs;
-  stdin: Uint8Array;
-  onOutput: (fd: 1 | 2, bytes: Uint8Array) => void;
-  memoryLimitMb: number;
 }
 
 interface StepResult {
@@ -102,35 +180,36 @@ interface StepResult {
   error: string | null;
 }
 
-function runStep(step: JobStep, context: StepContext): StepResult {
+function runStep(
+  step: JobStep,
+  wasi: Wasi,
+  fs: MemoryFs,
+  memoryLimitMb: number,
+  wrapImports: (imports: WebAssembly.Imports) => WebAssembly.Imports = (imports) => imports,
+  onInstance: (instance: WebAssembly.Instance) => void = () => {},
+): StepResult {
   let module: WebAssembly.Module;
   try {
-    module = step.module ?? compileFromFs(step.fsPath ?? "", context);
+    module = step.module ?? compileFromFs(step.fsPath ?? "", fs, memoryLimitMb);
   } catch (err) {
     return { outcome: "crash", exitCode: null, error: describeError(err) };
   }
-  const wasi = new Wasi({
-    args: step.argv,
-    env: step.env,
-    fs: context.fs,
-    stdin: context.stdin,
-    onOutput: context.onOutput,
-  });
   let instance: WebAssembly.Instance | undefined;
   try {
-    instance = new WebAssembly.Instance(module, wasi.getImports(module));
+    instance = new WebAssembly.Instance(module, wrapImports(wasi.getImports(module)));
+    onInstance(instance);
     const exitCode = wasi.start(instance);
     return { outcome: "complete", exitCode, error: null };
   } catch (err) {
     if (err instanceof ProcExit) return { outcome: "complete", exitCode: err.code, error: null };
-    return { outcome: "crash", exitCode: null, error: describeCrash(err, instance, context) };
+    return { outcome: "crash", exitCode: null, error: describeCrash(err, instance, memoryLimitMb) };
   }
 }
 
-function compileFromFs(path: string, context: StepContext): WebAssembly.Module {
-  const binary = context.fs.readFile(path);
+function compileFromFs(path: string, fs: MemoryFs, memoryLimitMb: number): WebAssembly.Module {
+  const binary = fs.readFile(path);
   if (!binary) throw new Error(`Cannot run "${path}": no such file in the run's filesystem`);
-  const limitPages = Math.floor((context.memoryLimitMb * 2 ** 20) / PAGE_BYTES);
+  const limitPages = Math.floor((memoryLimitMb * 2 ** 20) / PAGE_BYTES);
   try {
     return new WebAssembly.Module(capMemory(binary, limitPages));
   } catch (err) {
@@ -142,23 +221,21 @@ function compileFromFs(path: string, context: StepContext): WebAssembly.Module {
 function describeCrash(
   err: unknown,
   instance: WebAssembly.Instance | undefined,
-  context: StepContext,
+  memoryLimitMb: number,
 ): string {
   const memory = instance?.exports.memory;
-  const limitBytes = context.memoryLimitMb * 2 ** 20;
+  const limitBytes = memoryLimitMb * 2 ** 20;
   if (
     memory instanceof WebAssembly.Memory && memory.buffer.byteLength + 16 * PAGE_BYTES > limitBytes
   ) {
-    return `Program ran out of memory: it reached the limit of ${context.memoryLimitMb} MB (memory_limit_mb) and then failed: ${
+    return `Program ran out of memory: it reached the limit of ${memoryLimitMb} MB (memory_limit_mb) and then failed: ${
       describeError(err)
     }`;
   }
   if (err instanceof RangeError && /call stack/i.test(err.message)) {
     return `Program overflowed its stack: ${err.message}`;
   }
-  if (err instanceof WebAssembly.RuntimeError) {
-    return `Program trapped: ${err.message}`;
-  }
+  if (err instanceof WebAssembly.RuntimeError) return `Program trapped: ${err.message}`;
   return describeError(err);
 }
 

@@ -21,18 +21,36 @@ export interface JobFile {
   mtimeNs?: bigint;
 }
 
-/** Everything a worker needs for one run. */
-export interface Job {
-  steps: JobStep[];
-  baseFs: BaseFs[];
+/** What a run brings that a pre-booted interpreter cannot know in advance. */
+export interface JobInput {
   files: JobFile[];
   stdin: Uint8Array;
   maxOutputBytes: number;
-  memoryLimitMb: number;
   returnFs: ReturnFs;
+}
+
+/** Everything a worker needs for one run started from scratch. */
+export interface Job extends JobInput {
+  steps: JobStep[];
+  baseFs: BaseFs[];
+  memoryLimitMb: number;
   /** Folders the engine writes intermediates to: created first, never returned. */
   scratchDirs: string[];
 }
+
+/** A run whose interpreter boots now and waits at the gate for its JobInput. */
+export interface PrebootPlan {
+  step: JobStep;
+  baseFs: BaseFs[];
+  /** Top-level names in baseFs: paths below them never open the gate. */
+  baseRoots: string[];
+  memoryLimitMb: number;
+}
+
+/** Main thread to worker. */
+export type WorkerCommand =
+  | { type: "run"; job: Job }
+  | { type: "preboot"; plan: PrebootPlan; port: MessagePort; signal: SharedArrayBuffer };
 
 /** A file the run created or changed. */
 export interface ResultFile {
@@ -44,6 +62,8 @@ export interface ResultFile {
 /** Worker to main thread. */
 export type WorkerMessage =
   | { type: "ready" }
+  /** A pre-booted interpreter reached its gate (or is about to wait there). */
+  | { type: "booted" }
   | { type: "output"; fd: 1 | 2; bytes: Uint8Array }
   /** Sent once per stream when it reaches the cap; later bytes stay in the worker. */
   | { type: "cut"; fd: 1 | 2 }

@@ -1,0 +1,117 @@
+/**
+ * Interpreters booted ahead of their requests: per runtime, a few workers whose program
+ * has started and waits at the gate for its files and stdin. Taking one skips the boot
+ * (CPython's is most of a hello world); the pool boots a replacement at once.
+ *
+ * @module
+ */
+
+import type { JobInput, PrebootPlan, WorkerCommand, WorkerMessage } from "./worker_messages.ts";
+import type { WorkerPool } from "./worker_pool.ts";
+
+/** A worker whose interpreter waits at the gate. */
+export interface BootedRun {
+  worker: Worker;
+  /** Hands the run its input; the program continues from the gate. */
+  start(input: JobInput): void;
+}
+
+/** Gives up on a runtime after this many boots in a row fail. */
+const MAX_BOOT_FAILURES = 3;
+
+/** Keeps booted interpreters ready per runtime. */
+export class PrebootPool {
+  readonly #workers: WorkerPool;
+  readonly #plan: (runtime: string) => Promise<PrebootPlan>;
+  readonly #sizes: Map<string, number>;
+  readonly #ready = new Map<string, BootedRun[]>();
+  readonly #booting = new Map<string, number>();
+  readonly #failures = new Map<string, number>();
+  #closed = false;
+
+  constructor(
+    workers: WorkerPool,
+    plan: (runtime: string) => Promise<PrebootPlan>,
+    sizes: Map<string, number>,
+  ) {
+    this.#workers = workers;
+    this.#plan = plan;
+    this.#sizes = sizes;
+    for (const runtime of sizes.keys()) this.#fill(runtime);
+  }
+
+  /** A booted run of `runtime`, or undefined when none is ready (the caller boots cold). */
+  take(runtime: string): BootedRun | undefined {
+    const run = this.#ready.get(runtime)?.shift();
+    this.#fill(runtime);
+    return run;
+  }
+
+  /** Booted runs ready now, per runtime. */
+  get readyCounts(): Record<string, number> {
+    return Object.fromEntries([...this.#ready].map(([runtime, runs]) => [runtime, runs.length]));
+  }
+
+  /** Stops booting; the worker pool terminates the workers. */
+  close(): void {
+    this.#closed = true;
+    this.#ready.clear();
+  }
+
+  #fill(runtime: string): void {
+    const want = this.#sizes.get(runtime) ?? 0;
+    while (
+      !this.#closed && (this.#failures.get(runtime) ?? 0) < MAX_BOOT_FAILURES &&
+      (this.#ready.get(runtime)?.length ?? 0) + (this.#booting.get(runtime) ?? 0) < want
+    ) {
+      this.#booting.set(runtime, (this.#booting.get(runtime) ?? 0) + 1);
+      this.#boot(runtime).then((run) => {
+        this.#failures.set(runtime, 0);
+        if (this.#closed) return this.#workers.discard(run.worker);
+        const ready = this.#ready.get(runtime) ?? [];
+        ready.push(run);
+        this.#ready.set(runtime, ready);
+      }, (err) => {
+        this.#failures.set(runtime, (this.#failures.get(runtime) ?? 0) + 1);
+        console.error(`Cannot pre-boot "${runtime}":`, err);
+      }).finally(() => {
+        this.#booting.set(runtime, (this.#booting.get(runtime) ?? 1) - 1);
+        this.#fill(runtime);
+      });
+    }
+  }
+
+  async #boot(runtime: string): Promise<BootedRun> {
+    const plan = await this.#plan(runtime);
+    const worker = await this.#workers.take();
+    const channel = new MessageChannel();
+    const signal = new SharedArrayBuffer(4);
+    await new Promise<void>((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+        if (event.data.type === "booted") resolve();
+        // A program that finishes or writes output before its gate is not bootable.
+        else if (event.data.type !== "ready") {
+          reject(new Error(`unexpected "${event.data.type}" while booting`));
+        }
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(event.message));
+      };
+      const command: WorkerCommand = { type: "preboot", plan, port: channel.port2, signal };
+      worker.postMessage(command, [channel.port2]);
+    }).catch((err) => {
+      this.#workers.discard(worker);
+      throw err;
+    });
+    return {
+      worker,
+      start(input: JobInput) {
+        channel.port1.postMessage(input);
+        const flag = new Int32Array(signal);
+        Atomics.store(flag, 0, 1);
+        Atomics.notify(flag, 0);
+      },
+    };
+  }
+}
