@@ -1,7 +1,14 @@
 // Copyright the runno_mcp authors. MIT license.
 // Helpers for the tests beside this file: a tiny tar.gz reader and a runner.
 
+import { type Abi, PREVIEW1 } from "./abi.ts";
+import { RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING } from "./constants.ts";
+import { DirFd } from "./dir_fd.ts";
+import type { Fd } from "./fd.ts";
+import { GuestMemory } from "./memory.ts";
 import { MemoryFs, Wasi } from "./mod.ts";
+import { OutputFd, StdinFd } from "./stdio_fd.ts";
+import { Syscalls } from "./syscalls.ts";
 
 /** Folder with language binaries for manual checks (may be absent). */
 export const LANGS_DIR = "/work/langs-dev";
@@ -121,4 +128,99 @@ export async function fsFromTarGz(path: string): Promise<MemoryFs> {
   for (const dir of dirs) fs.addDirectory(dir);
   for (const [name, content] of files) fs.addFile(name, content, { shared: true });
   return fs;
+}
+
+/** A syscall table over a fresh memory, for unit tests without a guest. */
+export interface Harness {
+  /** The syscalls (preview1 unless asked otherwise). */
+  sys: Syscalls;
+  /** Guest memory. */
+  mem: GuestMemory;
+  /** The fd table. */
+  fds: Map<number, Fd>;
+  /** Every onOutput call, in order. */
+  outputs: { fd: 1 | 2; bytes: Uint8Array }[];
+  /** Writes `text` as UTF-8 at a fresh address; returns [ptr, len]. */
+  str(text: string): [number, number];
+  /** Reserves `size` zeroed bytes; returns the address. */
+  alloc(size: number): number;
+  /** Writes an iovec array for `buffers` (each copied into memory); returns [ptr, count]. */
+  iovs(buffers: Uint8Array[]): [number, number];
+  /** Reads a u32. */
+  u32(ptr: number): number;
+  /** Reads a u64. */
+  u64(ptr: number): bigint;
+}
+
+/** Builds a `Harness` with stdio, `fs` preopened as "/" (fd 3). */
+export function harness(
+  fs: MemoryFs,
+  options: { stdin?: Uint8Array; abi?: Abi } = {},
+): Harness {
+  const memory = new GuestMemory(new WebAssembly.Memory({ initial: 4 }));
+  const outputs: { fd: 1 | 2; bytes: Uint8Array }[] = [];
+  const fds = new Map<number, Fd>();
+  fds.set(0, new StdinFd(options.stdin ?? new Uint8Array(0), false));
+  const onOutput = (fd: 1 | 2, bytes: Uint8Array) => outputs.push({ fd, bytes });
+  fds.set(1, new OutputFd(1, onOutput, false));
+  fds.set(2, new OutputFd(2, onOutput, false));
+  fds.set(
+    3,
+    new DirFd(fs.root, {
+      rightsBase: RIGHTS_DIRECTORY,
+      rightsInheriting: RIGHTS_DIRECTORY_INHERITING,
+      preopen: "/",
+    }),
+  );
+  const sys = new Syscalls(
+    { args: [], env: [], fds, memory: () => memory },
+    options.abi ?? PREVIEW1,
+  );
+  let next = 1024;
+  function alloc(size: number): number {
+    const ptr = next;
+    next += Math.ceil(size / 8) * 8 + 8;
+    memory.slice(ptr, size).fill(0);
+    return ptr;
+  }
+  function str(text: string): [number, number] {
+    const bytes = new TextEncoder().encode(text);
+    const ptr = alloc(bytes.byteLength);
+    memory.slice(ptr, bytes.byteLength).set(bytes);
+    return [ptr, bytes.byteLength];
+  }
+  function iovs(buffers: Uint8Array[]): [number, number] {
+    const table = alloc(buffers.length * 8);
+    buffers.forEach((buffer, i) => {
+      const ptr = alloc(buffer.byteLength);
+      memory.slice(ptr, buffer.byteLength).set(buffer);
+      memory.u32(table + i * 8, ptr);
+      memory.u32(table + i * 8 + 4, buffer.byteLength);
+    });
+    return [table, buffers.length];
+  }
+  return {
+    sys,
+    mem: memory,
+    fds,
+    outputs,
+    str,
+    alloc,
+    iovs,
+    u32: (ptr) => memory.view.getUint32(ptr, true),
+    u64: (ptr) => memory.view.getBigUint64(ptr, true),
+  };
+}
+
+/** Throws unless `actual` and `expected` serialize the same (bigints allowed). */
+export function assertEquals(actual: unknown, expected: unknown, message = ""): void {
+  const show = (value: unknown) =>
+    JSON.stringify(value, (_k, v) => typeof v === "bigint" ? `${v}n` : v);
+  if (show(actual) !== show(expected)) {
+    throw new Error(
+      `Values are not equal${message ? ` (${message})` : ""}: ${show(actual)} !== ${
+        show(expected)
+      }`,
+    );
+  }
 }

@@ -1,19 +1,11 @@
 // Copyright the runno_mcp authors. MIT license.
 // Runs the real language binaries when /work/langs-dev is present.
 
-import { exists, fsFromTarGz, LANGS_DIR, runWasm } from "./_test_util.ts";
+import { assertEquals, exists, fsFromTarGz, LANGS_DIR, runWasm } from "./_test_util.ts";
 import { MemoryFs } from "./mod.ts";
 
 const encoder = new TextEncoder();
 const present = await exists(`${LANGS_DIR}/python-3.11.3.wasm`);
-
-function assertEquals(actual: unknown, expected: unknown): void {
-  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-    throw new Error(
-      `Values are not equal: ${JSON.stringify(actual)} !== ${JSON.stringify(expected)}`,
-    );
-  }
-}
 
 Deno.test({
   name: "python prints hello and writes a file",

@@ -1,0 +1,81 @@
+// Copyright the runno_mcp authors. MIT license.
+
+import { assertEquals, harness } from "./_test_util.ts";
+import {
+  ERRNO_SUCCESS,
+  OFLAGS_CREAT,
+  OFLAGS_TRUNC,
+  RIGHTS_FD_READ,
+  RIGHTS_FD_WRITE,
+} from "./constants.ts";
+import { MemoryFs } from "./mod.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+Deno.test("addFile creates parents and readFile returns the bytes", () => {
+  const fs = new MemoryFs();
+  fs.addFile("/a/b/c.txt", encoder.encode("hi"), { mtimeNs: 5n });
+  assertEquals(decoder.decode(fs.readFile("/a/b/c.txt")), "hi");
+  assertEquals(fs.readFile("/a/b"), undefined);
+  assertEquals(fs.allFiles().map((e) => [e.path, e.mtimeNs]), [["/a/b/c.txt", 5n]]);
+});
+
+Deno.test("writing a shared file copies it first: the original buffer is untouched", () => {
+  const shared = new Uint8Array(new SharedArrayBuffer(5));
+  shared.set(encoder.encode("hello"));
+  const fs = new MemoryFs();
+  fs.addFile("/lib/x", shared, { shared: true });
+  fs.addFile("/lib/y", shared, { shared: true });
+  const h = harness(fs);
+  const out = h.alloc(4);
+  assertEquals(
+    h.sys.path_open(3, 0, ...h.str("lib/x"), 0, RIGHTS_FD_WRITE, 0n, 0, out),
+    ERRNO_SUCCESS,
+  );
+  const fd = h.u32(out);
+  h.sys.fd_write(fd, ...h.iovs([encoder.encode("J")]), h.alloc(4));
+  assertEquals(decoder.decode(fs.readFile("/lib/x")), "Jello");
+  assertEquals(decoder.decode(shared), "hello");
+  assertEquals(decoder.decode(fs.readFile("/lib/y")), "hello");
+  // Truncating another shared file does not touch the buffer either.
+  assertEquals(
+    h.sys.path_open(3, 0, ...h.str("lib/y"), OFLAGS_TRUNC, RIGHTS_FD_READ, 0n, 0, out),
+    ERRNO_SUCCESS,
+  );
+  assertEquals(fs.readFile("/lib/y")?.byteLength, 0);
+  assertEquals(decoder.decode(shared), "hello");
+});
+
+Deno.test("changedSince reports created, modified and renamed files only", () => {
+  const fs = new MemoryFs();
+  fs.addFile("/keep.txt", encoder.encode("same"));
+  fs.addFile("/read.txt", encoder.encode("read me"));
+  fs.addFile("/edit.txt", encoder.encode("old"));
+  fs.addFile("/move.txt", encoder.encode("moving"));
+  fs.addFile("/gone.txt", encoder.encode("bye"));
+  fs.addFile("/tree/inner.txt", encoder.encode("in a tree"));
+  const snapshot = fs.snapshot();
+  const h = harness(fs);
+  const out = h.alloc(4);
+  // Read one file (no change).
+  h.sys.path_open(3, 0, ...h.str("read.txt"), 0, RIGHTS_FD_READ, 0n, 0, out);
+  h.sys.fd_read(h.u32(out), ...h.iovs([new Uint8Array(10)]), h.alloc(4));
+  // Modify one.
+  h.sys.path_open(3, 0, ...h.str("edit.txt"), 0, RIGHTS_FD_WRITE, 0n, 0, out);
+  h.sys.fd_write(h.u32(out), ...h.iovs([encoder.encode("new")]), h.alloc(4));
+  // Create one.
+  h.sys.path_open(3, 0, ...h.str("made.txt"), OFLAGS_CREAT, RIGHTS_FD_WRITE, 0n, 0, out);
+  // Rename a file and a directory, delete one.
+  h.sys.path_rename(3, ...h.str("move.txt"), 3, ...h.str("moved.txt"));
+  h.sys.path_rename(3, ...h.str("tree"), 3, ...h.str("grove"));
+  h.sys.path_unlink_file(3, ...h.str("gone.txt"));
+  const changed = fs.changedSince(snapshot).map((e) => [e.path, decoder.decode(e.content)]);
+  changed.sort();
+  assertEquals(changed, [
+    ["/edit.txt", "new"],
+    ["/grove/inner.txt", "in a tree"],
+    ["/made.txt", ""],
+    ["/moved.txt", "moving"],
+  ]);
+});
