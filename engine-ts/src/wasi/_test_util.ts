@@ -9,6 +9,7 @@ import { GuestMemory } from "./memory.ts";
 import { MemoryFs, Wasi } from "./mod.ts";
 import { OutputFd, StdinFd } from "./stdio_fd.ts";
 import { Syscalls } from "./syscalls.ts";
+import { patchWasiVfsPoll } from "./wasi_vfs.ts";
 
 /** Folder with language binaries for manual checks (may be absent). */
 export const LANGS_DIR = "/work/langs-dev";
@@ -83,12 +84,17 @@ export async function runWasm(
     fs: MemoryFs;
     env?: Record<string, string>;
     stdin?: Uint8Array;
+    /** Apply `patchWasiVfsPoll` before compiling. */
+    patchPoll?: boolean;
   },
 ): Promise<RunResult> {
-  let module = moduleCache.get(path);
+  const key = `${path}${options.patchPoll ? "#patched" : ""}`;
+  let module = moduleCache.get(key);
   if (module === undefined) {
-    module = await WebAssembly.compile(await Deno.readFile(path));
-    moduleCache.set(path, module);
+    let bytes = await Deno.readFile(path);
+    if (options.patchPoll) bytes = patchWasiVfsPoll(bytes) ?? bytes;
+    module = await WebAssembly.compile(bytes);
+    moduleCache.set(key, module);
   }
   const chunks: Record<1 | 2, Uint8Array[]> = { 1: [], 2: [] };
   const wasi = new Wasi({

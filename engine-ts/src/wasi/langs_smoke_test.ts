@@ -3,6 +3,7 @@
 
 import { assertEquals, exists, fsFromTarGz, LANGS_DIR, runWasm } from "./_test_util.ts";
 import { MemoryFs } from "./mod.ts";
+import { patchWasiVfsPoll } from "./wasi_vfs.ts";
 
 const encoder = new TextEncoder();
 const present = await exists(`${LANGS_DIR}/python-3.11.3.wasm`);
@@ -27,6 +28,42 @@ Deno.test({
     assertEquals(result.stdout, "hi\n['main.py', 'out.txt', 'usr']\n");
     assertEquals(result.code, 0);
     assertEquals(fs.changedSince(snapshot).map((e) => e.path), ["/out.txt"]);
+  },
+});
+
+Deno.test({
+  name: "python's time.sleep reaches poll_oneoff once the wasi-vfs shim is patched",
+  ignore: !present,
+  async fn() {
+    const fs = await fsFromTarGz(`${LANGS_DIR}/python-3.11.3.tar.gz`);
+    fs.addFile(
+      "/main.py",
+      encoder.encode(
+        "import time\nt = time.monotonic()\ntime.sleep(0.2)\nprint(time.monotonic() - t >= 0.2)\n",
+      ),
+    );
+    const unpatched = await runWasm(`${LANGS_DIR}/python-3.11.3.wasm`, {
+      args: ["python", "/main.py"],
+      fs,
+    });
+    assertEquals(unpatched.stderr.includes("OSError: [Errno 58]"), true);
+    const patched = await runWasm(`${LANGS_DIR}/python-3.11.3.wasm`, {
+      args: ["python", "/main.py"],
+      fs,
+      patchPoll: true,
+    });
+    assertEquals([patched.code, patched.stdout, patched.stderr], [0, "True\n", ""]);
+  },
+});
+
+Deno.test({
+  name: "modules without the wasi-vfs shim are left alone",
+  ignore: !present,
+  async fn() {
+    for (const name of ["sqlite.wasm", "wasmedge_quickjs.wasm"]) {
+      const bytes = await Deno.readFile(`${LANGS_DIR}/${name}`);
+      assertEquals(patchWasiVfsPoll(bytes), undefined, name);
+    }
   },
 });
 
