@@ -1,20 +1,30 @@
-"""The file argument both tool layers take: a file as JSON carries it, and its decoding.
+"""The arguments both tool layers share: the language enum, and a file as JSON carries it.
 
-Owns `FileInput` ({path, content, encoding}) and turning a list of them into the `fs` mapping the
-sandbox takes, refusing duplicate paths and bad base64 with a message that says what to change.
+Owns `CodeLanguage`/`AnyLanguage` (a string whose schema lists the runtime ids, while aliases are
+still accepted and checked by the sandbox), `FileInput` ({path, content, encoding}), and turning
+files into the `fs` mapping the sandbox takes, refusing duplicate paths and bad base64 with a
+message that says what to change.
 """
 
 import base64
 import binascii
 from collections.abc import Sequence
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from runno_mcp.errors import InvalidRequestError
+from runno_mcp.models import RUNTIMES
 from runno_mcp.tools import _descriptions
 
-__all__ = ["FileInput", "decode_files", "payload_bytes"]
+__all__ = ["AnyLanguage", "CodeLanguage", "FileInput", "decode_files", "payload_bytes"]
+
+# The schema offers the runtime ids; validation is left to the sandbox, which also takes the aliases
+# the descriptions mention and answers an unknown name with the list of known ones.
+CodeLanguage = Annotated[str, WithJsonSchema({"type": "string", "enum": list(_descriptions.code_languages())})]
+"""A language `run_code` takes: every runtime whose program is source text."""
+AnyLanguage = Annotated[str, WithJsonSchema({"type": "string", "enum": list(RUNTIMES)})]
+"""A language `run_fs` takes: every runtime, `wasi` included."""
 
 
 class FileInput(BaseModel):

@@ -24,7 +24,7 @@ from runno_mcp.errors import RunnoError
 from runno_mcp.models import RunResult
 from runno_mcp.sandbox import FileValue, Sandbox
 from runno_mcp.tools import _descriptions
-from runno_mcp.tools._inputs import FileInput, decode_files
+from runno_mcp.tools._inputs import AnyLanguage, CodeLanguage, FileInput, decode_files
 
 __all__ = ["RunCodeInput", "RunCodeTool", "RunFilesInput", "RunFilesTool", "RunnoToolkit"]
 
@@ -61,25 +61,23 @@ class _SharedSandbox:
 class RunCodeInput(BaseModel):
     """Arguments of `run_code`."""
 
-    language: str = Field(
-        description=_descriptions.LANGUAGE, json_schema_extra={"enum": list(_descriptions.code_languages())}
-    )
+    language: CodeLanguage = Field(description=_descriptions.LANGUAGE)
     code: str = Field(description=_descriptions.CODE)
     stdin: str | None = Field(default=None, description=_descriptions.STDIN)
     timeout_seconds: float | None = Field(
-        default=None, description=_descriptions.timeout_seconds(models.DEFAULT_TIMEOUT, 60)
+        default=None, description=_descriptions.timeout_seconds(models.DEFAULT_TIMEOUT, DEFAULT_MAX_TIMEOUT)
     )
 
 
 class RunFilesInput(BaseModel):
     """Arguments of `run_fs`."""
 
-    language: str = Field(description=_descriptions.LANGUAGE, json_schema_extra={"enum": list(models.RUNTIMES)})
+    language: AnyLanguage = Field(description=_descriptions.LANGUAGE)
     entry_path: str = Field(description=_descriptions.ENTRY_PATH)
     files: list[FileInput] = Field(description=_descriptions.FILES)
     stdin: str | None = Field(default=None, description=_descriptions.STDIN)
     timeout_seconds: float | None = Field(
-        default=None, description=_descriptions.timeout_seconds(models.DEFAULT_TIMEOUT, 60)
+        default=None, description=_descriptions.timeout_seconds(models.DEFAULT_TIMEOUT, DEFAULT_MAX_TIMEOUT)
     )
 
 

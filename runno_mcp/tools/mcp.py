@@ -24,7 +24,7 @@ from runno_mcp.errors import RunnoError
 from runno_mcp.models import DEFAULT_MEMORY_LIMIT_MB, RunResult, RuntimeInfo
 from runno_mcp.sandbox import AsyncSandbox
 from runno_mcp.tools import _descriptions
-from runno_mcp.tools._inputs import FileInput, decode_files, payload_bytes
+from runno_mcp.tools._inputs import AnyLanguage, CodeLanguage, FileInput, decode_files, payload_bytes
 
 __all__ = ["Limits", "RuntimeCatalog", "ServerOptions", "create_server", "main"]
 
@@ -127,9 +127,7 @@ def create_server(options: ServerOptions, *, sandbox: AsyncSandbox | None = None
 
     @mcp.tool(title="Run code", description=_descriptions.RUN_CODE, annotations=_ANNOTATIONS)
     async def run_code(
-        language: Annotated[
-            str, language_field, Field(json_schema_extra={"enum": list(_descriptions.code_languages())})
-        ],
+        language: Annotated[CodeLanguage, language_field],
         code: Annotated[str, Field(description=_descriptions.CODE)],
         ctx: Context[AsyncSandbox],
         stdin: Annotated[str | None, Field(description=_descriptions.STDIN)] = None,
@@ -148,7 +146,7 @@ def create_server(options: ServerOptions, *, sandbox: AsyncSandbox | None = None
 
     @mcp.tool(title="Run files", description=_descriptions.RUN_FS, annotations=_ANNOTATIONS)
     async def run_fs(
-        language: Annotated[str, language_field, Field(json_schema_extra={"enum": list(models.RUNTIMES)})],
+        language: Annotated[AnyLanguage, language_field],
         entry_path: Annotated[str, Field(description=_descriptions.ENTRY_PATH)],
         files: Annotated[list[FileInput], Field(description=_descriptions.FILES)],
         ctx: Context[AsyncSandbox],

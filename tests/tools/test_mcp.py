@@ -58,7 +58,29 @@ async def test_run_code_input_schema(stdio_client: Client) -> None:
     schema = (await tools_by_name(stdio_client))["run_code"].input_schema
     for field in schema["properties"].values():
         field.pop("description")
-    assert schema == snapshot()
+    assert schema == snapshot(
+        {
+            "type": "object",
+            "properties": {
+                "language": {
+                    "enum": ["clang", "clangpp", "php-cgi", "python", "quickjs", "ruby", "sqlite"],
+                    "title": "Language",
+                    "type": "string",
+                },
+                "code": {"title": "Code", "type": "string"},
+                "stdin": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None, "title": "Stdin"},
+                "timeout_seconds": {
+                    "anyOf": [{"type": "number"}, {"type": "null"}],
+                    "default": None,
+                    "exclusiveMinimum": 0,
+                    "maximum": 120.0,
+                    "title": "Timeout Seconds",
+                },
+            },
+            "required": ["language", "code"],
+            "title": "run_codeArguments",
+        }
+    )
 
 
 async def test_run_fs_input_schema(stdio_client: Client) -> None:
@@ -66,7 +88,48 @@ async def test_run_fs_input_schema(stdio_client: Client) -> None:
     schema = (await tools_by_name(stdio_client))["run_fs"].input_schema
     for field in [*schema["properties"].values(), *schema["$defs"]["FileInput"]["properties"].values()]:
         field.pop("description")
-    assert schema == snapshot()
+    assert schema == snapshot(
+        {
+            "type": "object",
+            "$defs": {
+                "FileInput": {
+                    "description": "One file to put in the sandbox before the run.",
+                    "properties": {
+                        "path": {"title": "Path", "type": "string"},
+                        "content": {"title": "Content", "type": "string"},
+                        "encoding": {
+                            "default": "utf-8",
+                            "enum": ["utf-8", "base64"],
+                            "title": "Encoding",
+                            "type": "string",
+                        },
+                    },
+                    "required": ["path", "content"],
+                    "title": "FileInput",
+                    "type": "object",
+                }
+            },
+            "properties": {
+                "language": {
+                    "enum": ["clang", "clangpp", "php-cgi", "python", "quickjs", "ruby", "sqlite", "wasi"],
+                    "title": "Language",
+                    "type": "string",
+                },
+                "entry_path": {"title": "Entry Path", "type": "string"},
+                "files": {"items": {"$ref": "#/$defs/FileInput"}, "title": "Files", "type": "array"},
+                "stdin": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None, "title": "Stdin"},
+                "timeout_seconds": {
+                    "anyOf": [{"type": "number"}, {"type": "null"}],
+                    "default": None,
+                    "exclusiveMinimum": 0,
+                    "maximum": 120.0,
+                    "title": "Timeout Seconds",
+                },
+            },
+            "required": ["language", "entry_path", "files"],
+            "title": "run_fsArguments",
+        }
+    )
 
 
 async def test_tool_descriptions_name_every_language(stdio_client: Client) -> None:
@@ -79,7 +142,11 @@ async def test_tool_descriptions_name_every_language(stdio_client: Client) -> No
 async def test_run_code_returns_structured_result_and_text(stdio_client: Client) -> None:
     """A run's structured content is the RunResult and fits the output schema; the text block has the output."""
     result = await call(stdio_client, "run_code", {"language": "python", "code": "print(6 * 7)"})
-    assert text_of(result) == snapshot()
+    assert text_of(result) == snapshot("""\
+result: complete, exit code 0
+--- stdout ---
+42\
+""")
     run = await run_ok(stdio_client, "run_code", {"language": "python", "code": "print(6 * 7)"})
     assert (run.result_type, run.exit_code, run.stdout) == ("complete", 0, "42\n")
 
@@ -157,7 +224,16 @@ async def test_list_runtimes_describes_each_runtime_and_the_limits(stdio_client:
         "aliases": [],
     }
     assert runtimes["quickjs"]["aliases"] == ["javascript", "js"]
-    assert result.structured_content["limits"] == snapshot()
+    assert result.structured_content["limits"] == snapshot(
+        {
+            "default_timeout_seconds": 10.0,
+            "max_timeout_seconds": 120.0,
+            "max_output_bytes": 16384,
+            "max_request_bytes": 200000,
+            "memory_limit_mb": 512,
+            "max_concurrency": 4,
+        }
+    )
     assert "python: Python 3.11.3, entry /main.py" in text_of(result)
 
 

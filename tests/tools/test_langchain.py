@@ -1,0 +1,273 @@
+"""The LangChain tools as an agent sees them: schemas, tool messages, errors, and a full agent loop."""
+
+import base64
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import anyio
+import pytest
+from inline_snapshot import snapshot
+from langchain_core.language_models import LanguageModelInput
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+from runno_mcp.models import RunResult
+from runno_mcp.tools.langchain import RunCodeTool, RunFilesTool, RunnoToolkit
+
+RESERVED = {"runtime", "config", "callbacks", "run_manager"}  # LangChain swallows these argument names
+
+
+@pytest.fixture(scope="module")
+def toolkit() -> Iterator[RunnoToolkit]:
+    with RunnoToolkit() as shared:
+        yield shared
+
+
+@pytest.fixture(scope="module")
+def run_code(toolkit: RunnoToolkit) -> BaseTool:
+    return toolkit.get_tools()[0]
+
+
+@pytest.fixture(scope="module")
+def run_fs(toolkit: RunnoToolkit) -> BaseTool:
+    return toolkit.get_tools()[1]
+
+
+def tool_call(name: str, args: dict[str, Any], call_id: str = "call-1") -> dict[str, Any]:
+    return {"type": "tool_call", "id": call_id, "name": name, "args": args}
+
+
+def test_toolkit_offers_run_code_and_run_fs(toolkit: RunnoToolkit) -> None:
+    """The toolkit's tools are named run_code and run_fs, with no argument LangChain reserves."""
+    tools = toolkit.get_tools()
+    assert [tool.name for tool in tools] == ["run_code", "run_fs"]
+    for tool in tools:
+        assert not RESERVED & set(tool.args)
+        assert tool.response_format == "content_and_artifact"
+
+
+def test_run_code_schema_as_a_model_sees_it() -> None:
+    """bind_tools sends language (an enum of runtime ids), code, and optional stdin and timeout."""
+    parameters = convert_to_openai_tool(RunCodeTool())["function"]["parameters"]
+    for field in parameters["properties"].values():
+        field.pop("description")
+    assert parameters == snapshot(
+        {
+            "properties": {
+                "language": {
+                    "enum": ["clang", "clangpp", "php-cgi", "python", "quickjs", "ruby", "sqlite"],
+                    "type": "string",
+                },
+                "code": {"type": "string"},
+                "stdin": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None},
+                "timeout_seconds": {"anyOf": [{"type": "number"}, {"type": "null"}], "default": None},
+            },
+            "required": ["language", "code"],
+            "type": "object",
+        }
+    )
+
+
+def test_run_fs_schema_as_a_model_sees_it() -> None:
+    """run_fs takes files as a list of {path, content, encoding}, with the entry path among them."""
+    parameters = convert_to_openai_tool(RunFilesTool())["function"]["parameters"]
+    assert parameters["required"] == ["language", "entry_path", "files"]
+    assert parameters["properties"]["files"]["items"]["required"] == ["path", "content"]
+    assert parameters["properties"]["language"]["enum"] == [
+        "clang",
+        "clangpp",
+        "php-cgi",
+        "python",
+        "quickjs",
+        "ruby",
+        "sqlite",
+        "wasi",
+    ]
+
+
+def test_invoke_with_plain_args_returns_the_text(run_code: BaseTool) -> None:
+    """Invoked with plain arguments, the tool returns the compact text a model reads."""
+    assert run_code.invoke({"language": "python", "code": "print(6 * 7)"}) == snapshot("""\
+result: complete, exit code 0
+--- stdout ---
+42\
+""")
+
+
+def test_invoke_with_a_tool_call_returns_a_message_with_the_result(run_code: BaseTool) -> None:
+    """Invoked with a ToolCall, the tool returns a ToolMessage whose artifact is the RunResult."""
+    message = run_code.invoke(tool_call("run_code", {"language": "ruby", "code": "puts 6 * 7"}))
+    assert isinstance(message, ToolMessage)
+    assert (message.status, message.tool_call_id, message.name) == ("success", "call-1", "run_code")
+    assert isinstance(message.artifact, RunResult)
+    assert (message.artifact.result_type, message.artifact.stdout) == ("complete", "42\n")
+
+
+async def test_ainvoke_with_plain_args_returns_the_text(run_code: BaseTool) -> None:
+    """The async path gives the same text as the blocking one."""
+    text = await run_code.ainvoke({"language": "js", "code": "console.log(6 * 7)"})
+    assert text.endswith("--- stdout ---\n42")
+
+
+async def test_ainvoke_with_a_tool_call_returns_a_message_with_the_result(run_fs: BaseTool) -> None:
+    """run_fs through ainvoke: files in as utf-8 and base64, written files back in the artifact."""
+    code = "data = open('/in.bin', 'rb').read()\nopen('/out.bin', 'wb').write(data[::-1])\nprint(open('/n.txt').read())"
+    files = [
+        {"path": "/main.py", "content": code},
+        {"path": "/n.txt", "content": "forty-two"},
+        {"path": "/in.bin", "content": base64.b64encode(b"\x00\xff\x10").decode(), "encoding": "base64"},
+    ]
+    message = await run_fs.ainvoke(
+        tool_call("run_fs", {"language": "python", "entry_path": "/main.py", "files": files})
+    )
+    assert isinstance(message, ToolMessage) and isinstance(message.artifact, RunResult)
+    assert message.artifact.stdout == "forty-two\n"
+    assert message.artifact.fs["/out.bin"].content == b"\x10\xff\x00"
+    assert "/out.bin (binary, 3 bytes)" in message.text
+
+
+def test_stdin_and_timeout_arguments_reach_the_run(run_code: BaseTool) -> None:
+    """stdin is what the program reads; timeout_seconds bounds the run."""
+    message = run_code.invoke(
+        tool_call("run_code", {"language": "python", "code": "print(input()[::-1])", "stdin": "abc\n"})
+    )
+    assert message.artifact.stdout == "cba\n"
+
+
+@pytest.mark.parametrize(
+    ("code", "result_type", "exit_code"),
+    [
+        pytest.param("raise ValueError('boom')", "complete", 1, id="exception"),
+        pytest.param("while True: pass", "timeout", None, id="timeout"),
+    ],
+)
+def test_a_failing_program_is_a_normal_result(
+    run_code: BaseTool, code: str, result_type: str, exit_code: int | None
+) -> None:
+    """A guest that fails or times out is a successful tool call the model can read, not an error."""
+    message = run_code.invoke(tool_call("run_code", {"language": "python", "code": code, "timeout_seconds": 1}))
+    assert message.status == "success"
+    assert (message.artifact.result_type, message.artifact.exit_code) == (result_type, exit_code)
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        pytest.param(
+            {"language": "cobol", "code": "x"},
+            'Cannot run "cobol": known runtimes are clang, clangpp, php-cgi, python, quickjs, ruby, sqlite, wasi',
+            id="unknown-language",
+        ),
+        pytest.param(
+            {"language": "python", "code": "x", "timeout_seconds": 1000},
+            "it must be more than 0 and at most 60 seconds",
+            id="timeout-over-max",
+        ),
+        pytest.param(
+            {"language": "python"},
+            "Cannot run: fix these arguments and call again: code: Field required",
+            id="missing-code",
+        ),
+    ],
+)
+def test_caller_mistakes_come_back_as_error_messages(run_code: BaseTool, args: dict[str, Any], text: str) -> None:
+    """With handle_tool_error on (the default), a mistake is a ToolMessage with status "error"."""
+    message = run_code.invoke(tool_call("run_code", args))
+    assert message.status == "error"
+    assert text in message.content
+
+
+async def test_bad_files_come_back_as_error_messages(run_fs: BaseTool) -> None:
+    """A bad base64 file or an entry not among the files says what to change."""
+    args = {"language": "python", "entry_path": "/main.py", "files": [{"path": "/x.py", "content": "print(1)"}]}
+    message = await run_fs.ainvoke(tool_call("run_fs", args))
+    assert (message.status, message.content) == (
+        "error",
+        'Cannot run "/main.py": it is not among the files given (/x.py)',
+    )
+    args["files"] = [{"path": "/main.py", "content": "%%%", "encoding": "base64"}]
+    message = await run_fs.ainvoke(tool_call("run_fs", args))
+    assert message.status == "error" and 'Cannot decode file "/main.py"' in message.content
+
+
+def test_caller_mistakes_raise_tool_exception_when_not_handled() -> None:
+    """With handle_tool_error off, the mistake is raised as a ToolException for the caller to catch."""
+    from langchain_core.tools import ToolException
+
+    tool = RunCodeTool(handle_tool_error=False)
+    with pytest.raises(ToolException, match='Cannot run "cobol"'):
+        tool.invoke({"language": "cobol", "code": "x"})
+
+
+class ToolCallingFakeModel(GenericFakeChatModel):
+    """langchain-core's scripted chat model, made to accept tools as a real one does."""
+
+    def bind_tools(
+        self, tools: Sequence[Any], *, tool_choice: str | None = None, **kwargs: Any
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        return self
+
+
+def test_an_agent_loop_runs_the_code_and_reads_the_answer(toolkit: RunnoToolkit) -> None:
+    """langchain's create_agent calls run_code for the model and hands the program's output back."""
+    agents = pytest.importorskip("langchain.agents")
+    call = {"name": "run_code", "args": {"language": "python", "code": "print(sum(range(101)))"}, "id": "call-1"}
+    model = ToolCallingFakeModel(
+        messages=iter([AIMessage(content="", tool_calls=[call]), AIMessage(content="The sum is 5050.")])
+    )
+    agent = agents.create_agent(model, tools=toolkit.get_tools())
+    state = agent.invoke({"messages": [("user", "What is 1 + 2 + ... + 100?")]})
+    tool_messages = [message for message in state["messages"] if isinstance(message, ToolMessage)]
+    assert len(tool_messages) == 1
+    assert tool_messages[0].status == "success"
+    assert tool_messages[0].artifact.stdout == "5050\n"
+    assert state["messages"][-1].content == "The sum is 5050."
+
+
+async def test_concurrent_async_calls_share_the_toolkit_sandbox(run_code: BaseTool) -> None:
+    """Several ainvoke calls in flight at once each get their own result from the one engine."""
+    outputs: dict[int, str] = {}
+
+    async def run(index: int) -> None:
+        message = await run_code.ainvoke(
+            tool_call("run_code", {"language": "python", "code": f"print({index})"}, f"call-{index}")
+        )
+        outputs[index] = message.artifact.stdout
+
+    async with anyio.create_task_group() as tg:
+        for index in range(6):
+            tg.start_soon(run, index)
+    assert outputs == {index: f"{index}\n" for index in range(6)}
+
+
+def test_a_toolkit_never_closed_leaves_no_engine_running() -> None:
+    """A script that uses the tools and exits without closing them leaves no engine process behind."""
+    if not os.path.isdir("/proc/self/task"):
+        pytest.skip("reads child processes from /proc")
+    script = textwrap.dedent(
+        """
+        import os
+        from runno_mcp.tools.langchain import RunnoToolkit
+
+        tools = RunnoToolkit().get_tools()
+        print(tools[0].invoke({"language": "python", "code": "print(1)"}).splitlines()[-1])
+        children = set()
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/children") as f:
+                children.update(f.read().split())
+        print(" ".join(sorted(children)))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    last_output, children = done.stdout.splitlines()
+    assert last_output == "1"
+    assert children, "the engine should have been a child process"
+    for pid in children.split():
+        assert not os.path.exists(f"/proc/{pid}"), f"engine process {pid} outlived the script"
