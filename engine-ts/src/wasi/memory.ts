@@ -48,8 +48,20 @@ export class GuestMemory {
 
   /** Decodes a UTF-8 string; undefined when it is not valid UTF-8. */
   string(ptr: number, len: number): string | undefined {
+    const bytes = this.slice(ptr, len);
+    // Paths are short and mostly ASCII: skip the decoder for those.
+    if (len <= 256) {
+      let ascii = "";
+      let i = 0;
+      for (; i < len; i++) {
+        const byte = bytes[i]!;
+        if (byte >= 0x80) break;
+        ascii += String.fromCharCode(byte);
+      }
+      if (i === len) return ascii;
+    }
     try {
-      return decoder.decode(this.slice(ptr, len));
+      return decoder.decode(bytes);
     } catch (error: unknown) {
       if (error instanceof TypeError) return undefined;
       throw error;

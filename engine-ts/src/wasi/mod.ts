@@ -10,3 +10,4 @@ export { MemoryFs } from "./fs.ts";
 export type { AddFileOptions, FsEntry, FsSnapshot } from "./fs.ts";
 export { ProcExit, Wasi } from "./wasi.ts";
 export type { WasiOptions } from "./wasi.ts";
+export { patchWasiVfsPoll } from "./wasi_vfs.ts";
