@@ -80,7 +80,7 @@ export class DirFd extends Fd {
   }
 
   override fd_prestat_get(): { errno: number; name?: Uint8Array } {
-    if (this.#preopen === undefined) return { errno: ERRNO_NOTDIR };
+    if (this.#preopen === undefined) return super.fd_prestat_get();
     return { errno: ERRNO_SUCCESS, name: this.#preopen };
   }
 

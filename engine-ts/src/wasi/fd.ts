@@ -3,7 +3,7 @@
 // "not a directory" for path operations) so each fd kind overrides only what
 // it supports. Rights are checked by the syscall layer before delegating.
 
-import { ERRNO_NOTDIR, ERRNO_NOTSUP, ERRNO_SUCCESS } from "./constants.ts";
+import { ERRNO_BADF, ERRNO_NOTDIR, ERRNO_NOTSUP, ERRNO_SUCCESS } from "./constants.ts";
 
 /** What fd_fdstat_get reports. */
 export interface Fdstat {
@@ -152,9 +152,9 @@ export abstract class Fd {
   fd_pwrite(_iovs: Uint8Array[], _offset: bigint): IoResult {
     return { errno: ERRNO_NOTSUP, size: 0 };
   }
-  /** fd_prestat_get: the preopened name. */
+  /** fd_prestat_get: the preopened name (EBADF, which ends wasi-libc's preopen scan, for other fds). */
   fd_prestat_get(): { errno: number; name?: Uint8Array } {
-    return { errno: ERRNO_NOTSUP };
+    return { errno: ERRNO_BADF };
   }
   /** fd_read into guest buffers. */
   fd_read(_iovs: Uint8Array[]): IoResult {

@@ -55,6 +55,9 @@ export class MemoryFs {
       throw new TypeError(`Cannot add file: "${path}" names no file`);
     }
     const dir = this.#mkdirs(parts, path);
+    if (dir.get(name) instanceof DirInode) {
+      throw new TypeError(`Cannot add file "${path}": it is a directory`);
+    }
     const fileOptions: { shared?: boolean; mtimNs?: bigint } = {
       shared: options.shared ?? false,
     };
