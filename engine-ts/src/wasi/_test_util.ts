@@ -14,14 +14,13 @@ import { patchWasiVfsPoll } from "./wasi_vfs.ts";
 /** Folder with language binaries for manual checks (may be absent). */
 export const LANGS_DIR = "/work/langs-dev";
 
-/** Whether a file exists (needs --allow-read). */
+/** Whether a file exists and may be read. */
 export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;
-  } catch (error: unknown) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
+  } catch {
+    return false; // missing, or not readable with this run's permissions
   }
 }
 

@@ -38,6 +38,8 @@ export const ERRNO_NAMETOOLONG = 37;
 export const ERRNO_NOENT = 44;
 /** Not enough space. */
 export const ERRNO_NOMEM = 48;
+/** No space left on device. */
+export const ERRNO_NOSPC = 51;
 /** Function not supported. */
 export const ERRNO_NOSYS = 52;
 /** Not a directory or a symbolic link to a directory. */

@@ -205,7 +205,7 @@ export class DirFd extends Fd {
       if (!(this.rightsBase & RIGHTS_PATH_FILESTAT_SET_SIZE)) {
         return { errno: ERRNO_NOTCAPABLE };
       }
-      if (inode.length !== 0) inode.resize(0);
+      if (inode.length !== 0) inode.resize(0); // shrinking cannot fail
     }
     const fd = new FileFd(inode, {
       rightsBase: request.rightsBase & RIGHTS_FILE,

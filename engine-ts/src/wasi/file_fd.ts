@@ -19,7 +19,7 @@ import { Fd, type Filestat, type IoResult, type PollReady } from "./fd.ts";
 import { type FileInode, filestatOf, setTimes } from "./inode.ts";
 
 /** Largest file size accepted (bytes); keeps offsets exact as numbers. */
-export const MAX_FILE_SIZE = 2 ** 32;
+export const MAX_FILE_SIZE = 2 ** 31;
 
 const KNOWN_FDFLAGS = FDFLAGS_APPEND | FDFLAGS_DSYNC | FDFLAGS_NONBLOCK |
   FDFLAGS_RSYNC | FDFLAGS_SYNC;
@@ -56,8 +56,8 @@ export class FileFd extends Fd {
     if (offset < 0n || len <= 0n) return ERRNO_INVAL;
     const end = offset + len;
     if (end > BigInt(MAX_FILE_SIZE)) return ERRNO_FBIG;
-    if (Number(end) > this.#inode.length) this.#inode.resize(Number(end));
-    return ERRNO_SUCCESS;
+    if (Number(end) <= this.#inode.length) return ERRNO_SUCCESS;
+    return this.#inode.resize(Number(end));
   }
 
   override fd_datasync(): number {
@@ -81,8 +81,7 @@ export class FileFd extends Fd {
   override fd_filestat_set_size(size: bigint): number {
     if (size < 0n) return ERRNO_INVAL;
     if (size > BigInt(MAX_FILE_SIZE)) return ERRNO_FBIG;
-    this.#inode.resize(Number(size));
-    return ERRNO_SUCCESS;
+    return this.#inode.resize(Number(size));
   }
 
   override fd_filestat_set_times(
@@ -171,7 +170,10 @@ export class FileFd extends Fd {
     let at = start;
     for (const iov of iovs) {
       if (iov.byteLength === 0) continue;
-      this.#inode.write(at, iov);
+      const errno = this.#inode.write(at, iov);
+      if (errno !== ERRNO_SUCCESS) {
+        return at === start ? { errno, size: 0 } : { errno: ERRNO_SUCCESS, size: at - start };
+      }
       at += iov.byteLength;
     }
     return { errno: ERRNO_SUCCESS, size: total };

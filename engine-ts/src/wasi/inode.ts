@@ -5,6 +5,7 @@
 
 import {
   ERRNO_INVAL,
+  ERRNO_NOSPC,
   FILETYPE_DIRECTORY,
   FILETYPE_REGULAR_FILE,
   FILETYPE_SYMBOLIC_LINK,
@@ -110,26 +111,23 @@ export class FileInode extends Inode {
     return n;
   }
 
-  /** Writes `src` at `offset`, growing the file (gap filled with zeros). */
-  write(offset: number, src: Uint8Array): void {
+  /** Writes `src` at `offset`, growing the file (gap reads as zeros); returns an errno. */
+  write(offset: number, src: Uint8Array): number {
     const end = offset + src.byteLength;
-    this.#ensureWritable(Math.max(end, this.#size));
+    if (!this.#ensureWritable(Math.max(end, this.#size))) return ERRNO_NOSPC;
     this.#data.set(src, offset);
     if (end > this.#size) this.#size = end;
     this.#touch();
+    return 0;
   }
 
-  /** Sets the length; new bytes read as zeros. */
-  resize(size: number): void {
-    if (size < this.#size) {
-      this.#ensureWritable(size);
-      this.#data.fill(0, size, this.#size);
-      this.#size = size;
-    } else if (size > this.#size) {
-      this.#ensureWritable(size);
-      this.#size = size;
-    }
+  /** Sets the length (new bytes read as zeros); returns an errno. */
+  resize(size: number): number {
+    if (!this.#ensureWritable(size)) return ERRNO_NOSPC;
+    if (size < this.#size) this.#data.fill(0, size, this.#size);
+    this.#size = size;
     this.#touch();
+    return 0;
   }
 
   #touch(): void {
@@ -139,17 +137,24 @@ export class FileInode extends Inode {
     this.ctim = now;
   }
 
-  /** Makes the buffer private and at least `capacity` bytes long. */
-  #ensureWritable(capacity: number): void {
-    if (!this.#shared && capacity <= this.#data.byteLength) return;
+  /** Makes the buffer private and at least `capacity` bytes long; false when out of memory. */
+  #ensureWritable(capacity: number): boolean {
+    if (!this.#shared && capacity <= this.#data.byteLength) return true;
     let newCapacity = capacity;
     if (capacity > this.#data.byteLength) {
       newCapacity = Math.max(capacity, Math.min(this.#data.byteLength * 2, capacity + (64 << 20)));
     }
-    const next = new Uint8Array(newCapacity);
+    let next: Uint8Array;
+    try {
+      next = new Uint8Array(newCapacity);
+    } catch (error: unknown) {
+      if (error instanceof RangeError) return false;
+      throw error;
+    }
     next.set(this.#data.subarray(0, Math.min(this.#size, capacity)));
     this.#data = next;
     this.#shared = false;
+    return true;
   }
 }
 

@@ -218,6 +218,8 @@ Deno.test("fd_allocate keeps data and fd_filestat_set_size truncates", () => {
   assertEquals([...fs.readFile("/f")!], [97, 98, 99, 0, 0, 0]);
   assertEquals(h.sys.fd_filestat_set_size(f.fd, 2n), ERRNO_SUCCESS);
   assertEquals([...fs.readFile("/f")!], [97, 98]);
+  assertEquals(h.sys.fd_filestat_set_size(f.fd, 1n << 40n), 22); // EFBIG
+  assertEquals(h.sys.fd_filestat_set_size(f.fd, -1n), 22);
 });
 
 Deno.test("rights can only be dropped and are enforced", () => {
