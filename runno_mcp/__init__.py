@@ -9,7 +9,7 @@ async with AsyncSandbox(max_concurrency=4) as sandbox:
 ```
 """
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib.metadata
 
 from runno_mcp.errors import (
     EngineError,
@@ -35,8 +35,8 @@ from runno_mcp.models import (
 from runno_mcp.sandbox import AsyncSandbox, Sandbox, run_code, run_fs
 
 try:
-    __version__ = version("runno-mcp")
-except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = importlib.metadata.version("runno-mcp")
+except importlib.metadata.PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0"
 
 __all__ = [

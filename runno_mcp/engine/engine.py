@@ -242,10 +242,11 @@ class Engine:
             await self._wait_closed(connection)
             raise EngineStartError(f"Cannot start the engine: {exc}; {process.describe_exit()}") from exc
         except BaseException:
-            process.kill()
+            process.kill()  # cancelled: _serve reaps the process as the task group unwinds
             raise
         if connection.info.protocol_version != PROTOCOL_VERSION:
             process.kill()
+            await self._wait_closed(connection)
             raise EngineStartError(
                 f"Cannot start the engine: it speaks protocol {connection.info.protocol_version}, "
                 f"this package speaks {PROTOCOL_VERSION}; reinstall runno-mcp"
@@ -263,6 +264,9 @@ class Engine:
                     connection.process.kill()
                 await connection.process.stop()
         finally:
+            with anyio.CancelScope(shield=True):
+                connection.process.kill()  # cancelled mid-way: the process must not outlive us
+                await connection.process.process.aclose()
             connection.closed.set()
 
     async def _cancel(self, connection: _Connection, run_id: int) -> None:

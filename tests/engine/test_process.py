@@ -1,0 +1,77 @@
+"""The engine's argv and environment: the whole permission story, pinned."""
+
+import subprocess
+from pathlib import Path
+
+import deno  # pyright: ignore[reportMissingTypeStubs]
+import pytest
+
+from runno_mcp.engine import process
+from runno_mcp.engine.process import deno_run_args, engine_dir, engine_env, find_deno
+from runno_mcp.errors import EngineNotFoundError
+
+
+def test_deno_argv_grants_read_access_only() -> None:
+    """The engine may read its source, the language files and the manifest; nothing else, no prompts."""
+    args = deno_run_args(Path("/d/deno"), Path("/e"), Path("/l"), Path("/m/manifest.json"))
+    assert args == [
+        "/d/deno",
+        "run",
+        "--no-prompt",
+        "--no-config",
+        "--no-lock",
+        "--no-remote",
+        "--no-npm",
+        "--unstable-worker-options",
+        "--allow-read=/e,/l,/m/manifest.json",
+        "/e/main.ts",
+        "--langs-dir",
+        "/l",
+        "--manifest",
+        "/m/manifest.json",
+    ]
+    assert not any(arg.startswith(("--allow-write", "--allow-net", "--allow-env", "--allow-run", "-A")) for arg in args)
+
+
+def test_deno_argv_carries_optional_tuning() -> None:
+    """Pool size, warm runtimes and a V8 heap cap are passed when asked for."""
+    args = deno_run_args(
+        Path("/d"), Path("/e"), Path("/l"), Path("/m"), pool_size=3, warm=("python", "clang"), max_old_space_mb=512
+    )
+    assert "--v8-flags=--max-old-space-size=512" in args
+    assert args.index("--v8-flags=--max-old-space-size=512") < args.index("/e/main.ts")
+    assert args[-4:] == ["--pool-size", "3", "--warm", "python,clang"]
+
+
+def test_every_deno_flag_exists_in_the_pinned_deno() -> None:
+    """Each flag we pass is one `deno run --help` of the pinned deno knows."""
+    help_text = subprocess.run([str(find_deno()), "run", "--help"], capture_output=True, text=True, check=True).stdout
+    for flag in ("--no-prompt", "--no-config", "--no-lock", "--no-remote", "--no-npm", "--allow-read", "--v8-flags"):
+        assert flag in help_text, flag
+
+
+def test_engine_env_passes_nothing_of_the_host() -> None:
+    """Secrets, PATH and HOME of the host never reach the engine."""
+    host = {"AWS_SECRET_ACCESS_KEY": "x", "PATH": "/bin", "HOME": "/root", "OPENAI_API_KEY": "y", "TMPDIR": "/t"}
+    env = engine_env(host)
+    assert set(env) <= {"DENO_DIR", "DENO_NO_UPDATE_CHECK", "DENO_NO_PROMPT", "NO_COLOR", "TMPDIR"}
+    assert env["NO_COLOR"] == "1"
+    assert "x" not in env.values() and "y" not in env.values()
+
+
+def test_find_deno_uses_the_pinned_package_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without an override, deno is the binary of the PyPI `deno` package."""
+    monkeypatch.delenv(process.DENO_ENV, raising=False)
+    assert find_deno() == Path(deno.find_deno_bin())  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+
+
+def test_a_missing_deno_override_is_refused_by_name(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """RUNNO_MCP_DENO naming no file is an error that names it."""
+    monkeypatch.setenv(process.DENO_ENV, str(tmp_path / "nope"))
+    with pytest.raises(EngineNotFoundError, match="RUNNO_MCP_DENO names"):
+        find_deno()
+
+
+def test_the_engine_source_is_found() -> None:
+    """The engine's entry point is where the argv says."""
+    assert (engine_dir() / "main.ts").is_file()
