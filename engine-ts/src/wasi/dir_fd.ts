@@ -277,8 +277,9 @@ export class DirFd extends Fd {
       return ERRNO_ISDIR;
     }
     if (to.dir.removed) return ERRNO_NOENT;
-    from.dir.unlink(from.name);
+    // Link first so the count never drops to zero (which would release a file's bytes).
     to.dir.link(to.name, source);
+    from.dir.unlink(from.name);
     source.ctim = to.dir.mtim;
     return ERRNO_SUCCESS;
   }

@@ -32,12 +32,20 @@ function components(path: string): string[] {
   return path.split("/").filter((c) => c !== "" && c !== ".");
 }
 
+/** Options of `MemoryFs`. */
+export interface MemoryFsOptions {
+  /** Bytes that guest writes may allocate in file buffers; ENOSPC past it. Files added by the host do not count until written. */
+  maxBytes?: number;
+}
+
 /** An in-memory filesystem: a tree of directories with a `Map` per directory. */
 export class MemoryFs {
-  readonly #counter = new InodeCounter();
+  readonly #counter: InodeCounter;
   readonly #root: DirInode;
 
-  constructor() {
+  /** `maxBytes` caps the bytes that writes may allocate (ENOSPC past it); default unlimited. */
+  constructor(options: MemoryFsOptions = {}) {
+    this.#counter = new InodeCounter(options.maxBytes ?? Infinity);
     this.#root = new DirInode(this.#counter);
     this.#root.nlink = 1;
   }
@@ -74,6 +82,11 @@ export class MemoryFs {
   readFile(path: string): Uint8Array | undefined {
     const inode = this.#lookup(path);
     return inode instanceof FileInode ? inode.content() : undefined;
+  }
+
+  /** Bytes currently allocated by guest writes (see `maxBytes`). */
+  get usedBytes(): number {
+    return this.#counter.used;
   }
 
   /** Cheap marker of the current state, taken before the program starts. */

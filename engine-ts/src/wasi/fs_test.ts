@@ -79,3 +79,29 @@ Deno.test("changedSince reports created, modified and renamed files only", () =>
     ["/moved.txt", "moving"],
   ]);
 });
+
+Deno.test("maxBytes caps what writes allocate: ENOSPC past it, unlink gives it back", () => {
+  const fs = new MemoryFs({ maxBytes: 1000 });
+  fs.addFile("/input.bin", new Uint8Array(5000)); // the host's files do not count
+  const h = harness(fs);
+  const out = h.alloc(4);
+  const chunk = new Uint8Array(600);
+  function create(name: string): number {
+    assertEquals(
+      h.sys.path_open(3, 0, ...h.str(name), OFLAGS_CREAT, RIGHTS_FD_WRITE, 0n, 0, out),
+      ERRNO_SUCCESS,
+    );
+    return h.u32(out);
+  }
+  const a = create("a");
+  assertEquals(h.sys.fd_write(a, ...h.iovs([chunk]), out), ERRNO_SUCCESS);
+  const b = create("b");
+  assertEquals(h.sys.fd_write(b, ...h.iovs([chunk]), out), 51); // ENOSPC
+  // Renaming keeps the bytes counted; unlinking gives them back.
+  h.sys.path_rename(3, ...h.str("a"), 3, ...h.str("a2"));
+  assertEquals(h.sys.fd_write(b, ...h.iovs([chunk]), out), 51);
+  h.sys.path_unlink_file(3, ...h.str("a2"));
+  assertEquals(fs.usedBytes, 0);
+  assertEquals(h.sys.fd_write(b, ...h.iovs([chunk]), out), ERRNO_SUCCESS);
+  assertEquals(fs.usedBytes, 600);
+});

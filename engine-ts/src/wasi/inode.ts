@@ -17,10 +17,29 @@ import {
 import type { Filestat } from "./fd.ts";
 import { realtimeNs } from "./clock.ts";
 
-/** Counters shared by the inodes of one filesystem. */
+/** Counters shared by the inodes of one filesystem, and its byte budget. */
 export class InodeCounter {
   #nextIno = 1n;
   #seq = 0;
+  #used = 0;
+  readonly #limit: number;
+
+  constructor(limit = Infinity) {
+    this.#limit = limit;
+  }
+
+  /** Takes `delta` bytes (negative gives back); false when over the budget. */
+  reserve(delta: number): boolean {
+    if (delta > 0 && this.#used + delta > this.#limit) return false;
+    this.#used += delta;
+    return true;
+  }
+
+  /** Bytes held by file buffers that writes allocated. */
+  get used(): number {
+    return this.#used;
+  }
+
   /** A fresh inode number. */
   ino(): bigint {
     return this.#nextIno++;
@@ -70,6 +89,8 @@ export class FileInode extends Inode {
   #data: Uint8Array;
   #size: number;
   #shared: boolean;
+  /** Bytes of #data counted against the filesystem's budget. */
+  #counted = 0;
   /** Sequence number of the last content change. */
   changeSeq: number;
 
@@ -144,17 +165,26 @@ export class FileInode extends Inode {
     if (capacity > this.#data.byteLength) {
       newCapacity = Math.max(capacity, Math.min(this.#data.byteLength * 2, capacity + (64 << 20)));
     }
+    if (!this.counter.reserve(newCapacity - this.#counted)) return false;
     let next: Uint8Array;
     try {
       next = new Uint8Array(newCapacity);
     } catch (error: unknown) {
+      this.counter.reserve(this.#counted - newCapacity);
       if (error instanceof RangeError) return false;
       throw error;
     }
     next.set(this.#data.subarray(0, Math.min(this.#size, capacity)));
     this.#data = next;
     this.#shared = false;
+    this.#counted = newCapacity;
     return true;
+  }
+
+  /** Gives the buffer's bytes back to the budget (the last link is gone). */
+  release(): void {
+    this.counter.reserve(-this.#counted);
+    this.#counted = 0;
   }
 }
 
@@ -229,7 +259,7 @@ export class DirInode extends Inode {
   /** Links `inode` as `name`, replacing any previous entry. */
   link(name: string, inode: Inode): void {
     const old = this.#entries.get(name);
-    if (old) old.inode.nlink--;
+    if (old) dropLink(old.inode);
     this.#entries.set(name, { inode, linkSeq: this.counter.tick() });
     inode.nlink++;
     if (inode instanceof DirInode) inode.parent = this;
@@ -241,7 +271,7 @@ export class DirInode extends Inode {
     const old = this.#entries.get(name);
     if (!old) return undefined;
     this.#entries.delete(name);
-    old.inode.nlink--;
+    dropLink(old.inode);
     old.inode.ctim = realtimeNs();
     this.#changed();
     return old.inode;
@@ -252,6 +282,11 @@ export class DirInode extends Inode {
     this.mtim = now;
     this.ctim = now;
   }
+}
+
+function dropLink(inode: Inode): void {
+  inode.nlink--;
+  if (inode.nlink === 0 && inode instanceof FileInode) inode.release();
 }
 
 /** The filestat of `inode` (device 0 for the whole in-memory filesystem). */
