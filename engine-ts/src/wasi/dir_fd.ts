@@ -84,22 +84,23 @@ export class DirFd extends Fd {
     return { errno: ERRNO_SUCCESS, name: this.#preopen };
   }
 
-  override fd_readdir(cookie: bigint): { errno: number; entries?: Dirent[] } {
-    const all: [string, Inode][] = [[".", this.#dir], ["..", this.#dir.parent]];
+  override fd_readdir(cookie: bigint): { errno: number; entries?: Iterable<Dirent> } {
+    return { errno: ERRNO_SUCCESS, entries: this.#readdir(cookie) };
+  }
+
+  /**
+   * Entries after `cookie`. Cookies 1 and 2 follow "." and ".."; an entry's
+   * cookie is its link sequence number + 2, which grows in listing order and
+   * does not shift when other entries are removed, so unlinking entries while
+   * listing a directory skips none.
+   */
+  *#readdir(cookie: bigint): Generator<Dirent> {
+    if (cookie < 1n) yield dirent(".", this.#dir, 1n);
+    if (cookie < 2n) yield dirent("..", this.#dir.parent, 2n);
     for (const [name, entry] of this.#dir.entries()) {
-      all.push([name, entry.inode]);
+      const next = BigInt(entry.linkSeq) + 2n;
+      if (next > cookie) yield dirent(name, entry.inode, next);
     }
-    const entries: Dirent[] = [];
-    for (let i = Number(cookie); i < all.length; i++) {
-      const [name, inode] = all[i]!;
-      entries.push({
-        next: BigInt(i + 1),
-        ino: inode.ino,
-        name: encoder.encode(name),
-        type: inode.filetype,
-      });
-    }
-    return { errno: ERRNO_SUCCESS, entries };
   }
 
   override fd_sync(): number {
@@ -318,6 +319,10 @@ export class DirFd extends Fd {
     dir.unlink(name);
     return ERRNO_SUCCESS;
   }
+}
+
+function dirent(name: string, inode: Inode, next: bigint): Dirent {
+  return { next, ino: inode.ino, name: encoder.encode(name), type: inode.filetype };
 }
 
 function followOf(flags: number): boolean {

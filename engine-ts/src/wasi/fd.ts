@@ -161,7 +161,7 @@ export abstract class Fd {
     return { errno: ERRNO_NOTSUP, size: 0 };
   }
   /** fd_readdir: entries from `cookie` on. */
-  fd_readdir(_cookie: bigint): { errno: number; entries?: Dirent[] } {
+  fd_readdir(_cookie: bigint): { errno: number; entries?: Iterable<Dirent> } {
     return { errno: ERRNO_NOTDIR };
   }
   /** fd_seek with preview1 whence. */

@@ -259,7 +259,11 @@ export class DirInode extends Inode {
   /** Links `inode` as `name`, replacing any previous entry. */
   link(name: string, inode: Inode): void {
     const old = this.#entries.get(name);
-    if (old) dropLink(old.inode);
+    if (old) {
+      // Re-insert so listing order stays the order of link sequence numbers.
+      this.#entries.delete(name);
+      dropLink(old.inode);
+    }
     this.#entries.set(name, { inode, linkSeq: this.counter.tick() });
     inode.nlink++;
     if (inode instanceof DirInode) inode.parent = this;

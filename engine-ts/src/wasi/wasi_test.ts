@@ -123,17 +123,57 @@ Deno.test("an empty directory passed in is listed with . and ..", () => {
   assertEquals(readdirNames(h, 3), [".", "..", "empty"]);
 });
 
+function readdirAt(h: Harness, fd: number, cookie: bigint, size = 4096) {
+  const buf = h.alloc(size);
+  const used = h.alloc(4);
+  assertEquals(h.sys.fd_readdir(fd, buf, size, cookie, used), ERRNO_SUCCESS);
+  const entries: { name: string; next: bigint }[] = [];
+  for (let at = buf; at + 24 <= buf + h.u32(used);) {
+    const len = h.u32(at + 16);
+    if (at + 24 + len > buf + h.u32(used)) break; // truncated last entry
+    entries.push({
+      name: new TextDecoder().decode(h.mem.slice(at + 24, len)),
+      next: h.u64(at),
+    });
+    at += 24 + len;
+  }
+  return { entries, full: h.u32(used) === size };
+}
+
 Deno.test("fd_readdir resumes from a cookie", () => {
   const fs = new MemoryFs();
   for (const name of ["a", "b", "c"]) fs.addFile(`/d/${name}`, new Uint8Array(0));
   const h = harness(fs);
   const dir = open(h, "d", { oflags: OFLAGS_DIRECTORY, rights: RIGHTS_FD_READDIR });
-  const buf = h.alloc(256);
-  const used = h.alloc(4);
-  assertEquals(h.sys.fd_readdir(dir.fd, buf, 256, 3n, used), ERRNO_SUCCESS);
-  assertEquals(h.u32(used), 2 * 25);
-  assertEquals(h.u64(buf), 4n);
-  assertEquals(h.mem.slice(buf + 24, 1)[0], "b".charCodeAt(0));
+  const all = readdirAt(h, dir.fd, 0n).entries;
+  assertEquals(all.map((e) => e.name), [".", "..", "a", "b", "c"]);
+  assertEquals(readdirAt(h, dir.fd, all[2]!.next).entries.map((e) => e.name), ["b", "c"]);
+  assertEquals(readdirAt(h, dir.fd, all[4]!.next).entries, []);
+});
+
+Deno.test("unlinking entries while listing a directory in small reads skips none", () => {
+  const fs = new MemoryFs();
+  for (let i = 0; i < 50; i++) fs.addFile(`/d/file-${i}`, new Uint8Array(0));
+  const h = harness(fs);
+  const dir = open(h, "d", { oflags: OFLAGS_DIRECTORY, rights: RIGHTS_FD_READDIR });
+  let cookie = 0n;
+  let seen = 0;
+  for (;;) {
+    const { entries } = readdirAt(h, dir.fd, cookie, 100);
+    if (entries.length === 0) break;
+    for (const entry of entries) {
+      cookie = entry.next;
+      if (entry.name.startsWith("file-")) {
+        seen++;
+        assertEquals(
+          h.sys.path_unlink_file(3, ...h.str(`d/${entry.name}`)),
+          ERRNO_SUCCESS,
+        );
+      }
+    }
+  }
+  assertEquals(seen, 50);
+  assertEquals(h.sys.path_remove_directory(3, ...h.str("d")), ERRNO_SUCCESS);
 });
 
 Deno.test("mkdir of an existing path is EEXIST", () => {
