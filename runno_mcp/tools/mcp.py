@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 1.0  # seconds between progress notifications while a run is in flight
 
 Transport = Literal["stdio", "streamable-http", "sse"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 _T = TypeVar("_T")
 
 
@@ -87,13 +88,16 @@ class RuntimeCatalog(BaseModel):
 _ANNOTATIONS = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
 
 
-def create_server(options: ServerOptions, *, sandbox: AsyncSandbox | None = None) -> MCPServer[AsyncSandbox]:
+def create_server(
+    options: ServerOptions, *, sandbox: AsyncSandbox | None = None, log_level: LogLevel = "INFO"
+) -> MCPServer[AsyncSandbox]:
     """Build the MCP server and its tools.
 
     Args:
         options: The operator's limits.
         sandbox: A running sandbox to share; the caller keeps it open while the server runs. Without
             one, the server's lifespan starts a sandbox and closes it when the server stops.
+        log_level: What the server logs to stderr (the engine's own messages are INFO).
     """
 
     @asynccontextmanager
@@ -109,6 +113,7 @@ def create_server(options: ServerOptions, *, sandbox: AsyncSandbox | None = None
         title="Runno code sandbox",
         instructions=_descriptions.SERVER_INSTRUCTIONS,
         lifespan=lifespan,
+        log_level=log_level,
     )
     limits = Limits(
         default_timeout_seconds=options.default_timeout,
@@ -257,16 +262,7 @@ def _check_request_size(options: ServerOptions, size: int) -> None:
 # --- the serve command ---------------------------------------------------------------------------
 
 _ENV_PREFIX = "RUNNO_MCP_"
-
-
-def _env_default(parser: argparse.ArgumentParser, name: str, convert: Callable[[str], _T], default: _T) -> _T:
-    raw = os.environ.get(_ENV_PREFIX + name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return convert(raw)
-    except ValueError:
-        parser.error(f'environment variable {_ENV_PREFIX}{name} is "{raw}": expected a {convert.__name__}')
+_LOG_LEVELS: tuple[LogLevel, ...] = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -279,35 +275,31 @@ def _build_parser() -> argparse.ArgumentParser:
         ),
     )
 
-    def add(flag: str, env: str, convert: Callable[[str], Any], default: Any, text: str, **kwargs: Any) -> None:
-        parser.add_argument(
-            flag,
-            type=convert,
-            default=_env_default(parser, env, convert, default),
-            help=f"{text} (env {_ENV_PREFIX}{env}; default: {default})",
-            **kwargs,
-        )
+    def add(flag: str, convert: Callable[[str], Any], default: Any, text: str, **kwargs: Any) -> None:
+        env = _ENV_PREFIX + flag.removeprefix("--").replace("-", "_").upper()
+        raw = os.environ.get(env)
+        value = default
+        if raw:
+            try:
+                value = convert(raw)
+            except ValueError:
+                kind = "a whole number" if convert is int else "a number"
+                parser.error(f'environment variable {env} is "{raw}": expected {kind}')
+            if "choices" in kwargs and value not in kwargs["choices"]:
+                parser.error(f'environment variable {env} is "{raw}": expected one of {", ".join(kwargs["choices"])}')
+        parser.add_argument(flag, type=convert, default=value, help=f"{text} (env {env}; default: {default})", **kwargs)
 
-    add("--transport", "TRANSPORT", str, "stdio", "how clients connect", choices=["stdio", "streamable-http", "sse"])
-    add("--host", "HOST", str, "127.0.0.1", "address to listen on for HTTP transports")
-    add("--port", "PORT", int, 8000, "port to listen on for HTTP transports; streamable HTTP serves at /mcp")
-    add("--default-timeout", "DEFAULT_TIMEOUT", float, defaults.default_timeout, "seconds a run gets if not asked")
-    add("--max-timeout", "MAX_TIMEOUT", float, defaults.max_timeout, "most seconds a call may ask for")
+    add("--transport", str, "stdio", "how clients connect", choices=["stdio", "streamable-http", "sse"])
+    add("--host", str, "127.0.0.1", "address to listen on for HTTP transports", metavar="HOST")
+    add("--port", int, 8000, "port to listen on for HTTP; streamable HTTP serves at /mcp, SSE at /sse", metavar="N")
     add(
-        "--max-output-bytes",
-        "MAX_OUTPUT_BYTES",
-        int,
-        defaults.max_output_bytes,
-        "bytes kept of each of stdout and stderr",
+        "--default-timeout", float, defaults.default_timeout, "seconds a run gets if the call does not say", metavar="S"
     )
-    add(
-        "--max-request-bytes",
-        "MAX_REQUEST_BYTES",
-        int,
-        defaults.max_request_bytes,
-        "bytes of code, stdin and files one call may send",
-    )
-    add("--max-concurrency", "MAX_CONCURRENCY", int, defaults.max_concurrency, "runs in flight at once")
+    add("--max-timeout", float, defaults.max_timeout, "most seconds a call may ask for", metavar="S")
+    add("--max-output-bytes", int, defaults.max_output_bytes, "bytes kept of each of stdout and stderr", metavar="N")
+    add("--max-request-bytes", int, defaults.max_request_bytes, "bytes of code, stdin and files per call", metavar="N")
+    add("--max-concurrency", int, defaults.max_concurrency, "runs in flight at once; more wait", metavar="N")
+    add("--log-level", str.upper, "INFO", "what the server logs to stderr", choices=list(_LOG_LEVELS))
     return parser
 
 
@@ -328,17 +320,22 @@ def main(argv: list[str] | None = None) -> None:
             max_concurrency=args.max_concurrency,
         )
     except ValidationError as exc:
-        parser.error("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+        parser.error("; ".join(_flag_error(error["loc"], error["msg"]) for error in exc.errors()))
     try:
-        anyio.run(_serve, options, args.transport, args.host, args.port)
+        anyio.run(_serve, options, args.transport, args.host, args.port, args.log_level)
     except KeyboardInterrupt:
         pass
 
 
-async def _serve(options: ServerOptions, transport: Transport, host: str, port: int) -> None:
+def _flag_error(loc: tuple[int | str, ...], message: str) -> str:
+    message = message.removeprefix("Value error, ")
+    return f"--{str(loc[0]).replace('_', '-')}: {message}" if loc else message
+
+
+async def _serve(options: ServerOptions, transport: Transport, host: str, port: int, log_level: LogLevel) -> None:
     # One sandbox for the whole process: SSE enters the server's lifespan once per connection.
     async with AsyncSandbox(max_concurrency=options.max_concurrency, max_timeout=options.max_timeout) as sandbox:
-        server = create_server(options, sandbox=sandbox)
+        server = create_server(options, sandbox=sandbox, log_level=log_level)
         match transport:
             case "stdio":
                 await server.run_stdio_async()

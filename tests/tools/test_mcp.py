@@ -13,6 +13,7 @@ from mcp import Client, StdioServerParameters
 from mcp_types import CallToolResult, TextContent, Tool
 
 from runno_mcp.models import RunResult
+from runno_mcp.tools.mcp import main
 
 CALL_TIMEOUT = 60.0  # seconds: generous for a cold compile on a slow CI machine
 STARTUP_TIMEOUT = 60.0  # seconds: a cold deno plus the first compile of each language module
@@ -372,3 +373,47 @@ async def test_streamable_http_serves_the_same_tools(http_url: str) -> None:
             for index in range(4):
                 tg.start_soon(run, index)
         assert sorted(outputs) == ["1\n", "2\n", "3\n", "4\n"]
+
+
+async def test_operator_limits_can_come_from_environment_variables(server_env: dict[str, str]) -> None:
+    """Each limit flag has an environment twin, which a server started without flags obeys."""
+    env = {
+        **server_env,
+        "RUNNO_MCP_MAX_TIMEOUT": "33",
+        "RUNNO_MCP_DEFAULT_TIMEOUT": "3",
+        "RUNNO_MCP_MAX_OUTPUT_BYTES": "10",
+    }
+    params = StdioServerParameters(command=sys.executable, args=["-m", "runno_mcp"], env=env)
+    async with Client(params) as client:
+        result = await call(client, "list_runtimes", {})
+        assert result.structured_content is not None
+        limits = result.structured_content["limits"]
+        assert (limits["max_timeout_seconds"], limits["default_timeout_seconds"], limits["max_output_bytes"]) == (
+            33,
+            3,
+            10,
+        )
+        run = await run_ok(client, "run_code", {"language": "python", "code": "print('x' * 100)"})
+        assert (run.stdout, run.truncated) == ("x" * 10, True)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(
+            ["--default-timeout", "100"], "default timeout 100 s exceeds the maximum timeout 60 s", id="order"
+        ),
+        pytest.param(
+            ["--max-concurrency", "0"], "--max-concurrency: Input should be greater than or equal to 1", id="min"
+        ),
+        pytest.param(["--transport", "carrier-pigeon"], "invalid choice: 'carrier-pigeon'", id="transport"),
+    ],
+)
+def test_bad_flags_stop_the_server_with_a_usage_error(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    """A flag out of range is refused before anything starts, with exit status 2."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err

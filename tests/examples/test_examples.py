@@ -1,0 +1,67 @@
+"""Each example in examples/agents runs offline, as a user would run it, against the real engine."""
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+EXAMPLES = Path(__file__).parents[2] / "examples" / "agents"
+PYPROJECT = Path(__file__).parents[2] / "pyproject.toml"
+
+
+def load(name: str) -> ModuleType:
+    """Import examples/agents/<name>.py as a module, without running its `__main__` block."""
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_python_api_example_prints_each_kind_of_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """The Python API example runs code, files with a CSV, stdin and a timeout."""
+    load("python_api").main()
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        "run_code: complete 0 45",
+        "run_fs: regions: 3",
+        "east: 60",
+        "north: 155",
+        "south: 80",
+        "stdin: 7",
+        "timeout: timeout 'working\\n'",
+    ]
+
+
+def test_langchain_agent_example_answers_with_the_program_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a model configured, the scripted agent writes a program, runs it, and reports its output."""
+    monkeypatch.delenv("RUNNO_AGENT_MODEL", raising=False)
+    assert load("langchain_agent").main() == "The sum of the first 100 prime numbers is 24133."
+
+
+async def test_mcp_client_example_calls_each_tool(capsys: pytest.CaptureFixture[str]) -> None:
+    """The plain MCP client starts the server over stdio and calls every tool."""
+    await load("mcp_client").main()
+    out = capsys.readouterr().out
+    assert "tools: run_code, run_fs, list_runtimes" in out
+    assert "python: Python 3.11.3, entry /main.py" in out
+    assert "structured stdout: '1 4 9\\n'" in out
+    assert "256 b'\\x00\\x01'" in out
+    assert '# isError=True\nError executing tool run_code: Cannot run "cobol"' in out
+
+
+@pytest.mark.parametrize(
+    ("file", "command"),
+    [
+        pytest.param("claude_desktop_config.json", ["runno-mcp"], id="pip"),
+        pytest.param("claude_desktop_config.uvx.json", ["uvx", "runno-mcp"], id="uvx"),
+    ],
+)
+def test_claude_desktop_configs_start_the_console_script(file: str, command: list[str]) -> None:
+    """Each Claude Desktop config is valid JSON that starts the `runno-mcp` console script."""
+    server = json.loads((EXAMPLES / file).read_text(encoding="utf-8"))["mcpServers"]["runno"]
+    assert [server["command"], *server["args"]] == command
+    assert all(name.startswith("RUNNO_MCP_") for name in server.get("env", {}))
+    assert 'runno-mcp = "runno_mcp.__main__:main"' in PYPROJECT.read_text(encoding="utf-8")
