@@ -90,9 +90,12 @@ async function runTest(dir: string, name: string): Promise<Outcome> {
   try {
     code = wasi.start(instance);
   } catch (error: unknown) {
-    if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+    // A trap, or a stack overflow (which V8 reports as a RangeError).
+    const isTrap = error instanceof WebAssembly.RuntimeError ||
+      (error instanceof RangeError && /call stack/i.test(error.message));
+    if (!isTrap) throw error;
     code = TRAP_EXIT_CODE;
-    trap = ` (trap: ${error.message})`;
+    trap = ` (trap: ${(error as Error).message})`;
   }
   const decode = (parts: Uint8Array[]) =>
     new TextDecoder().decode(
