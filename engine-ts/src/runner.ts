@@ -13,6 +13,7 @@ import { OutputCollector } from "./output.ts";
 import { INTERMEDIATE_DIR, type Runtimes } from "./runtimes.ts";
 import { capMemory, MemoryCapError, PAGE_BYTES } from "./wasm_memory.ts";
 import { PrebootPool } from "./preboot_pool.ts";
+import { patchWasiVfsPoll } from "./wasi/mod.ts";
 import type {
   Job,
   JobInput,
@@ -238,7 +239,8 @@ export class Runner {
       module = (async () => {
         const binary = await Deno.readFile(path);
         const pages = Math.floor((memoryMb * 2 ** 20) / PAGE_BYTES);
-        return await WebAssembly.compile(capMemory(binary, pages));
+        // Python's and Ruby's wasi-vfs shim answers poll_oneoff itself unless patched.
+        return await WebAssembly.compile(capMemory(patchWasiVfsPoll(binary) ?? binary, pages));
       })();
       module.catch(() => this.#modules.delete(key));
       this.#modules.set(key, module);
