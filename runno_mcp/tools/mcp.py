@@ -88,27 +88,89 @@ class RuntimeCatalog(BaseModel):
 _ANNOTATIONS = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
 
 
+class _SandboxService:
+    """The server's one sandbox, started in the background so the server answers a client at once.
+
+    A call waits until the engine is up. If it cannot start (language files missing offline, no
+    deno), the call fails with the reason as an `isError` result, and the next call tries again.
+    """
+
+    def __init__(self, options: ServerOptions, sandbox: AsyncSandbox | None = None) -> None:
+        self._options = options
+        self._sandbox = sandbox
+        self._ready = anyio.Event()
+        self._error: RunnoError | None = None
+        self._retry: anyio.Event | None = None
+        if sandbox is not None:
+            self._ready.set()
+
+    async def serve(self) -> None:
+        """Keep a sandbox running until cancelled; after a failed start, wait for a call to retry."""
+        while True:
+            error = await self._serve_once()
+            logger.error("Cannot start the sandbox: %s", error)
+            self._error, self._retry = error, anyio.Event()
+            self._ready.set()
+            await self._retry.wait()
+
+    async def _serve_once(self) -> RunnoError:
+        options = self._options
+        try:
+            async with AsyncSandbox(max_concurrency=options.max_concurrency, max_timeout=options.max_timeout) as sb:
+                self._sandbox = sb
+                self._ready.set()
+                await anyio.sleep_forever()
+        except RunnoError as exc:
+            return exc
+        raise AssertionError("unreachable: sleep_forever returned")
+
+    async def get(self) -> AsyncSandbox:
+        """The running sandbox, once it is up.
+
+        Raises:
+            RunnoError: the sandbox could not start (`LanguageNotInstalledError`, `EngineError`); the
+                message says why and what to do.
+        """
+        if self._retry is not None:
+            self._retry.set()
+            self._ready, self._error, self._retry = anyio.Event(), None, None
+        await self._ready.wait()
+        if self._sandbox is None:
+            assert self._error is not None
+            raise self._error
+        return self._sandbox
+
+
 def create_server(
     options: ServerOptions, *, sandbox: AsyncSandbox | None = None, log_level: LogLevel = "INFO"
-) -> MCPServer[AsyncSandbox]:
+) -> MCPServer[Any]:
     """Build the MCP server and its tools.
 
     Args:
         options: The operator's limits.
         sandbox: A running sandbox to share; the caller keeps it open while the server runs. Without
-            one, the server's lifespan starts a sandbox and closes it when the server stops.
+            one, the server's lifespan starts a sandbox in the background (so the client is answered
+            at once) and closes it when the server stops.
         log_level: What the server logs to stderr (the engine's own messages are INFO).
     """
+    return _create_server(options, log_level, lambda: _SandboxService(options, sandbox), owned=sandbox is None)
 
+
+def _create_server(
+    options: ServerOptions, log_level: LogLevel, make_service: Callable[[], _SandboxService], *, owned: bool
+) -> MCPServer[_SandboxService]:
     @asynccontextmanager
-    async def lifespan(server: MCPServer[AsyncSandbox]) -> AsyncGenerator[AsyncSandbox, None]:
-        if sandbox is not None:
-            yield sandbox
+    async def lifespan(server: MCPServer[_SandboxService]) -> AsyncGenerator[_SandboxService, None]:
+        service = make_service()
+        if not owned:
+            yield service
             return
-        async with AsyncSandbox(max_concurrency=options.max_concurrency, max_timeout=options.max_timeout) as owned:
-            yield owned
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(service.serve)
+            yield service
+            tg.cancel_scope.cancel()
 
-    mcp = MCPServer[AsyncSandbox](
+    mcp = MCPServer[_SandboxService](
         "runno",
         title="Runno code sandbox",
         instructions=_descriptions.SERVER_INSTRUCTIONS,
@@ -134,15 +196,16 @@ def create_server(
     async def run_code(
         language: Annotated[CodeLanguage, language_field],
         code: Annotated[str, Field(description=_descriptions.CODE)],
-        ctx: Context[AsyncSandbox],
+        ctx: Context[_SandboxService],
         stdin: Annotated[str | None, Field(description=_descriptions.STDIN)] = None,
         timeout_seconds: Annotated[float | None, timeout_field] = None,
     ) -> Annotated[CallToolResult, RunResult]:
         _check_request_size(options, payload_bytes(code, stdin))
         timeout = options.default_timeout if timeout_seconds is None else timeout_seconds
-        sandbox = ctx.request_context.lifespan_context
+        service = ctx.request_context.lifespan_context
 
         async def run() -> RunResult:
+            sandbox = await service.get()
             return await sandbox.run_code(
                 language, code, timeout=timeout, stdin=stdin, max_output_bytes=options.max_output_bytes
             )
@@ -154,7 +217,7 @@ def create_server(
         language: Annotated[AnyLanguage, language_field],
         entry_path: Annotated[str, Field(description=_descriptions.ENTRY_PATH)],
         files: Annotated[list[FileInput], Field(description=_descriptions.FILES)],
-        ctx: Context[AsyncSandbox],
+        ctx: Context[_SandboxService],
         stdin: Annotated[str | None, Field(description=_descriptions.STDIN)] = None,
         timeout_seconds: Annotated[float | None, timeout_field] = None,
     ) -> Annotated[CallToolResult, RunResult]:
@@ -162,9 +225,10 @@ def create_server(
             fs = decode_files(files)
         _check_request_size(options, payload_bytes(stdin, *fs.values()))
         timeout = options.default_timeout if timeout_seconds is None else timeout_seconds
-        sandbox = ctx.request_context.lifespan_context
+        service = ctx.request_context.lifespan_context
 
         async def run() -> RunResult:
+            sandbox = await service.get()
             return await sandbox.run_fs(
                 language, entry_path, fs, timeout=timeout, stdin=stdin, max_output_bytes=options.max_output_bytes
             )
@@ -172,9 +236,10 @@ def create_server(
         return _to_tool_result(await _run_reporting_progress(ctx, language, timeout, run))
 
     @mcp.tool(title="List runtimes", description=_descriptions.LIST_RUNTIMES, annotations=_ANNOTATIONS)
-    async def list_runtimes(ctx: Context[AsyncSandbox]) -> Annotated[CallToolResult, RuntimeCatalog]:
+    async def list_runtimes(ctx: Context[_SandboxService]) -> Annotated[CallToolResult, RuntimeCatalog]:
         with _caller_errors():
-            runtimes = await ctx.request_context.lifespan_context.list_runtimes()
+            sandbox = await ctx.request_context.lifespan_context.get()
+            runtimes = await sandbox.list_runtimes()
         catalog = RuntimeCatalog(runtimes=runtimes, limits=limits)
         return CallToolResult(
             content=[TextContent(type="text", text=_catalog_text(catalog))],
@@ -194,7 +259,7 @@ def _caller_errors() -> Generator[None, None, None]:
 
 
 async def _run_reporting_progress(
-    ctx: Context[AsyncSandbox], language: str, timeout: float, run: Callable[[], Awaitable[RunResult]]
+    ctx: Context[_SandboxService], language: str, timeout: float, run: Callable[[], Awaitable[RunResult]]
 ) -> RunResult:
     """Run, sending a progress notification every `PROGRESS_INTERVAL` while the run is in flight.
 
@@ -215,7 +280,7 @@ async def _run_reporting_progress(
     return outcome
 
 
-async def _report_progress(ctx: Context[AsyncSandbox], language: str, timeout: float) -> None:
+async def _report_progress(ctx: Context[_SandboxService], language: str, timeout: float) -> None:
     started = anyio.current_time()
     while True:
         await anyio.sleep(PROGRESS_INTERVAL)
@@ -333,9 +398,11 @@ def _flag_error(loc: tuple[int | str, ...], message: str) -> str:
 
 
 async def _serve(options: ServerOptions, transport: Transport, host: str, port: int, log_level: LogLevel) -> None:
-    # One sandbox for the whole process: SSE enters the server's lifespan once per connection.
-    async with AsyncSandbox(max_concurrency=options.max_concurrency, max_timeout=options.max_timeout) as sandbox:
-        server = create_server(options, sandbox=sandbox, log_level=log_level)
+    # One sandbox for the whole process, even for SSE, which enters the server's lifespan per connection.
+    async with anyio.create_task_group() as tg:
+        service = _SandboxService(options)
+        tg.start_soon(service.serve)
+        server = _create_server(options, log_level, lambda: service, owned=False)
         match transport:
             case "stdio":
                 await server.run_stdio_async()
@@ -343,6 +410,7 @@ async def _serve(options: ServerOptions, transport: Transport, host: str, port: 
                 await server.run_streamable_http_async(host=host, port=port, max_request_body_size=_body_limit(options))
             case "sse":
                 await server.run_sse_async(host=host, port=port, max_request_body_size=_body_limit(options))
+        tg.cancel_scope.cancel()
 
 
 def _body_limit(options: ServerOptions) -> int:

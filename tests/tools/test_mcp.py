@@ -3,6 +3,7 @@
 import base64
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -417,3 +418,15 @@ def test_bad_flags_stop_the_server_with_a_usage_error(
         main(argv)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+async def test_a_server_without_language_files_answers_and_says_what_to_do(tmp_path: Path) -> None:
+    """With no language files offline, the server still lists its tools; a run says how to install them."""
+    env = {"RUNNO_MCP_OFFLINE": "1", "RUNNO_MCP_LANGS_DIR": str(tmp_path)}
+    params = StdioServerParameters(command=sys.executable, args=["-m", "runno_mcp", "--log-level", "CRITICAL"], env=env)
+    async with Client(params) as client:
+        assert sorted(await tools_by_name(client)) == ["list_runtimes", "run_code", "run_fs"]
+        for _ in range(2):  # the second call tries to start the sandbox again
+            result = await call(client, "run_code", {"language": "python", "code": "print(1)"})
+            assert result.is_error
+            assert "runno-mcp install" in text_of(result)
