@@ -3,7 +3,8 @@
  * logs to stderr only. Exits when stdin closes, so it never outlives its parent.
  *
  * Usage: deno run <permissions> main.ts --langs-dir DIR --manifest FILE [--pool-size N]
- *   [--warm python,ruby] [--preboot python=2,quickjs=1]
+ *   [--warm python,ruby] [--preboot python=2,quickjs=1] [--max-fs-mb 128]
+ *   [--max-return-mb 16]
  *
  * @module
  */
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
       "pool-size": { type: "string", default: "2" },
       warm: { type: "string", default: "" },
       preboot: { type: "string", default: "" },
+      "max-fs-mb": { type: "string", default: "128" },
+      "max-return-mb": { type: "string", default: "16" },
     },
   });
   const langsDir = values["langs-dir"];
@@ -35,7 +38,10 @@ async function main(): Promise<void> {
   }
   const runtimes = await Runtimes.load(manifestPath, langsDir);
   const pool = new WorkerPool(Number(values["pool-size"]));
-  const runner = new Runner(runtimes, pool);
+  const runner = new Runner(runtimes, pool, {
+    maxFsBytes: Number(values["max-fs-mb"]) * 2 ** 20,
+    maxReturnBytes: Number(values["max-return-mb"]) * 2 ** 20,
+  });
 
   const stdout = Deno.stdout;
   // Frames are written whole and in order: one write chain for the whole process.

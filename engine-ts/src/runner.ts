@@ -31,6 +31,14 @@ export const DEFAULT_MEMORY_MB = 512;
 /** Memory the compiler and linker may use, whatever the program's own limit (MB). */
 const PREPARE_MEMORY_MB = 2048;
 
+/** Per-engine limits on what one run may hold and send back. */
+export interface RunnerLimits {
+  /** Bytes the program's own writes may allocate in its filesystem. */
+  maxFsBytes: number;
+  /** Bytes of files one result may carry; the pipe's frame limit is 64 MiB of base64. */
+  maxReturnBytes: number;
+}
+
 /** Thrown for a request the engine cannot run as asked; mapped to a JSON-RPC error. */
 export class RunRequestError extends Error {
   constructor(readonly code: number, message: string) {
@@ -49,9 +57,12 @@ export class Runner {
   readonly #baseFs = new Map<string, Promise<BaseFs>>();
   #preboot: PrebootPool | undefined;
 
-  constructor(runtimes: Runtimes, pool: WorkerPool) {
+  readonly #limits: RunnerLimits;
+
+  constructor(runtimes: Runtimes, pool: WorkerPool, limits: RunnerLimits) {
     this.#runtimes = runtimes;
     this.#pool = pool;
+    this.#limits = limits;
   }
 
   /** Compiles and unpacks what runtime `id` needs, so its first run at `memoryMb` is warm. */
@@ -78,6 +89,7 @@ export class Runner {
       exitCode: number | null,
       error: string | null,
       files: WireFile[] = [],
+      skipped: { path: string; bytes: number }[] = [],
     ): RunResultWire => ({
       result_type: resultType,
       exit_code: resultType === "complete" ? exitCode : null,
@@ -85,8 +97,13 @@ export class Runner {
       stderr: output.text("stderr"),
       tty: output.text("tty"),
       files,
-      truncated: output.truncated,
-      warnings: output.warnings(),
+      truncated: output.truncated || skipped.length > 0,
+      warnings: [
+        ...output.warnings(),
+        ...skipped.map((file) =>
+          `file "${file.path}" (${file.bytes} bytes) was not returned: files may carry at most ${this.#limits.maxReturnBytes} bytes in all`
+        ),
+      ],
       duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
       error,
     });
@@ -96,7 +113,7 @@ export class Runner {
     const booted = this.#isBootable(params) ? this.#preboot?.take(params.runtime) : undefined;
     if (booted) {
       worker = booted.worker;
-      const input = toJobInput(params);
+      const input = toJobInput(params, this.#limits);
       begin = () => booted.start(input);
     } else {
       let job: Job;
@@ -150,6 +167,7 @@ export class Runner {
                 message.exitCode,
                 message.error,
                 message.files.map(toWireFile),
+                message.skippedFiles,
               ),
             );
             break;
@@ -192,6 +210,7 @@ export class Runner {
         ),
       ],
       memoryLimitMb: DEFAULT_MEMORY_MB,
+      maxFsBytes: this.#limits.maxFsBytes,
     };
   }
 
@@ -222,10 +241,11 @@ export class Runner {
       this.#runtimes.baseFsPaths(params.runtime).map((path) => this.#base(path)),
     );
     return {
-      ...toJobInput(params),
+      ...toJobInput(params, this.#limits),
       steps: jobSteps,
       baseFs,
       memoryLimitMb: params.memory_limit_mb,
+      maxFsBytes: this.#limits.maxFsBytes,
       // Only multi-step runtimes (compile, link, run) write intermediates.
       scratchDirs: jobSteps.length > 1 ? [INTERMEDIATE_DIR] : [],
     };
@@ -259,7 +279,7 @@ export class Runner {
   }
 }
 
-function toJobInput(params: RunParams): JobInput {
+function toJobInput(params: RunParams, limits: RunnerLimits): JobInput {
   return {
     files: params.files.map((file) => ({
       path: file.path,
@@ -269,6 +289,7 @@ function toJobInput(params: RunParams): JobInput {
     stdin: params.stdin === null ? new Uint8Array(0) : Uint8Array.fromBase64(params.stdin),
     maxOutputBytes: params.max_output_bytes,
     returnFs: params.return_fs,
+    maxReturnBytes: limits.maxReturnBytes,
   };
 }
 

@@ -20,6 +20,7 @@ import type {
   JobInput,
   JobStep,
   PrebootPlan,
+  ResultFile,
   WorkerCommand,
   WorkerMessage,
 } from "./worker_messages.ts";
@@ -66,7 +67,7 @@ class OutputSink {
 }
 
 function runJob(job: Job): Outcome {
-  const fs = buildFs(job.baseFs, job.scratchDirs);
+  const fs = buildFs(job.baseFs, job.scratchDirs, job.maxFsBytes);
   addFiles(fs, job.files);
   const before = fs.snapshot();
   const sink = new OutputSink(job.maxOutputBytes);
@@ -87,7 +88,7 @@ function runJob(job: Job): Outcome {
 }
 
 function runPrebooted(plan: PrebootPlan, port: MessagePort, signal: SharedArrayBuffer): Outcome {
-  const fs = buildFs(plan.baseFs, []);
+  const fs = buildFs(plan.baseFs, [], plan.maxFsBytes);
   // Output written while booting is held back until the run it belongs to exists.
   const early: [1 | 2, Uint8Array][] = [];
   let sink: OutputSink | undefined;
@@ -139,16 +140,28 @@ function finish(
   sink: OutputSink,
   hidden: string[],
 ): Outcome {
-  const files = input.returnFs === "none"
+  const entries = input.returnFs === "none"
     ? []
     : (input.returnFs === "all" ? fs.allFiles() : fs.changedSince(before))
       .filter((file) => !isHidden(file.path, hidden))
-      .map((file) => ({ path: file.path, content: file.content, mtimeNs: file.mtimeNs }));
-  return { type: "done", ...result, files, droppedBytes: sink.dropped };
+      .sort((a, b) => a.path < b.path ? -1 : 1);
+  // Files come back in path order until the byte budget is spent; the rest are named.
+  const files: ResultFile[] = [];
+  const skipped: { path: string; bytes: number }[] = [];
+  let budget = input.maxReturnBytes;
+  for (const file of entries) {
+    if (file.content.length > budget) {
+      skipped.push({ path: file.path, bytes: file.content.length });
+      continue;
+    }
+    budget -= file.content.length;
+    files.push({ path: file.path, content: file.content, mtimeNs: file.mtimeNs });
+  }
+  return { type: "done", ...result, files, skippedFiles: skipped, droppedBytes: sink.dropped };
 }
 
-function buildFs(baseFs: BaseFs[], scratchDirs: string[]): MemoryFs {
-  const fs = new MemoryFs();
+function buildFs(baseFs: BaseFs[], scratchDirs: string[], maxFsBytes: number): MemoryFs {
+  const fs = new MemoryFs({ maxBytes: maxFsBytes });
   for (const base of baseFs) {
     for (const entry of base.entries) {
       if (entry.kind === "directory") fs.addDirectory(entry.path);

@@ -27,6 +27,8 @@ export interface JobInput {
   stdin: Uint8Array;
   maxOutputBytes: number;
   returnFs: ReturnFs;
+  /** Bytes of files the run may send back in all; files past it are named, not sent. */
+  maxReturnBytes: number;
 }
 
 /** Everything a worker needs for one run started from scratch. */
@@ -34,6 +36,8 @@ export interface Job extends JobInput {
   steps: JobStep[];
   baseFs: BaseFs[];
   memoryLimitMb: number;
+  /** Bytes the program's own writes may allocate in its filesystem (ENOSPC past it). */
+  maxFsBytes: number;
   /** Folders the engine writes intermediates to: created first, never returned. */
   scratchDirs: string[];
 }
@@ -45,6 +49,7 @@ export interface PrebootPlan {
   /** Top-level names in baseFs: paths below them never open the gate. */
   baseRoots: string[];
   memoryLimitMb: number;
+  maxFsBytes: number;
 }
 
 /** Main thread to worker. */
@@ -73,5 +78,7 @@ export type WorkerMessage =
     exitCode: number | null;
     error: string | null;
     files: ResultFile[];
+    /** Files left out because the return budget was spent. */
+    skippedFiles: { path: string; bytes: number }[];
     droppedBytes: { stdout: number; stderr: number };
   };
