@@ -7,7 +7,8 @@ the `mcp` SDK's own `Client`, as any MCP host would.
 import os
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager
 
 import anyio
 import pytest
@@ -49,13 +50,13 @@ async def wait_until_listening(process: Process, ready: anyio.Event, log: list[s
             ready.set()
 
 
-@pytest.fixture(scope="module")
-async def http_url(server_env: dict[str, str]) -> AsyncIterator[str]:
-    """The streamable HTTP endpoint of one server process listening on a free loopback port."""
+@asynccontextmanager
+async def http_server(transport: str, path: str, env: dict[str, str]) -> AsyncGenerator[str, None]:
+    """Run `python -m runno_mcp` on a free loopback port; yield its endpoint's URL."""
     port = free_port()
-    argv = [sys.executable, "-m", "runno_mcp", "--transport", "streamable-http", "--port", str(port), *SERVER_FLAGS]
+    argv = [sys.executable, "-m", "runno_mcp", "--transport", transport, "--port", str(port), *SERVER_FLAGS]
     log: list[str] = []
-    async with await anyio.open_process(argv, env={**os.environ, **server_env}, stdout=None) as process:
+    async with await anyio.open_process(argv, env={**os.environ, **env}, stdout=None) as process:
         async with anyio.create_task_group() as tg:
             ready = anyio.Event()
             tg.start_soon(wait_until_listening, process, ready, log)
@@ -64,7 +65,21 @@ async def http_url(server_env: dict[str, str]) -> AsyncIterator[str]:
                     await ready.wait()
             except TimeoutError:
                 raise RuntimeError("the server did not start listening:\n" + "".join(log)) from None
-            yield f"http://127.0.0.1:{port}/mcp"
+            yield f"http://127.0.0.1:{port}{path}"
             process.terminate()
             with anyio.fail_after(10):
                 await process.wait()
+
+
+@pytest.fixture(scope="module")
+async def http_url(server_env: dict[str, str]) -> AsyncIterator[str]:
+    """The streamable HTTP endpoint (/mcp) of one server process on a free loopback port."""
+    async with http_server("streamable-http", "/mcp", server_env) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+async def sse_url(server_env: dict[str, str]) -> AsyncIterator[str]:
+    """The SSE endpoint (/sse) of one server process on a free loopback port."""
+    async with http_server("sse", "/sse", server_env) as url:
+        yield url

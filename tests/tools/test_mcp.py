@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 from inline_snapshot import snapshot
 from mcp import Client, StdioServerParameters
+from mcp.client.sse import sse_client
 from mcp_types import CallToolResult, TextContent, Tool
 
 from runno_mcp.models import RunResult
@@ -374,6 +375,14 @@ async def test_streamable_http_serves_the_same_tools(http_url: str) -> None:
             for index in range(4):
                 tg.start_soon(run, index)
         assert sorted(outputs) == ["1\n", "2\n", "3\n", "4\n"]
+
+
+async def test_sse_serves_the_same_tools(sse_url: str) -> None:
+    """Over the SSE transport, a client lists the tools and runs code."""
+    async with Client(sse_client(sse_url)) as client:
+        assert sorted(await tools_by_name(client)) == ["list_runtimes", "run_code", "run_fs"]
+        run = await run_ok(client, "run_code", {"language": "ruby", "code": "puts [1, 2, 3].sum"})
+        assert run.stdout == "6\n"
 
 
 async def test_operator_limits_can_come_from_environment_variables(server_env: dict[str, str]) -> None:
