@@ -1,0 +1,106 @@
+"""The `runno-mcp` command line: run like a terminal, list runtimes, install, help."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from runno_mcp.cli import exit_status
+from runno_mcp.models import RunResult
+
+COMMAND_TIMEOUT = 120  # seconds: a cold engine plus a first compile
+
+
+def runno(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m runno_mcp ARGS` with `stdin` piped in."""
+    return subprocess.run(
+        [sys.executable, "-m", "runno_mcp", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        env=env,
+        check=False,
+    )
+
+
+def test_run_prints_like_a_terminal_and_exits_with_the_program_status() -> None:
+    """stdout and stderr go to their streams; the exit status is the program's."""
+    done = runno("run", "python", "-c", "import sys\nprint('out')\nprint('err', file=sys.stderr)\nsys.exit(3)")
+    assert (done.returncode, done.stdout, done.stderr) == (3, "out\n", "err\n")
+
+
+def test_run_takes_a_file_args_and_piped_stdin(tmp_path: Path) -> None:
+    """A source file runs with the arguments after `--` and the piped standard input."""
+    source = tmp_path / "prog.rb"
+    source.write_text("puts ARGV.join(','), STDIN.read.upcase", encoding="utf-8")
+    done = runno("run", "ruby", str(source), "--", "a", "b c", stdin="piped\n")
+    assert (done.returncode, done.stdout) == (0, "a,b c\nPIPED\n")
+
+
+def test_run_reads_the_program_from_stdin_with_a_dash() -> None:
+    done = runno("run", "js", "-", stdin="console.log(6 * 7)")
+    assert (done.returncode, done.stdout) == (0, "42\n")
+
+
+def test_run_json_prints_the_run_result() -> None:
+    done = runno("run", "sqlite", "-c", "SELECT 1;", "--json")
+    result = RunResult.model_validate_json(done.stdout)
+    assert (done.returncode, result.result_type, result.stdout) == (0, "complete", "1\n")
+
+
+def test_a_timeout_exits_124_with_a_note() -> None:
+    done = runno("run", "python", "-c", "print('a', flush=True)\nwhile True: pass", "--timeout", "5")
+    assert (done.returncode, done.stdout) == (124, "a\n")
+    assert "did not finish within its time limit" in done.stderr
+
+
+def test_an_unknown_language_is_a_usage_error_listing_the_known_ones() -> None:
+    done = runno("run", "cobol", "-c", "x")
+    assert done.returncode == 2
+    assert "known runtimes are clang, clangpp" in done.stderr
+
+
+def test_runtimes_lists_versions_licences_and_install_state() -> None:
+    done = runno("runtimes", "--json")
+    rows = {row["id"]: row for row in json.loads(done.stdout)}
+    assert done.returncode == 0
+    assert rows["python"]["version"] == "3.11.3" and rows["python"]["license"] == "PSF-2.0"
+    assert rows["sqlite"]["aliases"] == "sql"
+    assert set(rows) == {"python", "ruby", "quickjs", "clang", "clangpp", "php-cgi", "sqlite", "wasi"}
+
+
+def test_install_refuses_a_tarball_that_fails_its_integrity_check(tmp_path: Path) -> None:
+    """A wrong tarball is refused with exit status 3 and nothing is installed."""
+    bogus = tmp_path / "bogus.tgz"
+    bogus.write_bytes(b"not a tarball")
+    target = tmp_path / "langs"
+    env = {"RUNNO_MCP_LANGS_DIR": str(target), "PATH": "/usr/bin:/bin"}
+    done = runno("install", "--tarball", str(bogus), env=env)
+    assert done.returncode == 3
+    assert "fails its integrity check" in done.stderr
+    assert not target.exists()
+
+
+def test_help_names_every_command() -> None:
+    done = runno("--help")
+    assert done.returncode == 0
+    for command in ("serve", "run", "runtimes", "install"):
+        assert f"  {command} " in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("result", "status"),
+    [
+        pytest.param(RunResult(result_type="complete", exit_code=0), 0, id="success"),
+        pytest.param(RunResult(result_type="complete", exit_code=7), 7, id="failure"),
+        pytest.param(RunResult(result_type="complete", exit_code=256), 1, id="wraps-to-zero"),
+        pytest.param(RunResult(result_type="complete", exit_code=-1), 255, id="negative"),
+        pytest.param(RunResult(result_type="timeout"), 124, id="timeout"),
+        pytest.param(RunResult(result_type="crash", error="x"), 125, id="crash"),
+    ],
+)
+def test_exit_status_stands_for_the_result(result: RunResult, status: int) -> None:
+    assert exit_status(result) == status
