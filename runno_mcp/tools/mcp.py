@@ -19,7 +19,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from runno_mcp import models
+from runno_mcp import __version__, models
 from runno_mcp.errors import RunnoError
 from runno_mcp.models import DEFAULT_MEMORY_LIMIT_MB, RunResult, RuntimeInfo
 from runno_mcp.sandbox import AsyncSandbox
@@ -173,6 +173,7 @@ def _create_server(
     mcp = MCPServer[_SandboxService](
         "runno",
         title="Runno code sandbox",
+        version=__version__,
         instructions=_descriptions.SERVER_INSTRUCTIONS,
         lifespan=lifespan,
         log_level=log_level,

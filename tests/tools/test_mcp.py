@@ -14,8 +14,9 @@ from mcp import Client, StdioServerParameters
 from mcp.client.sse import sse_client
 from mcp_types import CallToolResult, TextContent, Tool
 
+from runno_mcp import AsyncSandbox
 from runno_mcp.models import RunResult
-from runno_mcp.tools.mcp import main
+from runno_mcp.tools.mcp import ServerOptions, create_server, main
 
 CALL_TIMEOUT = 60.0  # seconds: generous for a cold compile on a slow CI machine
 STARTUP_TIMEOUT = 60.0  # seconds: a cold deno plus the first compile of each language module
@@ -439,3 +440,19 @@ async def test_a_server_without_language_files_answers_and_says_what_to_do(tmp_p
             result = await call(client, "run_code", {"language": "python", "code": "print(1)"})
             assert result.is_error
             assert "runno-mcp install" in text_of(result)
+
+
+async def test_create_server_runs_in_process_with_its_own_sandbox() -> None:
+    """create_server() without a sandbox starts one in its lifespan; the SDK's in-process client drives it."""
+    server = create_server(ServerOptions(default_timeout=5, max_timeout=5))
+    async with Client(server) as client:
+        run = await run_ok(client, "run_code", {"language": "sqlite", "code": "select 'in process';"})
+        assert run.stdout == "in process\n"
+
+
+async def test_create_server_shares_a_sandbox_it_is_given(sandbox: AsyncSandbox) -> None:
+    """create_server(sandbox=...) runs every call in the caller's sandbox and leaves it open."""
+    async with Client(create_server(ServerOptions(), sandbox=sandbox)) as client:
+        run = await run_ok(client, "run_code", {"language": "python", "code": "print('shared')"})
+        assert run.stdout == "shared\n"
+    assert (await sandbox.run_code("python", "print('still open')")).stdout == "still open\n"
