@@ -31,6 +31,10 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def is_module(name: str) -> bool:
+    return (PACKAGE / f"{name}.py").is_file() or (PACKAGE / name / "__init__.py").is_file()
+
+
 def imports_of(path: Path) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -38,7 +42,8 @@ def imports_of(path: Path) -> set[str]:
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
-            found.update(f"{node.module}.{alias.name}" for alias in node.names if node.module == "runno_mcp")
+            if node.module == "runno_mcp":  # `from runno_mcp import models` imports a module; a name is the package's
+                found.update(f"runno_mcp.{alias.name}" for alias in node.names if is_module(alias.name))
     return {name for name in found if name == "runno_mcp" or name.startswith("runno_mcp.")}
 
 

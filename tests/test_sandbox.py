@@ -2,11 +2,13 @@
 
 import os
 import signal
+from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import pytest
+import wasmtime
 
-from runno_mcp import AsyncSandbox, BinaryFile, Sandbox, StringFile
+from runno_mcp import AsyncSandbox, BinaryFile, Sandbox, StringFile, run_code, run_fs
 from runno_mcp.errors import EngineError, InvalidRequestError, UnknownRuntimeError
 
 GENEROUS = 60.0  # seconds: compiling C++ in WebAssembly on a busy CI machine can take a while
@@ -415,8 +417,6 @@ async def test_an_unstarted_sandbox_says_how_to_start_it() -> None:
 
 def test_the_blocking_sandbox_is_shared_between_threads() -> None:
     """Sandbox runs from several threads at once, each getting its own answer."""
-    from concurrent.futures import ThreadPoolExecutor
-
     with Sandbox(max_concurrency=4) as blocking, ThreadPoolExecutor(4) as pool:
 
         def double(n: int) -> str:
@@ -424,3 +424,34 @@ def test_the_blocking_sandbox_is_shared_between_threads() -> None:
 
         answers = list(pool.map(double, range(4)))
     assert answers == ["0\n", "2\n", "4\n", "6\n"]
+
+
+WASM_HELLO = """(module
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hi from wasm\\0a")
+  (func (export "_start")
+    (drop (call $args_sizes_get (i32.const 100) (i32.const 104)))
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 13))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (call $proc_exit (i32.load (i32.const 100)))))"""
+
+
+async def test_wasi_runs_a_callers_own_module(sandbox: AsyncSandbox) -> None:
+    """A preview 1 module runs as the entry; here its exit code is its argc (argv[0] plus the args)."""
+    module = bytes(wasmtime.wat2wasm(WASM_HELLO))
+    result = await sandbox.run_code("wasi", module)
+    assert (result.result_type, result.stdout, result.exit_code) == ("complete", "hi from wasm\n", 1)
+    result = await sandbox.run_fs("wasi", "/bin/tool.wasm", {"/bin/tool.wasm": module}, args=["a", "b"])
+    assert (result.stdout, result.exit_code) == ("hi from wasm\n", 3)
+
+
+async def test_module_level_run_code_and_run_fs_use_a_default_sandbox() -> None:
+    """The seed-compatible functions work without creating a sandbox first."""
+    with anyio.fail_after(60):
+        first = await run_code("python", "print(1 + 1)", timeout=5)
+        second = await run_fs("js", "/app.js", {"/app.js": "console.log('fs')"})
+    assert (first.stdout, second.stdout) == ("2\n", "fs\n")

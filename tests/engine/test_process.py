@@ -1,6 +1,9 @@
 """The engine's argv and environment: the whole permission story, pinned."""
 
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import deno  # pyright: ignore[reportMissingTypeStubs]
@@ -75,3 +78,45 @@ def test_a_missing_deno_override_is_refused_by_name(monkeypatch: pytest.MonkeyPa
 def test_the_engine_source_is_found() -> None:
     """The engine's entry point is where the argv says."""
     assert (engine_dir() / "main.ts").is_file()
+
+
+ORPHAN_PARENT = """
+import sys, time
+from runno_mcp import Sandbox
+sandbox = Sandbox()
+sandbox.start()
+print(sandbox._sandbox.engine_pid, flush=True)
+time.sleep(120)
+"""
+
+
+def is_gone(pid: int) -> bool:
+    """Whether `pid` has exited (a zombie waiting for a reaper counts as exited)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+            return any(line.startswith("State:") and "Z" in line.split()[1] for line in status)
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to see the engine exit")
+def test_the_engine_exits_when_its_parent_is_killed() -> None:
+    """A parent killed with SIGKILL closes the engine's stdin, and the engine exits: no orphan."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN_PARENT], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True
+    )
+    try:
+        assert parent.stdout is not None
+        engine_pid = int(parent.stdout.readline())
+        assert not is_gone(engine_pid)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while not is_gone(engine_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)  # polling another process's exit: nothing to await
+        assert is_gone(engine_pid)
+    finally:
+        parent.kill()
+        parent.wait()
+        if parent.stdout is not None:
+            parent.stdout.close()
