@@ -455,3 +455,36 @@ async def test_module_level_run_code_and_run_fs_use_a_default_sandbox() -> None:
         first = await run_code("python", "print(1 + 1)", timeout=5)
         second = await run_fs("js", "/app.js", {"/app.js": "console.log('fs')"})
     assert (first.stdout, second.stdout) == ("2\n", "fs\n")
+
+
+async def test_python_sleep_works(sandbox: AsyncSandbox) -> None:
+    """`time.sleep` returns (upstream's WASI raised OSError 58 here)."""
+    result = await sandbox.run_code("python", "import time\ntime.sleep(0.2)\nprint('rested')")
+    assert (result.result_type, result.stdout, result.stderr) == ("complete", "rested\n", "")
+
+
+async def test_two_thousand_files_go_in_and_come_back(sandbox: AsyncSandbox) -> None:
+    """Many small files are all visible to the guest, and all it writes come back."""
+    fs: dict[str, str | bytes] = {f"/data/{n:04}.txt": f"{n}\n" for n in range(2000)}
+    code = (
+        "import os\n"
+        "names = sorted(os.listdir('/data'))\n"
+        "total = sum(int(open('/data/' + n).read()) for n in names)\n"
+        "os.mkdir('/out')\n"
+        "for n in names[:500]:\n"
+        "    open('/out/' + n, 'w').write('x')\n"
+        "print(len(names), total)\n"
+    )
+    result = await sandbox.run_fs("python", "/main.py", {**fs, "/main.py": code}, timeout=GENEROUS)
+    assert (result.result_type, result.stdout) == ("complete", f"2000 {sum(range(2000))}\n")
+    assert len([path for path in result.fs if path.startswith("/out/")]) == 500
+
+
+async def test_a_character_split_across_two_writes_survives(sandbox: AsyncSandbox) -> None:
+    """Output is bytes until the end: a UTF-8 sequence written in two halves arrives whole."""
+    code = (
+        "#include <stdio.h>\n#include <unistd.h>\n"
+        'int main(void) { write(1, "\\xc3", 1); write(1, "\\xa9\\n", 2); return 0; }\n'
+    )
+    result = await sandbox.run_code("c", code, timeout=GENEROUS)
+    assert (result.result_type, result.stdout) == ("complete", "é\n")
