@@ -450,9 +450,10 @@ async def test_create_server_runs_in_process_with_its_own_sandbox() -> None:
         assert run.stdout == "in process\n"
 
 
-async def test_create_server_shares_a_sandbox_it_is_given(sandbox: AsyncSandbox) -> None:
+async def test_create_server_shares_a_sandbox_it_is_given() -> None:
     """create_server(sandbox=...) runs every call in the caller's sandbox and leaves it open."""
-    async with Client(create_server(ServerOptions(), sandbox=sandbox)) as client:
-        run = await run_ok(client, "run_code", {"language": "python", "code": "print('shared')"})
-        assert run.stdout == "shared\n"
-    assert (await sandbox.run_code("python", "print('still open')")).stdout == "still open\n"
+    async with AsyncSandbox(max_concurrency=1) as sandbox:
+        async with Client(create_server(ServerOptions(), sandbox=sandbox)) as client:
+            run = await run_ok(client, "run_code", {"language": "python", "code": "print('shared')"})
+            assert run.stdout == "shared\n"
+        assert (await sandbox.run_code("python", "print('still open')")).stdout == "still open\n"
