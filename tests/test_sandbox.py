@@ -2,13 +2,16 @@
 
 import os
 import signal
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import anyio
 import pytest
 import wasmtime
 
 from runno_mcp import AsyncSandbox, BinaryFile, Sandbox, StringFile, run_code, run_fs
+from runno_mcp import sandbox as sandbox_module
 from runno_mcp.errors import EngineError, InvalidRequestError, UnknownRuntimeError
 
 GENEROUS = 60.0  # seconds: compiling C++ in WebAssembly on a busy CI machine can take a while
@@ -488,3 +491,16 @@ async def test_a_character_split_across_two_writes_survives(sandbox: AsyncSandbo
     )
     result = await sandbox.run_code("c", code, timeout=GENEROUS)
     assert (result.result_type, result.stdout) == ("complete", "é\n")
+
+
+async def test_an_engine_that_never_answers_a_run_is_a_crash_after_the_backstop(
+    scripted_deno: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """If the engine misses a run's timeout by more than the grace, Python gives up with a `crash`."""
+    monkeypatch.setenv("RUNNO_MCP_DENO", str(scripted_deno("hang")))
+    monkeypatch.setattr(sandbox_module, "BACKSTOP_GRACE", 0.2)
+    async with AsyncSandbox(install=False, langs_dir=tmp_path) as stuck:
+        with anyio.fail_after(5):
+            result = await stuck.run_code("python", "print(1)", timeout=0.3)
+    assert result.result_type == "crash"
+    assert result.error == "The engine did not end the run within 0.2 s after its 0.3 s timeout; the run was cancelled"
