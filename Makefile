@@ -5,6 +5,7 @@ PY_PATHS = runno_mcp tests examples
 
 .PHONY: install
 install: ## Install the package and its dev tools into the current environment, then the language files
+	$(PYTHON) -m pip install --quiet "pip>=25.1"  # for --group
 	$(PYTHON) -m pip install -e . --group dev
 	$(PYTHON) -m runno_mcp install
 
