@@ -7,7 +7,7 @@ import { DirFd } from "./dir_fd.ts";
 import type { Fd } from "./fd.ts";
 import { GuestMemory } from "./memory.ts";
 import { MemoryFs, Wasi } from "./mod.ts";
-import { OutputFd, StdinFd } from "./stdio_fd.ts";
+import { Stdio } from "./stdio_fd.ts";
 import { Syscalls } from "./syscalls.ts";
 import { patchWasiVfsPoll } from "./wasi_vfs.ts";
 
@@ -165,16 +165,19 @@ export function harness(
   const memory = new GuestMemory(new WebAssembly.Memory({ initial: 4 }));
   const outputs: { fd: 1 | 2; bytes: Uint8Array }[] = [];
   const fds = new Map<number, Fd>();
-  fds.set(0, new StdinFd(options.stdin ?? new Uint8Array(0), false));
-  const onOutput = (fd: 1 | 2, bytes: Uint8Array) => outputs.push({ fd, bytes });
-  fds.set(1, new OutputFd(1, onOutput, false));
-  fds.set(2, new OutputFd(2, onOutput, false));
+  const stdio = new Stdio({
+    stdin: options.stdin ?? new Uint8Array(0),
+    onOutput: (fd, bytes) => outputs.push({ fd, bytes }),
+    tty: false,
+  });
+  stdio.fds().forEach((fd, number) => fds.set(number, fd));
   fds.set(
     3,
     new DirFd(fs.root, {
       rightsBase: RIGHTS_DIRECTORY,
       rightsInheriting: RIGHTS_DIRECTORY_INHERITING,
       preopen: "/",
+      devices: stdio,
     }),
   );
   const sys = new Syscalls(

@@ -52,6 +52,8 @@ export const ERRNO_NOTSOCK = 57;
 export const ERRNO_NOTSUP = 58;
 /** Inappropriate I/O control operation. */
 export const ERRNO_NOTTY = 59;
+/** No such device or address. */
+export const ERRNO_NXIO = 60;
 /** Value too large to be stored in data type. */
 export const ERRNO_OVERFLOW = 61;
 /** Operation not permitted. */

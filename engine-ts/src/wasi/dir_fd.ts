@@ -12,6 +12,7 @@ import {
   ERRNO_NOTCAPABLE,
   ERRNO_NOTDIR,
   ERRNO_NOTEMPTY,
+  ERRNO_NXIO,
   ERRNO_PERM,
   ERRNO_SUCCESS,
   FILETYPE_DIRECTORY,
@@ -27,9 +28,17 @@ import {
   RIGHTS_PATH_CREATE_FILE,
   RIGHTS_PATH_FILESTAT_SET_SIZE,
 } from "./constants.ts";
-import { type Dirent, Fd, type Filestat, type OpenRequest } from "./fd.ts";
+import { type Devices, type Dirent, Fd, type Filestat, type OpenRequest } from "./fd.ts";
 import { FileFd } from "./file_fd.ts";
-import { DirInode, FileInode, filestatOf, type Inode, setTimes, SymlinkInode } from "./inode.ts";
+import {
+  DeviceInode,
+  DirInode,
+  FileInode,
+  filestatOf,
+  type Inode,
+  setTimes,
+  SymlinkInode,
+} from "./inode.ts";
 import { type ParentAndName, resolve, resolveParent } from "./path.ts";
 
 const encoder = new TextEncoder();
@@ -38,18 +47,29 @@ function isDot(name: string): boolean {
   return name === "." || name === ".." || name === "";
 }
 
+/** Options of a `DirFd`. */
+export interface DirFdOptions {
+  /** Rights of the handle. */
+  rightsBase: bigint;
+  /** Rights handed to fds opened through it. */
+  rightsInheriting: bigint;
+  /** The name a preopened directory is announced under. */
+  preopen?: string;
+  /** Opens device nodes (/dev/stdin, ...); without it they are ENXIO. */
+  devices?: Devices;
+}
+
 /** A file descriptor for a directory. */
 export class DirFd extends Fd {
   readonly #dir: DirInode;
   readonly #preopen: Uint8Array | undefined;
+  readonly #devices: Devices | undefined;
 
-  constructor(
-    dir: DirInode,
-    options: { rightsBase: bigint; rightsInheriting: bigint; preopen?: string },
-  ) {
+  constructor(dir: DirInode, options: DirFdOptions) {
     super(options.rightsBase, options.rightsInheriting);
     this.#dir = dir;
     this.#preopen = options.preopen === undefined ? undefined : encoder.encode(options.preopen);
+    this.#devices = options.devices;
   }
 
   /** The directory inode. */
@@ -192,15 +212,24 @@ export class DirFd extends Fd {
       if (oflags & OFLAGS_TRUNC || request.rightsBase & RIGHTS_FD_WRITE) {
         return { errno: ERRNO_ISDIR };
       }
-      const fd = new DirFd(inode, {
+      const options: DirFdOptions = {
         rightsBase: request.rightsBase & RIGHTS_DIRECTORY,
         rightsInheriting: request.rightsInheriting &
           RIGHTS_DIRECTORY_INHERITING,
-      });
+      };
+      if (this.#devices !== undefined) options.devices = this.#devices;
+      const fd = new DirFd(inode, options);
       fd.fdflags = request.fdflags;
       return { errno: ERRNO_SUCCESS, fd };
     }
     if (oflags & OFLAGS_DIRECTORY) return { errno: ERRNO_NOTDIR };
+    if (inode instanceof DeviceInode) {
+      // O_TRUNC means nothing to a device: `fopen("/dev/null", "w")` just works.
+      if (this.#devices === undefined) return { errno: ERRNO_NXIO };
+      const fd = this.#devices.open(inode.device, request.rightsBase);
+      fd.fdflags = request.fdflags;
+      return { errno: ERRNO_SUCCESS, fd };
+    }
     if (!(inode instanceof FileInode)) return { errno: ERRNO_INVAL };
     if (oflags & OFLAGS_TRUNC && !created) {
       if (!(this.rightsBase & RIGHTS_PATH_FILESTAT_SET_SIZE)) {

@@ -4,6 +4,7 @@
 // it supports. Rights are checked by the syscall layer before delegating.
 
 import { ERRNO_BADF, ERRNO_NOTDIR, ERRNO_NOTSUP, ERRNO_SUCCESS } from "./constants.ts";
+import type { DeviceKind } from "./inode.ts";
 
 /** What fd_fdstat_get reports. */
 export interface Fdstat {
@@ -81,6 +82,12 @@ export interface PollReady {
   nbytes: bigint;
   /** eventrwflags. */
   flags: number;
+}
+
+/** Opens the device nodes of /dev as fds on one WASI instance's streams. */
+export interface Devices {
+  /** A fresh fd on the stream `device` stands for, holding at most `rights`. */
+  open(device: DeviceKind, rights: bigint): Fd;
 }
 
 /** Base class of every file descriptor kind. */

@@ -1,8 +1,20 @@
 // Copyright the runno_mcp authors. MIT license.
 // The host's view of the in-memory filesystem: load files before a run,
-// read them back after it, and list what the run changed.
+// read them back after it, and list what the run changed. Every filesystem
+// starts with /dev/stdin, /dev/stdout, /dev/stderr and /dev/null, which are
+// devices, not files: they are never listed as files.
 
-import { DirInode, FileInode, type Inode, InodeCounter } from "./inode.ts";
+import {
+  DeviceInode,
+  type DeviceKind,
+  DirInode,
+  FileInode,
+  type Inode,
+  InodeCounter,
+} from "./inode.ts";
+
+/** The device nodes of /dev, by name. */
+const DEVICES: DeviceKind[] = ["stdin", "stdout", "stderr", "null"];
 
 /** A regular file as the host sees it. */
 export interface FsEntry {
@@ -36,6 +48,8 @@ function components(path: string): string[] {
 export interface MemoryFsOptions {
   /** Bytes that guest writes may allocate in file buffers; ENOSPC past it. Files added by the host do not count until written. */
   maxBytes?: number;
+  /** Whether to create /dev with stdin, stdout, stderr and null; default true. */
+  devices?: boolean;
 }
 
 /** An in-memory filesystem: a tree of directories with a `Map` per directory. */
@@ -48,6 +62,10 @@ export class MemoryFs {
     this.#counter = new InodeCounter(options.maxBytes ?? Infinity);
     this.#root = new DirInode(this.#counter);
     this.#root.nlink = 1;
+    if (options.devices ?? true) {
+      const dev = this.#mkdirs(["dev"], "/dev");
+      for (const device of DEVICES) dev.link(device, new DeviceInode(this.#counter, device));
+    }
   }
 
   /** The root directory inode. */

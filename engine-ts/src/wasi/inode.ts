@@ -1,11 +1,12 @@
 // Copyright the runno_mcp authors. MIT license.
-// The inodes of the in-memory filesystem: regular files, directories and
-// symbolic links. Directories hold a `Map` of names to inodes, so a lookup
+// The inodes of the in-memory filesystem: regular files, directories,
+// symbolic links and the character devices of /dev. Directories hold a `Map` of names to inodes, so a lookup
 // costs one map access per path component.
 
 import {
   ERRNO_INVAL,
   ERRNO_NOSPC,
+  FILETYPE_CHARACTER_DEVICE,
   FILETYPE_DIRECTORY,
   FILETYPE_REGULAR_FILE,
   FILETYPE_SYMBOLIC_LINK,
@@ -204,6 +205,32 @@ export class SymlinkInode extends Inode {
 
   override get size(): bigint {
     return BigInt(new TextEncoder().encode(this.target).byteLength);
+  }
+}
+
+/** The streams a device node of /dev stands for. */
+export type DeviceKind = "stdin" | "stdout" | "stderr" | "null";
+
+/**
+ * A character device (/dev/stdin, /dev/null, ...). It holds no data: opening it
+ * gives an fd on the stream of the WASI instance that opens it, so one
+ * filesystem can serve several programs (a compile step, then the run).
+ */
+export class DeviceInode extends Inode {
+  /** Which stream opening this node gives. */
+  readonly device: DeviceKind;
+
+  constructor(counter: InodeCounter, device: DeviceKind) {
+    super(counter);
+    this.device = device;
+  }
+
+  override get filetype(): number {
+    return FILETYPE_CHARACTER_DEVICE;
+  }
+
+  override get size(): bigint {
+    return 0n;
   }
 }
 

@@ -25,7 +25,7 @@ Deno.test({
       fs,
     });
     assertEquals(result.stderr, "");
-    assertEquals(result.stdout, "hi\n['main.py', 'out.txt', 'usr']\n");
+    assertEquals(result.stdout, "hi\n['dev', 'main.py', 'out.txt']\n");
     assertEquals(result.code, 0);
     assertEquals(fs.changedSince(snapshot).map((e) => e.path), ["/out.txt"]);
   },
@@ -92,5 +92,29 @@ Deno.test({
     });
     assertEquals(result.code, 0);
     assertEquals(result.stdout.includes("2\n"), true);
+  },
+});
+
+Deno.test({
+  name: "php reads stdin from /dev/stdin and writes to /dev/stderr and /dev/null",
+  ignore: !(await exists(`${LANGS_DIR}/php-cgi-8.2.0.wasm`)),
+  async fn() {
+    // php-cgi's php://stdin needs dup(), which WASI lacks; /dev/stdin is the way in.
+    const fs = new MemoryFs();
+    fs.addFile(
+      "/main.php",
+      encoder.encode(
+        '<?php $in = fopen("/dev/stdin", "r");\n' +
+          'while (($line = fgets($in)) !== false) echo "[", rtrim($line), "]\\n";\n' +
+          'file_put_contents("/dev/stderr", "err\\n");\n' +
+          'file_put_contents("/dev/null", "gone");\n',
+      ),
+    );
+    const result = await runWasm(`${LANGS_DIR}/php-cgi-8.2.0.wasm`, {
+      args: ["php", "-q", "/main.php"],
+      fs,
+      stdin: encoder.encode("one\ntwo\n"),
+    });
+    assertEquals([result.code, result.stdout, result.stderr], [0, "[one]\n[two]\n", "err\n"]);
   },
 });

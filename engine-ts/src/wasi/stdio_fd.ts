@@ -1,6 +1,8 @@
 // Copyright the runno_mcp authors. MIT license.
 // Standard streams: stdin reads from a byte buffer then hits EOF; stdout and
-// stderr hand a copy of every write to a callback, never decoded.
+// stderr hand a copy of every write to a callback, never decoded. `Stdio`
+// owns one instance's streams and opens /dev/stdin, /dev/stdout, /dev/stderr
+// and /dev/null onto them.
 
 import {
   ERRNO_INVAL,
@@ -15,21 +17,30 @@ import {
   RIGHTS_FD_WRITE,
   RIGHTS_STDIO,
 } from "./constants.ts";
-import { Fd, type Filestat, type IoResult, type PollReady } from "./fd.ts";
+import { type Devices, Fd, type Filestat, type IoResult, type PollReady } from "./fd.ts";
+import type { DeviceKind } from "./inode.ts";
+
+/**
+ * How a standard stream presents itself: "pipe" (fds 0-2 of a run without a
+ * terminal), "tty" (a terminal), or "device" (opened from /dev without a
+ * terminal: a character device, as /dev/stdin is, that is still no tty).
+ */
+export type StreamMode = "pipe" | "tty" | "device";
 
 abstract class StdioFd extends Fd {
-  readonly #tty: boolean;
+  readonly #mode: StreamMode;
 
-  constructor(tty: boolean, drop: bigint) {
+  constructor(mode: StreamMode, drop: bigint) {
     // A terminal has no seek/tell rights: that is how wasi-libc's isatty
     // tells a character device from a file.
-    const rights = tty ? RIGHTS_STDIO : RIGHTS_STDIO | RIGHTS_FD_SEEK | RIGHTS_FD_TELL;
+    const rights = mode === "tty" ? RIGHTS_STDIO : RIGHTS_STDIO | RIGHTS_FD_SEEK | RIGHTS_FD_TELL;
     super(rights & ~drop, 0n);
-    this.#tty = tty;
+    this.#mode = mode;
   }
 
   override get filetype(): number {
-    return this.#tty ? FILETYPE_CHARACTER_DEVICE : FILETYPE_UNKNOWN;
+    // A program that sees a character device does not try to seek it (PHP asserts it can).
+    return this.#mode === "pipe" ? FILETYPE_UNKNOWN : FILETYPE_CHARACTER_DEVICE;
   }
 
   override fd_fdstat_set_flags(flags: number): number {
@@ -74,13 +85,12 @@ abstract class StdioFd extends Fd {
   }
 }
 
-/** Standard input over a fixed byte buffer; EOF after its end. */
-export class StdinFd extends StdioFd {
+/** The bytes of stdin and how far they have been read: fd 0 and each open of /dev/stdin share it. */
+export class InputStream {
   #data: Uint8Array;
   #position = 0;
 
-  constructor(data: Uint8Array, tty: boolean) {
-    super(tty, RIGHTS_FD_WRITE);
+  constructor(data: Uint8Array) {
     this.#data = data;
   }
 
@@ -90,20 +100,40 @@ export class StdinFd extends StdioFd {
     this.#position = 0;
   }
 
-  override fd_read(iovs: Uint8Array[]): IoResult {
+  /** Bytes not read yet. */
+  get left(): number {
+    return this.#data.byteLength - this.#position;
+  }
+
+  /** Fills `iovs` in order from the current position; returns the byte count (0 at EOF). */
+  read(iovs: Uint8Array[]): number {
     let total = 0;
     for (const iov of iovs) {
-      const n = Math.min(iov.byteLength, this.#data.byteLength - this.#position);
+      const n = Math.min(iov.byteLength, this.left);
       iov.set(this.#data.subarray(this.#position, this.#position + n));
       this.#position += n;
       total += n;
       if (n < iov.byteLength) break;
     }
-    return { errno: ERRNO_SUCCESS, size: total };
+    return total;
+  }
+}
+
+/** Standard input: reads its `InputStream`; EOF after its end. */
+export class StdinFd extends StdioFd {
+  readonly #stream: InputStream;
+
+  constructor(stream: InputStream, mode: StreamMode) {
+    super(mode, RIGHTS_FD_WRITE);
+    this.#stream = stream;
+  }
+
+  override fd_read(iovs: Uint8Array[]): IoResult {
+    return { errno: ERRNO_SUCCESS, size: this.#stream.read(iovs) };
   }
 
   override poll(_write: boolean): PollReady {
-    const left = this.#data.byteLength - this.#position;
+    const left = this.#stream.left;
     return {
       errno: ERRNO_SUCCESS,
       nbytes: BigInt(left),
@@ -120,9 +150,9 @@ export class OutputFd extends StdioFd {
   constructor(
     fd: 1 | 2,
     onOutput: (fd: 1 | 2, bytes: Uint8Array) => void,
-    tty: boolean,
+    mode: StreamMode,
   ) {
-    super(tty, RIGHTS_FD_READ);
+    super(mode, RIGHTS_FD_READ);
     this.#fd = fd;
     this.#onOutput = onOutput;
   }
@@ -144,4 +174,89 @@ export class OutputFd extends StdioFd {
   override poll(_write: boolean): PollReady {
     return { errno: ERRNO_SUCCESS, nbytes: 0n, flags: 0 };
   }
+}
+
+/** /dev/null: writes vanish, reads are at EOF at once. */
+export class NullFd extends StdioFd {
+  constructor(mode: StreamMode) {
+    super(mode === "pipe" ? "device" : mode, 0n);
+  }
+
+  override fd_read(_iovs: Uint8Array[]): IoResult {
+    return { errno: ERRNO_SUCCESS, size: 0 };
+  }
+
+  override fd_write(iovs: Uint8Array[]): IoResult {
+    let total = 0;
+    for (const iov of iovs) total += iov.byteLength;
+    return { errno: ERRNO_SUCCESS, size: total };
+  }
+
+  override fd_seek(_offset: bigint, _whence: number): { errno: number; offset: bigint } {
+    return { errno: ERRNO_SUCCESS, offset: 0n };
+  }
+
+  override fd_tell(): { errno: number; offset: bigint } {
+    return { errno: ERRNO_SUCCESS, offset: 0n };
+  }
+
+  override poll(_write: boolean): PollReady {
+    return { errno: ERRNO_SUCCESS, nbytes: 0n, flags: 0 };
+  }
+}
+
+/** Options of `Stdio`. */
+export interface StdioOptions {
+  /** The whole of stdin; EOF after it. */
+  stdin: Uint8Array;
+  /** Receives a copy of the bytes of every write to stdout (1) or stderr (2). */
+  onOutput: (fd: 1 | 2, bytes: Uint8Array) => void;
+  /** Report the streams as character devices (terminals). */
+  tty: boolean;
+}
+
+/** One instance's standard streams: fds 0-2, and the fds that opening /dev gives. */
+export class Stdio implements Devices {
+  /** What fd 0 and /dev/stdin read. */
+  readonly stdin: InputStream;
+  readonly #onOutput: (fd: 1 | 2, bytes: Uint8Array) => void;
+  readonly #tty: boolean;
+
+  constructor(options: StdioOptions) {
+    this.stdin = new InputStream(options.stdin);
+    this.#onOutput = options.onOutput;
+    this.#tty = options.tty;
+  }
+
+  /** Fresh fds 0, 1 and 2. */
+  fds(): [Fd, Fd, Fd] {
+    const mode = this.#tty ? "tty" : "pipe";
+    return [this.#make("stdin", mode), this.#make("stdout", mode), this.#make("stderr", mode)];
+  }
+
+  /** A fresh fd on the stream `device` stands for, holding at most `rights`. */
+  open(device: DeviceKind, rights: bigint): Fd {
+    const fd = this.#make(device, this.#tty ? "tty" : "device");
+    fd.rightsBase &= rights;
+    return fd;
+  }
+
+  #make(device: DeviceKind, mode: StreamMode): Fd {
+    switch (device) {
+      case "stdin":
+        return new StdinFd(this.stdin, mode);
+      case "stdout":
+        return new OutputFd(1, this.#onOutput, mode);
+      case "stderr":
+        return new OutputFd(2, this.#onOutput, mode);
+      case "null":
+        return new NullFd(mode);
+      default:
+        return assertUnreachable(device);
+    }
+  }
+}
+
+function assertUnreachable(value: never): never {
+  throw new TypeError(`Cannot open device "${value}": unknown device`);
 }

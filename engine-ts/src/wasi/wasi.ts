@@ -1,5 +1,6 @@
 // Copyright the runno_mcp authors. MIT license.
-// The WASI host: sets up stdio and the preopened root, builds the import
+// The WASI host: sets up stdio (also reachable as /dev/stdin, /dev/stdout,
+// /dev/stderr and /dev/null) and the preopened root, builds the import
 // object for a module (preview1 and/or preview0) and runs `_start`.
 
 import { type Abi, PREVIEW0, PREVIEW1 } from "./abi.ts";
@@ -13,7 +14,7 @@ import { DirFd } from "./dir_fd.ts";
 import type { Fd } from "./fd.ts";
 import type { MemoryFs } from "./fs.ts";
 import { GuestMemory } from "./memory.ts";
-import { OutputFd, StdinFd } from "./stdio_fd.ts";
+import { Stdio } from "./stdio_fd.ts";
 import { ProcExit, Syscalls, type WasiState } from "./syscalls.ts";
 
 export { ProcExit };
@@ -44,14 +45,17 @@ const encoder = new TextEncoder();
 /** A WASI preview1 (and preview0) host over a `MemoryFs`. */
 export class Wasi {
   readonly #state: WasiState;
+  readonly #stdio: Stdio;
   #memory: GuestMemory | undefined;
 
   constructor(options: WasiOptions) {
     const fds = new Map<number, Fd>();
-    const tty = options.isTty ?? false;
-    fds.set(0, new StdinFd(options.stdin, tty));
-    fds.set(1, new OutputFd(1, options.onOutput, tty));
-    fds.set(2, new OutputFd(2, options.onOutput, tty));
+    this.#stdio = new Stdio({
+      stdin: options.stdin,
+      onOutput: options.onOutput,
+      tty: options.isTty ?? false,
+    });
+    this.#stdio.fds().forEach((fd, number) => fds.set(number, fd));
     if (options.preopenRoot ?? true) {
       fds.set(
         3,
@@ -59,6 +63,7 @@ export class Wasi {
           rightsBase: RIGHTS_DIRECTORY,
           rightsInheriting: RIGHTS_DIRECTORY_INHERITING,
           preopen: "/",
+          devices: this.#stdio,
         }),
       );
     }
@@ -75,10 +80,9 @@ export class Wasi {
     };
   }
 
-  /** Replaces what fd 0 reads, if it is still the original stdin. */
+  /** Replaces what stdin (fd 0 and every open of /dev/stdin) reads, from its start. */
   replaceStdin(data: Uint8Array): void {
-    const stdin = this.#state.fds.get(0);
-    if (stdin instanceof StdinFd) stdin.replace(data);
+    this.#stdio.stdin.replace(data);
   }
 
   /** Import object for `module`: `wasi_snapshot_preview1` and/or `wasi_unstable`. */
