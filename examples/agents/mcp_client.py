@@ -19,7 +19,10 @@ from mcp_types import CallToolResult, TextContent
 SERVER = StdioServerParameters(
     command=sys.executable,
     args=["-m", "runno_mcp"],
-    env={name: value for name, value in os.environ.items() if name.startswith("RUNNO_MCP_")},
+    env={
+        "RUNNO_MCP_LOG_LEVEL": "WARNING",  # the server logs to stderr, which this terminal shows
+        **{name: value for name, value in os.environ.items() if name.startswith("RUNNO_MCP_")},
+    },
 )
 
 

@@ -328,6 +328,7 @@ def _check_request_size(options: ServerOptions, size: int) -> None:
 # --- the serve command ---------------------------------------------------------------------------
 
 _ENV_PREFIX = "RUNNO_MCP_"
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _LOG_LEVELS: tuple[LogLevel, ...] = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -399,6 +400,8 @@ def _flag_error(loc: tuple[int | str, ...], message: str) -> str:
 
 
 async def _serve(options: ServerOptions, transport: Transport, host: str, port: int, log_level: LogLevel) -> None:
+    if transport != "stdio" and host not in _LOOPBACK:
+        logger.warning("Serving on %s without authentication: anyone who can reach it can run programs here", host)
     # One sandbox for the whole process, even for SSE, which enters the server's lifespan per connection.
     async with anyio.create_task_group() as tg:
         service = _SandboxService(options)
