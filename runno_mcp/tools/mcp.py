@@ -25,6 +25,7 @@ from runno_mcp.models import DEFAULT_MEMORY_LIMIT_MB, RunResult, RuntimeInfo
 from runno_mcp.sandbox import AsyncSandbox
 from runno_mcp.tools import _descriptions
 from runno_mcp.tools._inputs import AnyLanguage, CodeLanguage, FileInput, decode_files, payload_bytes
+from runno_mcp.tools._service import SandboxService
 
 __all__ = ["Limits", "RuntimeCatalog", "ServerOptions", "create_server", "main"]
 
@@ -88,59 +89,6 @@ class RuntimeCatalog(BaseModel):
 _ANNOTATIONS = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
 
 
-class _SandboxService:
-    """The server's one sandbox, started in the background so the server answers a client at once.
-
-    A call waits until the engine is up. If it cannot start (language files missing offline, no
-    deno), the call fails with the reason as an `isError` result, and the next call tries again.
-    """
-
-    def __init__(self, options: ServerOptions, sandbox: AsyncSandbox | None = None) -> None:
-        self._options = options
-        self._sandbox = sandbox
-        self._ready = anyio.Event()
-        self._error: RunnoError | None = None
-        self._retry: anyio.Event | None = None
-        if sandbox is not None:
-            self._ready.set()
-
-    async def serve(self) -> None:
-        """Keep a sandbox running until cancelled; after a failed start, wait for a call to retry."""
-        while True:
-            error = await self._serve_once()
-            logger.error("Cannot start the sandbox: %s", error)
-            self._error, self._retry = error, anyio.Event()
-            self._ready.set()
-            await self._retry.wait()
-
-    async def _serve_once(self) -> RunnoError:
-        options = self._options
-        try:
-            async with AsyncSandbox(max_concurrency=options.max_concurrency, max_timeout=options.max_timeout) as sb:
-                self._sandbox = sb
-                self._ready.set()
-                await anyio.sleep_forever()
-        except RunnoError as exc:
-            return exc
-        raise AssertionError("unreachable: sleep_forever returned")
-
-    async def get(self) -> AsyncSandbox:
-        """The running sandbox, once it is up.
-
-        Raises:
-            RunnoError: the sandbox could not start (`LanguageNotInstalledError`, `EngineError`); the
-                message says why and what to do.
-        """
-        if self._retry is not None:
-            self._retry.set()
-            self._ready, self._error, self._retry = anyio.Event(), None, None
-        await self._ready.wait()
-        if self._sandbox is None:
-            assert self._error is not None
-            raise self._error
-        return self._sandbox
-
-
 def create_server(
     options: ServerOptions, *, sandbox: AsyncSandbox | None = None, log_level: LogLevel = "INFO"
 ) -> MCPServer[Any]:
@@ -153,14 +101,19 @@ def create_server(
             at once) and closes it when the server stops.
         log_level: What the server logs to stderr (the engine's own messages are INFO).
     """
-    return _create_server(options, log_level, lambda: _SandboxService(options, sandbox), owned=sandbox is None)
+    return _create_server(
+        options,
+        log_level,
+        lambda: SandboxService(options.max_concurrency, options.max_timeout, sandbox),
+        owned=sandbox is None,
+    )
 
 
 def _create_server(
-    options: ServerOptions, log_level: LogLevel, make_service: Callable[[], _SandboxService], *, owned: bool
-) -> MCPServer[_SandboxService]:
+    options: ServerOptions, log_level: LogLevel, make_service: Callable[[], SandboxService], *, owned: bool
+) -> MCPServer[SandboxService]:
     @asynccontextmanager
-    async def lifespan(server: MCPServer[_SandboxService]) -> AsyncGenerator[_SandboxService, None]:
+    async def lifespan(server: MCPServer[SandboxService]) -> AsyncGenerator[SandboxService, None]:
         service = make_service()
         if not owned:
             yield service
@@ -170,7 +123,7 @@ def _create_server(
             yield service
             tg.cancel_scope.cancel()
 
-    mcp = MCPServer[_SandboxService](
+    mcp = MCPServer[SandboxService](
         "runno",
         title="Runno code sandbox",
         version=__version__,
@@ -197,7 +150,7 @@ def _create_server(
     async def run_code(
         language: Annotated[CodeLanguage, language_field],
         code: Annotated[str, Field(description=_descriptions.CODE)],
-        ctx: Context[_SandboxService],
+        ctx: Context[SandboxService],
         stdin: Annotated[str | None, Field(description=_descriptions.STDIN)] = None,
         timeout_seconds: Annotated[float | None, timeout_field] = None,
     ) -> Annotated[CallToolResult, RunResult]:
@@ -218,7 +171,7 @@ def _create_server(
         language: Annotated[AnyLanguage, language_field],
         entry_path: Annotated[str, Field(description=_descriptions.ENTRY_PATH)],
         files: Annotated[list[FileInput], Field(description=_descriptions.FILES)],
-        ctx: Context[_SandboxService],
+        ctx: Context[SandboxService],
         stdin: Annotated[str | None, Field(description=_descriptions.STDIN)] = None,
         timeout_seconds: Annotated[float | None, timeout_field] = None,
     ) -> Annotated[CallToolResult, RunResult]:
@@ -237,7 +190,7 @@ def _create_server(
         return _to_tool_result(await _run_reporting_progress(ctx, language, timeout, run))
 
     @mcp.tool(title="List runtimes", description=_descriptions.LIST_RUNTIMES, annotations=_ANNOTATIONS)
-    async def list_runtimes(ctx: Context[_SandboxService]) -> Annotated[CallToolResult, RuntimeCatalog]:
+    async def list_runtimes(ctx: Context[SandboxService]) -> Annotated[CallToolResult, RuntimeCatalog]:
         with _caller_errors():
             sandbox = await ctx.request_context.lifespan_context.get()
             runtimes = await sandbox.list_runtimes()
@@ -260,7 +213,7 @@ def _caller_errors() -> Generator[None, None, None]:
 
 
 async def _run_reporting_progress(
-    ctx: Context[_SandboxService], language: str, timeout: float, run: Callable[[], Awaitable[RunResult]]
+    ctx: Context[SandboxService], language: str, timeout: float, run: Callable[[], Awaitable[RunResult]]
 ) -> RunResult:
     """Run, sending a progress notification every `PROGRESS_INTERVAL` while the run is in flight.
 
@@ -281,7 +234,7 @@ async def _run_reporting_progress(
     return outcome
 
 
-async def _report_progress(ctx: Context[_SandboxService], language: str, timeout: float) -> None:
+async def _report_progress(ctx: Context[SandboxService], language: str, timeout: float) -> None:
     started = anyio.current_time()
     while True:
         await anyio.sleep(PROGRESS_INTERVAL)
@@ -404,7 +357,7 @@ async def _serve(options: ServerOptions, transport: Transport, host: str, port: 
         logger.warning("Serving on %s without authentication: anyone who can reach it can run programs here", host)
     # One sandbox for the whole process, even for SSE, which enters the server's lifespan per connection.
     async with anyio.create_task_group() as tg:
-        service = _SandboxService(options)
+        service = SandboxService(options.max_concurrency, options.max_timeout)
         tg.start_soon(service.serve)
         server = _create_server(options, log_level, lambda: service, owned=False)
         match transport:
