@@ -2,7 +2,8 @@
 // The host's view of the in-memory filesystem: load files before a run,
 // read them back after it, and list what the run changed. Every filesystem
 // starts with /dev/stdin, /dev/stdout, /dev/stderr and /dev/null, which are
-// devices, not files: they are never listed as files.
+// devices, not files: they are never listed as files, and a file the host
+// adds at their place (or at /dev itself) replaces them.
 
 import {
   DeviceInode,
@@ -81,8 +82,12 @@ export class MemoryFs {
       throw new TypeError(`Cannot add file: "${path}" names no file`);
     }
     const dir = this.#mkdirs(parts, path);
-    if (dir.get(name) instanceof DirInode) {
-      throw new TypeError(`Cannot add file "${path}": it is a directory`);
+    const existing = dir.get(name);
+    if (existing instanceof DirInode) {
+      if (!isBuiltIn(existing)) {
+        throw new TypeError(`Cannot add file "${path}": it is a directory`);
+      }
+      dir.unlink(name);
     }
     const fileOptions: { shared?: boolean; mtimNs?: bigint } = {
       shared: options.shared ?? false,
@@ -150,7 +155,7 @@ export class MemoryFs {
         throw new TypeError(`Cannot add "${path}": ".." is not allowed`);
       }
       let next = dir.get(part);
-      if (next === undefined) {
+      if (next === undefined || next instanceof DeviceInode) {
         next = new DirInode(this.#counter, dir);
         dir.link(part, next);
       }
@@ -161,6 +166,15 @@ export class MemoryFs {
     }
     return dir;
   }
+}
+
+/** Whether `dir` holds nothing but devices: /dev as made, which the caller's files replace. */
+function isBuiltIn(dir: DirInode): boolean {
+  if (dir.count === 0) return false;
+  for (const [, entry] of dir.entries()) {
+    if (!(entry.inode instanceof DeviceInode)) return false;
+  }
+  return true;
 }
 
 function walkFiles(

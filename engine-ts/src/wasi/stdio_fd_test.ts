@@ -124,3 +124,14 @@ Deno.test("a filesystem made without devices has no /dev", () => {
   const filestat = h.alloc(64);
   assertEquals(h.sys.path_filestat_get(3, 0, ...h.str("dev"), filestat), 44); // ENOENT
 });
+
+Deno.test("a file the host adds at /dev or at a device's path replaces the device", () => {
+  const fs = new MemoryFs();
+  fs.addFile("/dev/null", encoder.encode("mine"));
+  fs.addFile("/dev/stdout/inside", encoder.encode("deeper"));
+  assertEquals(decoder.decode(fs.readFile("/dev/null")), "mine");
+  assertEquals(decoder.decode(fs.readFile("/dev/stdout/inside")), "deeper");
+  const other = new MemoryFs();
+  other.addFile("/dev", encoder.encode("a file"));
+  assertEquals(decoder.decode(other.readFile("/dev")), "a file");
+});
