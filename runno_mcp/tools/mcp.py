@@ -7,6 +7,7 @@ to the engine itself.
 """
 
 import argparse
+import importlib.metadata
 import logging
 import os
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
@@ -19,7 +20,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from runno_mcp import __version__, models
+from runno_mcp import models
 from runno_mcp.errors import RunnoError
 from runno_mcp.models import DEFAULT_MEMORY_LIMIT_MB, RunResult, RuntimeInfo
 from runno_mcp.sandbox import AsyncSandbox
@@ -126,7 +127,7 @@ def _create_server(
     mcp = MCPServer[SandboxService](
         "runno",
         title="Runno code sandbox",
-        version=__version__,
+        version=_version(),
         instructions=_descriptions.SERVER_INSTRUCTIONS,
         lifespan=lifespan,
         log_level=log_level,
@@ -201,6 +202,13 @@ def _create_server(
         )
 
     return mcp
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("runno-mcp")
+    except importlib.metadata.PackageNotFoundError:  # a source tree that was never installed
+        return "0.0.0"
 
 
 @contextmanager
