@@ -271,3 +271,20 @@ def test_a_toolkit_never_closed_leaves_no_engine_running() -> None:
     assert children, "the engine should have been a child process"
     for pid in children.split():
         assert not os.path.exists(f"/proc/{pid}"), f"engine process {pid} outlived the script"
+
+
+async def test_cancelling_ainvoke_stops_the_run() -> None:
+    """A cancelled async call ends its run in the engine: with one slot, the next call runs at once.
+
+    The endless run asks for 100 s; had cancelling left it running, the next call would wait for it.
+    """
+    tool = RunCodeTool(max_concurrency=1, max_timeout=100)
+    try:
+        await tool.ainvoke({"language": "python", "code": "pass"})  # the engine is up and warm
+        with anyio.move_on_after(2):
+            await tool.ainvoke({"language": "python", "code": "while True: pass", "timeout_seconds": 100})
+        with anyio.fail_after(30):
+            text = await tool.ainvoke({"language": "python", "code": "print('next')"})
+        assert text.endswith("--- stdout ---\nnext")
+    finally:
+        await anyio.to_thread.run_sync(tool.close)
