@@ -176,10 +176,10 @@ export class OutputFd extends StdioFd {
   }
 }
 
-/** /dev/null: writes vanish, reads are at EOF at once. */
+/** /dev/null: writes vanish, reads are at EOF at once; a character device, never a tty. */
 export class NullFd extends StdioFd {
-  constructor(mode: StreamMode) {
-    super(mode === "pipe" ? "device" : mode, 0n);
+  constructor() {
+    super("device", 0n);
   }
 
   override fd_read(_iovs: Uint8Array[]): IoResult {
@@ -250,7 +250,7 @@ export class Stdio implements Devices {
       case "stderr":
         return new OutputFd(2, this.#onOutput, mode);
       case "null":
-        return new NullFd(mode);
+        return new NullFd();
       default:
         return assertUnreachable(device);
     }
