@@ -406,6 +406,14 @@ async def test_operator_limits_can_come_from_environment_variables(server_env: d
         )
         run = await run_ok(client, "run_code", {"language": "python", "code": "print('x' * 100)"})
         assert (run.stdout, run.truncated) == ("x" * 10, True)
+        result = await call(client, "run_code", {"language": "python", "code": "print('x' * 100)"})
+        assert text_of(result) == snapshot("""\
+result: complete, exit code 0
+--- stdout ---
+xxxxxxxxxx
+note: stdout was cut at 10 bytes (max_output_bytes); 91 more bytes were dropped
+note: tty was cut at 10 bytes (max_output_bytes); 91 more bytes were dropped\
+""")
 
 
 @pytest.mark.parametrize(
