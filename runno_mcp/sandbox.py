@@ -174,6 +174,8 @@ class AsyncSandbox:
             EngineError: the engine cannot be started.
         """
         resolved = resolve_runtime(runtime)
+        if resolved == "wasi" and isinstance(code, str):
+            raise InvalidRequestError("Cannot run wasi code given as text: pass the module's bytes (a .wasm file)")
         entry = self._default_entry(resolved)
         return await self.run_fs(
             resolved,

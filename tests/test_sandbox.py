@@ -398,6 +398,8 @@ async def test_caller_mistakes_are_invalid_request_errors(sandbox: AsyncSandbox)
         await sandbox.run_code("python", "", timeout=0)
     with pytest.raises(InvalidRequestError, match="memory_limit_mb"):
         await sandbox.run_code("python", "", memory_limit_mb=0)
+    with pytest.raises(InvalidRequestError, match="pass the module's bytes"):
+        await sandbox.run_code("wasi", "(module)")
 
 
 async def test_a_relative_entry_and_keys_are_taken_from_root(sandbox: AsyncSandbox) -> None:
