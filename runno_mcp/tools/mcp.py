@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
@@ -36,7 +36,6 @@ PROGRESS_INTERVAL = 1.0  # seconds between progress notifications while a run is
 
 Transport = Literal["stdio", "streamable-http", "sse"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
-_T = TypeVar("_T")
 
 
 class ServerOptions(BaseModel):
@@ -248,8 +247,10 @@ async def _report_progress(ctx: Context[SandboxService], language: str, timeout:
         await anyio.sleep(PROGRESS_INTERVAL)
         elapsed = anyio.current_time() - started
         message = f"Running {language}: {elapsed:.0f} s of at most {timeout:g} s"
+        # Waiting for a free slot is not part of the run's time, so elapsed may pass the timeout.
+        total = timeout if elapsed < timeout else None
         try:
-            await ctx.report_progress(round(elapsed, 1), timeout, message)
+            await ctx.report_progress(round(elapsed, 1), total, message)
         except Exception:
             # A client that cannot take notifications still gets its result.
             logger.debug("Cannot send a progress notification", exc_info=True)
