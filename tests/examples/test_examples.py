@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 from types import ModuleType
 
+import anyio
 import pytest
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "agents"
@@ -43,7 +44,8 @@ def test_langchain_agent_example_answers_with_the_program_output(monkeypatch: py
 
 async def test_mcp_client_example_calls_each_tool(capsys: pytest.CaptureFixture[str]) -> None:
     """The plain MCP client starts the server over stdio and calls every tool."""
-    await load("mcp_client").main()
+    with anyio.fail_after(120):
+        await load("mcp_client").main()
     out = capsys.readouterr().out
     assert "tools: run_code, run_fs, list_runtimes" in out
     assert "python: Python 3.11.3, entry /main.py" in out

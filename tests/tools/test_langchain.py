@@ -21,6 +21,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from runno_mcp.models import RunResult
 from runno_mcp.tools.langchain import RunCodeTool, RunFilesTool, RunnoToolkit
 
+CALL_TIMEOUT = 60.0  # seconds: generous for a cold engine on a slow CI machine
 RESERVED = {"runtime", "config", "callbacks", "run_manager"}  # LangChain swallows these argument names
 
 
@@ -38,6 +39,11 @@ def run_code(toolkit: RunnoToolkit) -> BaseTool:
 @pytest.fixture(scope="module")
 def run_fs(toolkit: RunnoToolkit) -> BaseTool:
     return toolkit.get_tools()[1]
+
+
+async def ainvoke(tool: BaseTool, tool_input: dict[str, Any]) -> Any:
+    with anyio.fail_after(CALL_TIMEOUT):
+        return await tool.ainvoke(tool_input)
 
 
 def tool_call(name: str, args: dict[str, Any], call_id: str = "call-1") -> dict[str, Any]:
@@ -112,7 +118,7 @@ def test_invoke_with_a_tool_call_returns_a_message_with_the_result(run_code: Bas
 
 async def test_ainvoke_with_plain_args_returns_the_text(run_code: BaseTool) -> None:
     """The async path gives the same text as the blocking one."""
-    text = await run_code.ainvoke({"language": "js", "code": "console.log(6 * 7)"})
+    text = await ainvoke(run_code, {"language": "js", "code": "console.log(6 * 7)"})
     assert text.endswith("--- stdout ---\n42")
 
 
@@ -124,8 +130,8 @@ async def test_ainvoke_with_a_tool_call_returns_a_message_with_the_result(run_fs
         {"path": "/n.txt", "content": "forty-two"},
         {"path": "/in.bin", "content": base64.b64encode(b"\x00\xff\x10").decode(), "encoding": "base64"},
     ]
-    message = await run_fs.ainvoke(
-        tool_call("run_fs", {"language": "python", "entry_path": "/main.py", "files": files})
+    message = await ainvoke(
+        run_fs, tool_call("run_fs", {"language": "python", "entry_path": "/main.py", "files": files})
     )
     assert isinstance(message, ToolMessage) and isinstance(message.artifact, RunResult)
     assert message.artifact.stdout == "forty-two\n"
@@ -187,13 +193,13 @@ def test_caller_mistakes_come_back_as_error_messages(run_code: BaseTool, args: d
 async def test_bad_files_come_back_as_error_messages(run_fs: BaseTool) -> None:
     """A bad base64 file or an entry not among the files says what to change."""
     args = {"language": "python", "entry_path": "/main.py", "files": [{"path": "/x.py", "content": "print(1)"}]}
-    message = await run_fs.ainvoke(tool_call("run_fs", args))
+    message = await ainvoke(run_fs, tool_call("run_fs", args))
     assert (message.status, message.content) == (
         "error",
         'Cannot run "/main.py": it is not among the files given (/x.py)',
     )
     args["files"] = [{"path": "/main.py", "content": "%%%", "encoding": "base64"}]
-    message = await run_fs.ainvoke(tool_call("run_fs", args))
+    message = await ainvoke(run_fs, tool_call("run_fs", args))
     assert message.status == "error" and 'Cannot decode file "/main.py"' in message.content
 
 
@@ -236,8 +242,8 @@ async def test_concurrent_async_calls_share_the_toolkit_sandbox(run_code: BaseTo
     outputs: dict[int, str] = {}
 
     async def run(index: int) -> None:
-        message = await run_code.ainvoke(
-            tool_call("run_code", {"language": "python", "code": f"print({index})"}, f"call-{index}")
+        message = await ainvoke(
+            run_code, tool_call("run_code", {"language": "python", "code": f"print({index})"}, f"call-{index}")
         )
         outputs[index] = message.artifact.stdout
 
@@ -280,7 +286,7 @@ async def test_cancelling_ainvoke_stops_the_run() -> None:
     """
     tool = RunCodeTool(max_concurrency=1, max_timeout=100)
     try:
-        await tool.ainvoke({"language": "python", "code": "pass"})  # the engine is up and warm
+        await ainvoke(tool, {"language": "python", "code": "pass"})  # the engine is up and warm
         with anyio.move_on_after(2):
             await tool.ainvoke({"language": "python", "code": "while True: pass", "timeout_seconds": 100})
         with anyio.fail_after(30):

@@ -338,52 +338,55 @@ async def test_cancelling_a_call_stops_the_run_in_the_engine(server_env: dict[st
         args=["-m", "runno_mcp", "--max-concurrency", "1", "--max-timeout", "100"],
         env=server_env,
     )
-    async with Client(params) as client:
-        started = anyio.Event()
+    with anyio.fail_after(STARTUP_TIMEOUT + CALL_TIMEOUT):
+        async with Client(params) as client:
+            started = anyio.Event()
 
-        async def on_progress(progress: float, total: float | None, message: str | None) -> None:
-            started.set()
+            async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+                started.set()
 
-        async def endless() -> None:
-            arguments = {"language": "python", "code": "while True: pass", "timeout_seconds": 100}
-            await client.call_tool("run_code", arguments, progress_callback=on_progress)
+            async def endless() -> None:
+                arguments = {"language": "python", "code": "while True: pass", "timeout_seconds": 100}
+                await client.call_tool("run_code", arguments, progress_callback=on_progress)
 
-        with anyio.fail_after(STARTUP_TIMEOUT):
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(endless)
-                await started.wait()  # the run is in flight in the engine
-                tg.cancel_scope.cancel()
-        with anyio.fail_after(30):
-            result = await client.call_tool("run_code", {"language": "python", "code": "print('next')"})
-        assert result.structured_content is not None
-        assert (result.structured_content["result_type"], result.structured_content["stdout"]) == (
-            "complete",
-            "next\n",
-        )
+            with anyio.fail_after(STARTUP_TIMEOUT):
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(endless)
+                    await started.wait()  # the run is in flight in the engine
+                    tg.cancel_scope.cancel()
+            with anyio.fail_after(30):
+                result = await client.call_tool("run_code", {"language": "python", "code": "print('next')"})
+            assert result.structured_content is not None
+            assert (result.structured_content["result_type"], result.structured_content["stdout"]) == (
+                "complete",
+                "next\n",
+            )
 
 
 async def test_streamable_http_serves_the_same_tools(http_url: str) -> None:
     """Over streamable HTTP at /mcp, a client lists the tools and runs code, in parallel too."""
-    async with Client(http_url) as client:
-        assert sorted(await tools_by_name(client)) == ["list_runtimes", "run_code", "run_fs"]
-        outputs: list[str] = []
+    with anyio.fail_after(STARTUP_TIMEOUT + CALL_TIMEOUT):
+        async with Client(http_url) as client:
+            assert sorted(await tools_by_name(client)) == ["list_runtimes", "run_code", "run_fs"]
+            outputs: list[str] = []
 
-        async def run(index: int) -> None:
-            run = await run_ok(client, "run_code", {"language": "quickjs", "code": f"console.log({index} + 1)"})
-            outputs.append(run.stdout)
+            async def run(index: int) -> None:
+                run = await run_ok(client, "run_code", {"language": "quickjs", "code": f"console.log({index} + 1)"})
+                outputs.append(run.stdout)
 
-        async with anyio.create_task_group() as tg:
-            for index in range(4):
-                tg.start_soon(run, index)
-        assert sorted(outputs) == ["1\n", "2\n", "3\n", "4\n"]
+            async with anyio.create_task_group() as tg:
+                for index in range(4):
+                    tg.start_soon(run, index)
+            assert sorted(outputs) == ["1\n", "2\n", "3\n", "4\n"]
 
 
 async def test_sse_serves_the_same_tools(sse_url: str) -> None:
     """Over the SSE transport, a client lists the tools and runs code."""
-    async with Client(sse_client(sse_url)) as client:
-        assert sorted(await tools_by_name(client)) == ["list_runtimes", "run_code", "run_fs"]
-        run = await run_ok(client, "run_code", {"language": "ruby", "code": "puts [1, 2, 3].sum"})
-        assert run.stdout == "6\n"
+    with anyio.fail_after(STARTUP_TIMEOUT + CALL_TIMEOUT):
+        async with Client(sse_client(sse_url)) as client:
+            assert sorted(await tools_by_name(client)) == ["list_runtimes", "run_code", "run_fs"]
+            run = await run_ok(client, "run_code", {"language": "ruby", "code": "puts [1, 2, 3].sum"})
+            assert run.stdout == "6\n"
 
 
 async def test_operator_limits_can_come_from_environment_variables(server_env: dict[str, str]) -> None:
@@ -395,19 +398,20 @@ async def test_operator_limits_can_come_from_environment_variables(server_env: d
         "RUNNO_MCP_MAX_OUTPUT_BYTES": "10",
     }
     params = StdioServerParameters(command=sys.executable, args=["-m", "runno_mcp"], env=env)
-    async with Client(params) as client:
-        result = await call(client, "list_runtimes", {})
-        assert result.structured_content is not None
-        limits = result.structured_content["limits"]
-        assert (limits["max_timeout_seconds"], limits["default_timeout_seconds"], limits["max_output_bytes"]) == (
-            33,
-            3,
-            10,
-        )
-        run = await run_ok(client, "run_code", {"language": "python", "code": "print('x' * 100)"})
-        assert (run.stdout, run.truncated) == ("x" * 10, True)
-        result = await call(client, "run_code", {"language": "python", "code": "print('x' * 100)"})
-        assert text_of(result) == snapshot("""\
+    with anyio.fail_after(STARTUP_TIMEOUT + CALL_TIMEOUT):
+        async with Client(params) as client:
+            result = await call(client, "list_runtimes", {})
+            assert result.structured_content is not None
+            limits = result.structured_content["limits"]
+            assert (limits["max_timeout_seconds"], limits["default_timeout_seconds"], limits["max_output_bytes"]) == (
+                33,
+                3,
+                10,
+            )
+            run = await run_ok(client, "run_code", {"language": "python", "code": "print('x' * 100)"})
+            assert (run.stdout, run.truncated) == ("x" * 10, True)
+            result = await call(client, "run_code", {"language": "python", "code": "print('x' * 100)"})
+            assert text_of(result) == snapshot("""\
 result: complete, exit code 0
 --- stdout ---
 xxxxxxxxxx
@@ -442,26 +446,29 @@ async def test_a_server_without_language_files_answers_and_says_what_to_do(tmp_p
     """With no language files offline, the server still lists its tools; a run says how to install them."""
     env = {"RUNNO_MCP_OFFLINE": "1", "RUNNO_MCP_LANGS_DIR": str(tmp_path)}
     params = StdioServerParameters(command=sys.executable, args=["-m", "runno_mcp", "--log-level", "CRITICAL"], env=env)
-    async with Client(params) as client:
-        assert sorted(await tools_by_name(client)) == ["list_runtimes", "run_code", "run_fs"]
-        for _ in range(2):  # the second call tries to start the sandbox again
-            result = await call(client, "run_code", {"language": "python", "code": "print(1)"})
-            assert result.is_error
-            assert "runno-mcp install" in text_of(result)
+    with anyio.fail_after(STARTUP_TIMEOUT + CALL_TIMEOUT):
+        async with Client(params) as client:
+            assert sorted(await tools_by_name(client)) == ["list_runtimes", "run_code", "run_fs"]
+            for _ in range(2):  # the second call tries to start the sandbox again
+                result = await call(client, "run_code", {"language": "python", "code": "print(1)"})
+                assert result.is_error
+                assert "runno-mcp install" in text_of(result)
 
 
 async def test_create_server_runs_in_process_with_its_own_sandbox() -> None:
     """create_server() without a sandbox starts one in its lifespan; the SDK's in-process client drives it."""
     server = create_server(ServerOptions(default_timeout=5, max_timeout=5))
-    async with Client(server) as client:
-        run = await run_ok(client, "run_code", {"language": "sqlite", "code": "select 'in process';"})
-        assert run.stdout == "in process\n"
+    with anyio.fail_after(STARTUP_TIMEOUT + CALL_TIMEOUT):
+        async with Client(server) as client:
+            run = await run_ok(client, "run_code", {"language": "sqlite", "code": "select 'in process';"})
+            assert run.stdout == "in process\n"
 
 
 async def test_create_server_shares_a_sandbox_it_is_given() -> None:
     """create_server(sandbox=...) runs every call in the caller's sandbox and leaves it open."""
     async with AsyncSandbox(max_concurrency=1) as sandbox:
-        async with Client(create_server(ServerOptions(), sandbox=sandbox)) as client:
-            run = await run_ok(client, "run_code", {"language": "python", "code": "print('shared')"})
-            assert run.stdout == "shared\n"
+        with anyio.fail_after(STARTUP_TIMEOUT + CALL_TIMEOUT):
+            async with Client(create_server(ServerOptions(), sandbox=sandbox)) as client:
+                run = await run_ok(client, "run_code", {"language": "python", "code": "print('shared')"})
+                assert run.stdout == "shared\n"
         assert (await sandbox.run_code("python", "print('still open')")).stdout == "still open\n"
