@@ -8,12 +8,16 @@ import {
   OFLAGS_CREAT,
   OFLAGS_DIRECTORY,
   OFLAGS_TRUNC,
+  RIGHTS_ALL,
   RIGHTS_FD_READ,
   RIGHTS_FD_READDIR,
+  RIGHTS_FD_SEEK,
+  RIGHTS_FD_TELL,
   RIGHTS_FD_WRITE,
   RIGHTS_PATH_OPEN,
 } from "./constants.ts";
 import { MemoryFs } from "./mod.ts";
+import { Stdio } from "./stdio_fd.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -134,4 +138,15 @@ Deno.test("a file the host adds at /dev or at a device's path replaces the devic
   const other = new MemoryFs();
   other.addFile("/dev", encoder.encode("a file"));
   assertEquals(decoder.decode(other.readFile("/dev")), "a file");
+});
+
+Deno.test("with a terminal, /dev/stdin is a tty and /dev/null is not", () => {
+  const stdio = new Stdio({ stdin: new Uint8Array(0), onOutput() {}, tty: true });
+  const isTty = (device: "stdin" | "null") => {
+    const fdstat = stdio.open(device, RIGHTS_ALL).fd_fdstat_get().fdstat!;
+    // wasi-libc's isatty: a character device without seek or tell rights.
+    return fdstat.filetype === FILETYPE_CHARACTER_DEVICE &&
+      (fdstat.rightsBase & (RIGHTS_FD_SEEK | RIGHTS_FD_TELL)) === 0n;
+  };
+  assertEquals([isTty("stdin"), isTty("null")], [true, false]);
 });
