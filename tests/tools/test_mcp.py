@@ -472,3 +472,11 @@ async def test_create_server_shares_a_sandbox_it_is_given() -> None:
                 run = await run_ok(client, "run_code", {"language": "python", "code": "print('shared')"})
                 assert run.stdout == "shared\n"
         assert (await sandbox.run_code("python", "print('still open')")).stdout == "still open\n"
+
+
+async def test_run_fs_runs_a_callers_own_wasi_program(stdio_client: Client) -> None:
+    """A compiled WASI preview 1 module sent base64 runs as language "wasi"."""
+    wasm = Path(__file__).parents[1] / "wasi-testsuite/tests/c/testsuite/wasm32-wasip1/clock_getres-monotonic.wasm"
+    files = [{"path": "/main.wasm", "content": base64.b64encode(wasm.read_bytes()).decode(), "encoding": "base64"}]
+    run = await run_ok(stdio_client, "run_fs", {"language": "wasi", "entry_path": "/main.wasm", "files": files})
+    assert (run.result_type, run.exit_code) == ("complete", 0)
