@@ -97,9 +97,16 @@ def run_agent(model: BaseChatModel, tools: list[BaseTool], question: str, max_tu
         if not reply.tool_calls:
             return reply.text
         for call in reply.tool_calls:
+            tool = by_name.get(call["name"])
+            if tool is None:
+                known = ", ".join(by_name)
+                messages.append(
+                    ToolMessage(f"No tool {call['name']!r}; use {known}", tool_call_id=call["id"] or "", status="error")
+                )
+                continue
             # Invoked with the whole tool call, a tool returns a ToolMessage: text for the model,
             # the RunResult as its artifact. A caller's mistake comes back as status="error".
-            message: ToolMessage = by_name[call["name"]].invoke(call)
+            message: ToolMessage = tool.invoke(call)
             print(f"[{call['name']}] {message.content}", file=sys.stderr)
             messages.append(message)
     raise RuntimeError(f"no answer after {max_turns} turns")
