@@ -86,6 +86,8 @@ class RuntimeEntry(BaseModel):
     entry: str
     aliases: list[str]
     base_fs: list[str]
+    guest_files: dict[str, str] = {}
+    """Guest path -> file under engine-ts/guest/ that the engine adds to every run's filesystem."""
     steps: list[Step]
 
     def files(self) -> list[str]:

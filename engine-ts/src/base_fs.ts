@@ -34,10 +34,17 @@ export async function loadBaseFs(path: string): Promise<BaseFs> {
   return unpackTar(tar);
 }
 
+/** Reads loose host files into a base filesystem, each at its guest path. */
+export async function loadGuestFiles(files: Map<string, string>): Promise<BaseFs> {
+  const records = await Promise.all(
+    [...files].map(async ([path, host]) => ({ path, data: await Deno.readFile(host) })),
+  );
+  return pack(records.map((record) => ({ ...record, kind: "file" as const, mtime: 0 })));
+}
+
 /** Unpacks an uncompressed tar archive (ustar, with GNU and pax long names). */
 export function unpackTar(tar: Uint8Array): BaseFs {
-  const records: { path: string; kind: "file" | "directory"; data: Uint8Array; mtime: number }[] =
-    [];
+  const records: TarRecord[] = [];
   let longName: string | undefined;
   let offset = 0;
   while (offset + BLOCK <= tar.length) {
@@ -70,6 +77,13 @@ export function unpackTar(tar: Uint8Array): BaseFs {
       records.push({ path, kind: "file", data, mtime });
     }
   }
+  return pack(records);
+}
+
+type TarRecord = { path: string; kind: "file" | "directory"; data: Uint8Array; mtime: number };
+
+/** Copies records into one SharedArrayBuffer that every run's worker shares. */
+function pack(records: TarRecord[]): BaseFs {
   const total = records.reduce((sum, record) => sum + record.data.length, 0);
   const buffer = new SharedArrayBuffer(total);
   const view = new Uint8Array(buffer);

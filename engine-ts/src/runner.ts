@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type BaseFs, loadBaseFs } from "./base_fs.ts";
+import { type BaseFs, loadBaseFs, loadGuestFiles } from "./base_fs.ts";
 import type { ResultType, RunParams, RunResultWire, WireFile } from "./protocol.ts";
 import { OutputCollector } from "./output.ts";
 import { INTERMEDIATE_DIR, type Runtimes } from "./runtimes.ts";
@@ -72,7 +72,7 @@ export class Runner {
       ...steps.filter((step) => !step.binary.startsWith("fs:")).map((step) =>
         this.#module(step.binary, step.role === "run" ? memoryMb : PREPARE_MEMORY_MB)
       ),
-      ...this.#runtimes.baseFsPaths(id).map((path) => this.#base(path)),
+      this.#baseFsOf(id),
     ]);
   }
 
@@ -198,9 +198,7 @@ export class Runner {
       throw new RangeError(`Cannot pre-boot "${runtime}": it has no fixed binary`);
     }
     const { binary, ...rest } = step;
-    const baseFs = await Promise.all(
-      this.#runtimes.baseFsPaths(runtime).map((path) => this.#base(path)),
-    );
+    const baseFs = await this.#baseFsOf(runtime);
     return {
       step: { ...rest, module: await this.#module(binary, DEFAULT_MEMORY_MB) },
       baseFs,
@@ -237,9 +235,7 @@ export class Runner {
       const memoryMb = step.role === "run" ? params.memory_limit_mb : PREPARE_MEMORY_MB;
       return { ...rest, module: await this.#module(binary, memoryMb) };
     }));
-    const baseFs = await Promise.all(
-      this.#runtimes.baseFsPaths(params.runtime).map((path) => this.#base(path)),
-    );
+    const baseFs = await this.#baseFsOf(params.runtime);
     return {
       ...toJobInput(params, this.#limits),
       steps: jobSteps,
@@ -268,12 +264,24 @@ export class Runner {
     return module;
   }
 
-  #base(path: string): Promise<BaseFs> {
-    let base = this.#baseFs.get(path);
+  /** Runtime `id`'s base filesystems: its archives, then the engine's own guest files. */
+  #baseFsOf(id: string): Promise<BaseFs[]> {
+    const archives = this.#runtimes.baseFsPaths(id).map((path) =>
+      this.#cachedBase(path, () => loadBaseFs(path))
+    );
+    const guestFiles = this.#runtimes.guestFiles(id);
+    if (guestFiles.size > 0) {
+      archives.push(this.#cachedBase(`guest:${id}`, () => loadGuestFiles(guestFiles)));
+    }
+    return Promise.all(archives);
+  }
+
+  #cachedBase(key: string, load: () => Promise<BaseFs>): Promise<BaseFs> {
+    let base = this.#baseFs.get(key);
     if (!base) {
-      base = loadBaseFs(path);
-      base.catch(() => this.#baseFs.delete(path));
-      this.#baseFs.set(path, base);
+      base = load();
+      base.catch(() => this.#baseFs.delete(key));
+      this.#baseFs.set(key, base);
     }
     return base;
   }

@@ -27,6 +27,8 @@ export interface RuntimeSpec {
   entry: string;
   aliases: string[];
   base_fs: string[];
+  /** Guest path -> file under engine-ts/guest/ added to every run (PHP's stdio prepend). */
+  guest_files?: Record<string, string>;
   steps: StepSpec[];
 }
 
@@ -105,6 +107,16 @@ export class Runtimes {
         return false;
       }
     });
+  }
+
+  /** Guest path -> host path of the engine's own files for runtime `id`. */
+  guestFiles(id: string): Map<string, string> {
+    const files = this.#specs.get(id)?.guest_files ?? {};
+    return new Map(
+      Object.entries(files).map((
+        [guest, name],
+      ) => [guest, new URL(`../guest/${name}`, import.meta.url).pathname]),
+    );
   }
 
   /** Host paths of runtime `id`'s base filesystem archives. */
