@@ -130,7 +130,6 @@ STDIN = [
         "php-cgi",
         '<?php [$a, $b] = explode(" ", trim(fgets(fopen("php://stdin", "r")))); echo $a + $b, "\\n";',
         id="php",
-        marks=pytest.mark.xfail(reason="engine: php-cgi cannot open php://stdin (SPEC says it reads it)"),
     ),
 ]
 
