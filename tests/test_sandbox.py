@@ -183,7 +183,6 @@ async def test_a_non_zero_exit_is_a_complete_result_with_its_code(
             "throw new Error('boom');",
             "boom",
             id="quickjs",
-            marks=pytest.mark.xfail(reason="engine: an uncaught quickjs exception exits 0 (SPEC: non-zero)"),
         ),
         pytest.param(
             "php-cgi",
