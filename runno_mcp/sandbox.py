@@ -15,12 +15,13 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 import anyio
 import anyio.to_thread
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from pydantic import ValidationError
+from typing_extensions import Unpack
 
 from runno_mcp import langs
 from runno_mcp.engine import Engine, EngineOptions
@@ -43,11 +44,36 @@ from runno_mcp.models import (
     resolve_runtime,
 )
 
-__all__ = ["AsyncSandbox", "OutputCallback", "Sandbox", "run_code", "run_fs"]
+__all__ = ["AsyncSandbox", "OutputCallback", "RunKwargs", "Sandbox", "SandboxKwargs", "run_code", "run_fs"]
 
 T = TypeVar("T")
 FileValue = str | bytes | bytearray | memoryview | StringFile | BinaryFile
 """What `fs` may map a path to: text (UTF-8), bytes, or the seed's file models."""
+
+
+class RunKwargs(TypedDict, total=False):
+    """The options of `run_code` / `run_fs`, as keyword arguments (see `AsyncSandbox.run_code`)."""
+
+    timeout: float | None
+    stdin: str | bytes | None
+    args: Sequence[str]
+    env: Mapping[str, str] | None
+    max_output_bytes: int
+    memory_limit_mb: int
+    return_fs: ReturnFs
+    on_output: OutputCallback | None
+
+
+class SandboxKwargs(TypedDict, total=False):
+    """The arguments of `AsyncSandbox` and `Sandbox`."""
+
+    max_concurrency: int
+    max_timeout: float
+    langs_dir: Path | None
+    install: bool
+    startup_timeout: float
+    warm: Sequence[str]
+
 
 DEFAULT_MAX_CONCURRENCY = 4
 DEFAULT_MAX_TIMEOUT = 300.0  # seconds: the largest `timeout` a call may ask for
@@ -296,7 +322,7 @@ class Sandbox:
     Takes the same arguments as `AsyncSandbox`.
     """
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, **options: Unpack[SandboxKwargs]) -> None:
         self._sandbox = AsyncSandbox(**options)
         self._lock = threading.Lock()
         self._portal_cm: AbstractContextManager[BlockingPortal] | None = None
@@ -346,11 +372,13 @@ class Sandbox:
         """Describe the runtimes whose language files the engine found."""
         return self._call(self._sandbox.list_runtimes)
 
-    def run_code(self, runtime: str, code: str | bytes, **options: Any) -> RunResult:
+    def run_code(self, runtime: str, code: str | bytes, **options: Unpack[RunKwargs]) -> RunResult:
         """Run `code` like `AsyncSandbox.run_code`, blocking until it ends."""
         return self._call(lambda: self._sandbox.run_code(runtime, code, **options))
 
-    def run_fs(self, runtime: str, entry_path: str, fs: Mapping[str, FileValue], **options: Any) -> RunResult:
+    def run_fs(
+        self, runtime: str, entry_path: str, fs: Mapping[str, FileValue], **options: Unpack[RunKwargs]
+    ) -> RunResult:
         """Run `entry_path` from `fs` like `AsyncSandbox.run_fs`, blocking until it ends."""
         return self._call(lambda: self._sandbox.run_fs(runtime, entry_path, fs, **options))
 
@@ -387,7 +415,7 @@ def _default_sandbox() -> Sandbox:
         return _default
 
 
-async def run_code(runtime: str, code: str | bytes, **options: Any) -> RunResult:
+async def run_code(runtime: str, code: str | bytes, **options: Unpack[RunKwargs]) -> RunResult:
     """Run `code` in the default sandbox, started on first use and closed at exit.
 
     Takes the options of `AsyncSandbox.run_code`; raises what it raises.
@@ -396,7 +424,7 @@ async def run_code(runtime: str, code: str | bytes, **options: Any) -> RunResult
     return await sandbox._relay(lambda: sandbox._sandbox.run_code(runtime, code, **options))  # pyright: ignore[reportPrivateUsage]
 
 
-async def run_fs(runtime: str, entry_path: str, fs: Mapping[str, FileValue], **options: Any) -> RunResult:
+async def run_fs(runtime: str, entry_path: str, fs: Mapping[str, FileValue], **options: Unpack[RunKwargs]) -> RunResult:
     """Run `entry_path` from `fs` in the default sandbox, started on first use and closed at exit.
 
     Takes the options of `AsyncSandbox.run_fs`; raises what it raises.

@@ -40,7 +40,11 @@ def test_the_wheel_carries_the_engine_and_manifest_but_no_tests(wheel: Path) -> 
         "runno_mcp/_data/langs/manifest.json",
         "runno_mcp/py.typed",
     } <= names
-    assert all(name.endswith((".ts", "deno.json", "deno.lock")) for name in engine), sorted(engine)
+    guest = "runno_mcp/_data/engine-ts/guest/"
+    assert all(name.endswith((".ts", "deno.json", "deno.lock")) or name.startswith(guest) for name in engine)
+    assert {path.name for path in (ROOT / "engine-ts" / "guest").iterdir()} == {
+        name.removeprefix(guest) for name in engine if name.startswith(guest)
+    }
     assert not [name for name in engine if name.endswith("_test.ts") or "/tests/" in name]
     assert not [name for name in names if name.startswith("tests/")]
 
