@@ -12,7 +12,7 @@ import wasmtime
 
 from runno_mcp import AsyncSandbox, BinaryFile, Sandbox, StringFile, run_code, run_fs
 from runno_mcp import sandbox as sandbox_module
-from runno_mcp.errors import EngineError, InvalidRequestError, UnknownRuntimeError
+from runno_mcp.errors import EngineError, InvalidRequestError, LanguageNotInstalledError, UnknownRuntimeError
 
 GENEROUS = 60.0  # seconds: compiling C++ in WebAssembly on a busy CI machine can take a while
 
@@ -504,3 +504,19 @@ async def test_an_engine_that_never_answers_a_run_is_a_crash_after_the_backstop(
             result = await stuck.run_code("python", "print(1)", timeout=0.3)
     assert result.result_type == "crash"
     assert result.error == "The engine did not end the run within 0.2 s after its 0.3 s timeout; the run was cancelled"
+
+
+async def test_offline_without_language_files_says_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RUNNO_MCP_OFFLINE=1 and an empty language folder: starting fails with the command that fixes it."""
+    monkeypatch.setenv("RUNNO_MCP_OFFLINE", "1")
+    with pytest.raises(LanguageNotInstalledError, match="run `runno-mcp install`"):
+        async with AsyncSandbox(langs_dir=tmp_path):
+            pass
+
+
+async def test_a_runtime_whose_files_are_missing_is_not_installed_error(tmp_path: Path) -> None:
+    """Started without installing, a run in a runtime with no files raises, naming the fix."""
+    async with AsyncSandbox(langs_dir=tmp_path, install=False) as bare:
+        with anyio.fail_after(30), pytest.raises(LanguageNotInstalledError, match="runno-mcp install"):
+            await bare.run_code("python", "print(1)")
+        assert [info.id for info in await bare.list_runtimes()] == ["wasi"]  # needs no language files
