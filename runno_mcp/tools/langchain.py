@@ -10,7 +10,7 @@ import threading
 import weakref
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any, Literal
+from typing import Literal
 
 import anyio.to_thread
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
@@ -18,11 +18,12 @@ from langchain_core.tools import ArgsSchema, BaseTool, BaseToolkit, ToolExceptio
 from langchain_core.tools.base import ToolExceptionHandlerOutput
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 from pydantic.v1 import ValidationError as ValidationErrorV1
+from typing_extensions import Unpack
 
 from runno_mcp import models
 from runno_mcp.errors import RunnoError
 from runno_mcp.models import RunResult
-from runno_mcp.sandbox import FileValue, Sandbox
+from runno_mcp.sandbox import FileValue, RunKwargs, Sandbox
 from runno_mcp.tools import _descriptions
 from runno_mcp.tools._inputs import AnyLanguage, CodeLanguage, FileInput, decode_files
 
@@ -35,10 +36,12 @@ DEFAULT_MAX_TIMEOUT = 60.0  # seconds: the most a model may ask for
 class _ToolSandbox(Sandbox):
     """The blocking `Sandbox`, plus awaiting its runs from any event loop (cancelling cancels the run)."""
 
-    async def arun_code(self, runtime: str, code: str, **options: Any) -> RunResult:
+    async def arun_code(self, runtime: str, code: str, **options: Unpack[RunKwargs]) -> RunResult:
         return await self._relay(lambda: self._sandbox.run_code(runtime, code, **options))
 
-    async def arun_fs(self, runtime: str, entry_path: str, fs: Mapping[str, FileValue], **options: Any) -> RunResult:
+    async def arun_fs(
+        self, runtime: str, entry_path: str, fs: Mapping[str, FileValue], **options: Unpack[RunKwargs]
+    ) -> RunResult:
         return await self._relay(lambda: self._sandbox.run_fs(runtime, entry_path, fs, **options))
 
 
@@ -123,7 +126,7 @@ class _RunnoTool(BaseTool):
             if self._shared is not None:
                 self._shared.close()
 
-    def _options(self, stdin: str | None, timeout_seconds: float | None) -> dict[str, Any]:
+    def _options(self, stdin: str | None, timeout_seconds: float | None) -> RunKwargs:
         timeout = self.default_timeout if timeout_seconds is None else timeout_seconds
         return {"stdin": stdin, "timeout": timeout, "max_output_bytes": self.max_output_bytes}
 
