@@ -47,7 +47,7 @@ def main() -> None:
         print("stdin:", result.stdout.strip())
 
         # A timeout is a result, not an exception: the output printed so far is kept.
-        result = sandbox.run_code("python", "print('working', flush=True)\nwhile True: pass", timeout=1)
+        result = sandbox.run_code("python", "print('working', flush=True)\nwhile True: pass", timeout=2)
         print("timeout:", result.result_type, repr(result.stdout))
 
 

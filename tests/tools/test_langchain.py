@@ -158,7 +158,7 @@ def test_a_failing_program_is_a_normal_result(
     run_code: BaseTool, code: str, result_type: str, exit_code: int | None
 ) -> None:
     """A guest that fails or times out is a successful tool call the model can read, not an error."""
-    message = run_code.invoke(tool_call("run_code", {"language": "python", "code": code, "timeout_seconds": 1}))
+    message = run_code.invoke(tool_call("run_code", {"language": "python", "code": code, "timeout_seconds": 3}))
     assert message.status == "success"
     assert (message.artifact.result_type, message.artifact.exit_code) == (result_type, exit_code)
 

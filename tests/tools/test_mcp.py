@@ -186,7 +186,7 @@ async def test_a_failing_program_is_a_result_not_an_error(stdio_client: Client) 
 
 async def test_a_timeout_is_a_result_with_a_note(stdio_client: Client) -> None:
     """A run past its timeout is result_type "timeout", and the text block says so."""
-    arguments = {"language": "python", "code": "print('start', flush=True)\nwhile True: pass", "timeout_seconds": 1}
+    arguments = {"language": "python", "code": "print('start', flush=True)\nwhile True: pass", "timeout_seconds": 3}
     result = await call(stdio_client, "run_code", arguments)
     assert not result.is_error
     assert result.structured_content is not None
