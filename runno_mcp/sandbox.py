@@ -73,9 +73,12 @@ class SandboxKwargs(TypedDict, total=False):
     install: bool
     startup_timeout: float
     warm: Sequence[str]
+    preboot: Mapping[str, int] | None
 
 
 DEFAULT_MAX_CONCURRENCY = 4
+# Booted interpreters kept waiting: the runtimes whose start-up dominates a small program.
+DEFAULT_PREBOOT: Mapping[str, int] = {"python": 2, "ruby": 1, "quickjs": 1, "php-cgi": 1, "sqlite": 1}
 DEFAULT_MAX_TIMEOUT = 300.0  # seconds: the largest `timeout` a call may ask for
 BACKSTOP_GRACE = 5.0  # seconds past a run's timeout before Python gives up on the engine's answer
 
@@ -96,6 +99,9 @@ class AsyncSandbox:
         install: install missing language files on start (unless `RUNNO_MCP_OFFLINE=1`).
         startup_timeout: seconds the engine has to answer its handshake.
         warm: runtimes the engine prepares at start, so their first run is fast.
+        preboot: interpreters kept booted ahead of requests, per runtime (default
+            `DEFAULT_PREBOOT`); a run with default entry, args, env and memory limit takes one
+            and skips the interpreter's start-up. `{}` turns it off.
     """
 
     def __init__(
@@ -107,6 +113,7 @@ class AsyncSandbox:
         install: bool = True,
         startup_timeout: float = STARTUP_TIMEOUT,
         warm: Sequence[str] = (),
+        preboot: Mapping[str, int] | None = None,
     ) -> None:
         if max_concurrency < 1:
             raise InvalidRequestError(
@@ -120,6 +127,9 @@ class AsyncSandbox:
         self._install = install
         self._startup_timeout = startup_timeout
         self._warm = tuple(resolve_runtime(name) for name in warm)
+        self._preboot = {
+            resolve_runtime(name): count for name, count in (DEFAULT_PREBOOT if preboot is None else preboot).items()
+        }
         self._manifest = langs.load_manifest()
         self._slots = anyio.Semaphore(max_concurrency)
         self._engine: Engine | None = None
@@ -135,6 +145,7 @@ class AsyncSandbox:
                 startup_timeout=self._startup_timeout,
                 pool_size=self.max_concurrency,
                 warm=self._warm,
+                preboot=self._preboot,
             )
         )
         await engine.__aenter__()
@@ -275,6 +286,7 @@ class AsyncSandbox:
             with anyio.move_on_after(options.timeout + BACKSTOP_GRACE):
                 wire = await engine.run(params, on_output)
         if wire is None:
+            await engine.ensure_responsive()  # a wedged engine is replaced before the next run
             return RunResult(
                 result_type="crash",
                 error=(

@@ -1,36 +1,55 @@
 /**
- * The gate of a pre-booted run: wraps a module's WASI imports so the first syscall that
- * could see the caller's files (a path outside the runtime's base filesystem, or a
- * directory listing) first waits for the job and puts those files in place.
+ * The gate of a pre-booted run: wraps a module's WASI imports so an interpreter boots
+ * before its request exists, and waits for the caller's files and stdin at the first
+ * syscall whose answer could depend on them.
  *
- * An interpreter therefore boots (reads its stdlib, builds its heap) before the request
- * arrives, and the program still sees exactly what a fresh `python /main.py` would see.
+ * Before the gate, a read-only lookup of a path outside the runtime's base filesystem
+ * (CPython probes `/pyvenv.cfg`, Ruby `enumerator.so`) is allowed through and recorded as
+ * a probe: it found nothing, and the engine gives this interpreter only a run whose files
+ * would not have changed that answer (see `conflictsWith`). Anything else outside the base
+ * filesystem opens the gate first: touching the entry file, listing a directory, creating
+ * or removing anything, a path with `..`, or a lookup from a directory other than `/`.
+ * The program therefore sees exactly what a fresh `python /main.py` would see.
  *
  * @module
  */
 
-/** Index of the path pointer and length among each path syscall's arguments. */
-const PATH_ARGUMENT: Record<string, number> = {
-  path_open: 2,
-  path_filestat_get: 2,
-  path_filestat_set_times: 2,
-  path_link: 2,
-  path_readlink: 1,
-  path_create_directory: 1,
-  path_remove_directory: 1,
-  path_unlink_file: 1,
-  path_rename: 1,
-  path_symlink: 0,
+/** The preopened root directory's fd: wasi-libc resolves every absolute path from it. */
+const ROOT_FD = 3;
+
+/** Index of the dir fd and the path pointer (length follows) among each syscall's arguments. */
+const PATH_ARGUMENT: Record<string, { fd: number; path: number }> = {
+  path_open: { fd: 0, path: 2 },
+  path_filestat_get: { fd: 0, path: 2 },
+  path_filestat_set_times: { fd: 0, path: 2 },
+  path_link: { fd: 0, path: 2 },
+  path_readlink: { fd: 0, path: 1 },
+  path_create_directory: { fd: 0, path: 1 },
+  path_remove_directory: { fd: 0, path: 1 },
+  path_unlink_file: { fd: 0, path: 1 },
+  path_rename: { fd: 0, path: 1 },
+  path_symlink: { fd: 2, path: 0 },
 };
+
+/** Lookups that change nothing, so a miss can be checked against the run's files later. */
+const READ_ONLY = new Set(["path_open", "path_filestat_get", "path_readlink"]);
+
+/** path_open oflags that create or truncate. */
+const OFLAGS_CREAT = 1;
+const OFLAGS_TRUNC = 8;
 
 /** Syscalls that reveal the filesystem without a path: always open the gate. */
 const ALWAYS_OPEN = new Set(["fd_readdir"]);
 
-/** Where the gate reads guest paths from; the memory exists only after instantiation. */
+/** What the gate needs from the worker. */
 export interface GateOptions {
   /** Top-level names of the base filesystem ("usr", "sys"); paths below them pass freely. */
   baseRoots: Set<string>;
+  /** The entry file, relative to `/` ("main.py"): touching it always opens the gate. */
+  entry: string;
   memory: () => WebAssembly.Memory | undefined;
+  /** Records a path looked up (and not found) before the gate, relative to `/`. */
+  probe: (path: string) => void;
   /** Waits for the job and installs it; called once, on the first gated syscall. */
   open: () => void;
 }
@@ -45,14 +64,14 @@ export function gateImports(
   for (const [namespace, functions] of Object.entries(imports)) {
     const wrapped: WebAssembly.ModuleImports = {};
     for (const [name, value] of Object.entries(functions)) {
-      const pathIndex = PATH_ARGUMENT[name];
-      if (typeof value !== "function" || (pathIndex === undefined && !ALWAYS_OPEN.has(name))) {
+      const argument = PATH_ARGUMENT[name];
+      if (typeof value !== "function" || (argument === undefined && !ALWAYS_OPEN.has(name))) {
         wrapped[name] = value;
         continue;
       }
       const syscall = value as (...args: unknown[]) => unknown;
       wrapped[name] = (...args: unknown[]) => {
-        if (!opened && (pathIndex === undefined || touchesCallerFiles(args, pathIndex, options))) {
+        if (!opened && decide(name, args, options) === "open") {
           opened = true;
           options.open();
         }
@@ -64,12 +83,33 @@ export function gateImports(
   return gated;
 }
 
-function touchesCallerFiles(args: unknown[], index: number, options: GateOptions): boolean {
+/** Whether a run's files would have changed what a recorded probe found. */
+export function conflictsWith(probes: string[], files: string[]): boolean {
+  return probes.some((probe) => {
+    const path = `/${probe}`;
+    return files.some((file) => file === path || file.startsWith(`${path}/`));
+  });
+}
+
+function decide(name: string, args: unknown[], options: GateOptions): "pass" | "open" {
+  const argument = PATH_ARGUMENT[name];
   const memory = options.memory();
-  if (!memory) return true;
-  const pointer = Number(args[index]) >>> 0;
-  const length = Number(args[index + 1]) >>> 0;
-  const path = new TextDecoder().decode(new Uint8Array(memory.buffer, pointer, length));
-  const first = path.split("/").find((part) => part !== "" && part !== ".");
-  return first === undefined || !options.baseRoots.has(first);
+  if (argument === undefined || memory === undefined) return "open";
+  const pointer = Number(args[argument.path]) >>> 0;
+  const length = Number(args[argument.path + 1]) >>> 0;
+  const raw = new TextDecoder().decode(new Uint8Array(memory.buffer, pointer, length));
+  const parts = raw.split("/").filter((part) => part !== "" && part !== ".");
+  const path = parts.join("/");
+  if (Number(args[argument.fd]) !== ROOT_FD || parts.includes("..")) return "open";
+  // Reading the root's own link or status cannot depend on what is inside it.
+  if (parts.length === 0) {
+    return name === "path_readlink" || name === "path_filestat_get" ? "pass" : "open";
+  }
+  if (parts[0] !== undefined && options.baseRoots.has(parts[0])) return "pass";
+  if (path === options.entry || !READ_ONLY.has(name)) return "open";
+  if (name === "path_open" && (Number(args[4]) & (OFLAGS_CREAT | OFLAGS_TRUNC)) !== 0) {
+    return "open";
+  }
+  options.probe(path);
+  return "pass";
 }

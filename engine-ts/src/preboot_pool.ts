@@ -6,12 +6,17 @@
  * @module
  */
 
+import { conflictsWith } from "./gate.ts";
 import type { JobInput, PrebootPlan, WorkerCommand, WorkerMessage } from "./worker_messages.ts";
 import type { WorkerPool } from "./worker_pool.ts";
 
 /** A worker whose interpreter waits at the gate. */
 export interface BootedRun {
   worker: Worker;
+  /** Paths the interpreter looked up, and did not find, before its gate. */
+  probes: string[];
+  /** Top-level names of the base filesystem: a run with files there starts cold. */
+  baseRoots: Set<string>;
   /** Hands the run its input; the program continues from the gate. */
   start(input: JobInput): void;
 }
@@ -40,9 +45,18 @@ export class PrebootPool {
     for (const runtime of sizes.keys()) this.#fill(runtime);
   }
 
-  /** A booted run of `runtime`, or undefined when none is ready (the caller boots cold). */
-  take(runtime: string): BootedRun | undefined {
-    const run = this.#ready.get(runtime)?.shift();
+  /**
+   * A booted run of `runtime` whose boot `files` could not have changed, or undefined when
+   * none is ready (the caller starts cold). Files under the base filesystem never qualify.
+   */
+  take(runtime: string, files: string[]): BootedRun | undefined {
+    const ready = this.#ready.get(runtime) ?? [];
+    const index = ready.findIndex((run) =>
+      !conflictsWith(run.probes, files) &&
+      !files.some((file) => run.baseRoots.has(file.split("/")[1] ?? ""))
+    );
+    if (index < 0) return undefined;
+    const [run] = ready.splice(index, 1);
     this.#fill(runtime);
     return run;
   }
@@ -86,9 +100,9 @@ export class PrebootPool {
     const worker = await this.#workers.take();
     const channel = new MessageChannel();
     const signal = new SharedArrayBuffer(4);
-    await new Promise<void>((resolve, reject) => {
+    const probes = await new Promise<string[]>((resolve, reject) => {
       worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
-        if (event.data.type === "booted") resolve();
+        if (event.data.type === "booted") resolve(event.data.probes);
         // A program that finishes or writes output before its gate is not bootable.
         else if (event.data.type !== "ready") {
           reject(new Error(`unexpected "${event.data.type}" while booting`));
@@ -106,6 +120,8 @@ export class PrebootPool {
     });
     return {
       worker,
+      probes,
+      baseRoots: new Set(plan.baseRoots),
       start(input: JobInput) {
         channel.port1.postMessage(input);
         const flag = new Int32Array(signal);

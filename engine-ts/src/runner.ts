@@ -110,7 +110,9 @@ export class Runner {
 
     let worker: Worker;
     let begin: () => void;
-    const booted = this.#isBootable(params) ? this.#preboot?.take(params.runtime) : undefined;
+    const booted = this.#isBootable(params)
+      ? this.#preboot?.take(params.runtime, params.files.map((file) => file.path))
+      : undefined;
     if (booted) {
       worker = booted.worker;
       const input = toJobInput(params, this.#limits);
@@ -202,6 +204,7 @@ export class Runner {
     return {
       step: { ...rest, module: await this.#module(binary, DEFAULT_MEMORY_MB) },
       baseFs,
+      entry: spec.entry,
       baseRoots: [
         ...new Set(
           baseFs.flatMap((base) => base.entries.map((entry) => entry.path.split("/")[1] ?? "")),

@@ -102,8 +102,9 @@ function runPrebooted(plan: PrebootPlan, port: MessagePort, signal: SharedArrayB
     onOutput: (fd, bytes) => sink ? sink.write(fd, bytes) : early.push([fd, bytes]),
   });
   let memory: WebAssembly.Memory | undefined;
+  const probes: string[] = [];
   const open = () => {
-    post({ type: "booted" });
+    post({ type: "booted", probes });
     Atomics.wait(new Int32Array(signal), 0, 0);
     job = receiveMessageOnPort(port as never)?.message as JobInput;
     addFiles(fs, job.files);
@@ -120,7 +121,9 @@ function runPrebooted(plan: PrebootPlan, port: MessagePort, signal: SharedArrayB
     (imports) =>
       gateImports(imports, {
         baseRoots: new Set(plan.baseRoots),
+        entry: plan.entry.replace(/^\/+/, ""),
         memory: () => memory,
+        probe: (path) => probes.push(path),
         open,
       }),
     (instance) => {

@@ -48,6 +48,8 @@ export interface PrebootPlan {
   baseFs: BaseFs[];
   /** Top-level names in baseFs: paths below them never open the gate. */
   baseRoots: string[];
+  /** The runtime's entry file, which always opens the gate. */
+  entry: string;
   memoryLimitMb: number;
   maxFsBytes: number;
 }
@@ -67,8 +69,8 @@ export interface ResultFile {
 /** Worker to main thread. */
 export type WorkerMessage =
   | { type: "ready" }
-  /** A pre-booted interpreter reached its gate (or is about to wait there). */
-  | { type: "booted" }
+  /** A pre-booted interpreter waits at its gate; `probes` are the paths it looked up first. */
+  | { type: "booted"; probes: string[] }
   | { type: "output"; fd: 1 | 2; bytes: Uint8Array }
   /** Sent once per stream when it reaches the cap; later bytes stay in the worker. */
   | { type: "cut"; fd: 1 | 2 }

@@ -81,6 +81,8 @@ class EngineOptions:
     startup_timeout: float = STARTUP_TIMEOUT
     pool_size: int | None = None
     warm: tuple[str, ...] = ()
+    preboot: dict[str, int] = field(default_factory=dict[str, int])
+    """Interpreters the engine boots ahead of requests, per runtime (see engine-ts/src/gate.ts)."""
     max_old_space_mb: int | None = None
 
     def args(self) -> list[str]:
@@ -92,6 +94,7 @@ class EngineOptions:
             self.manifest_path,
             pool_size=self.pool_size,
             warm=self.warm,
+            preboot=self.preboot,
             max_old_space_mb=self.max_old_space_mb,
         )
 
@@ -189,6 +192,21 @@ class Engine:
             return RunResultWire.model_validate(result)
         except ValidationError as exc:
             raise ProtocolError(f"Cannot read the engine's run result: {exc}") from exc
+
+    async def ensure_responsive(self) -> None:
+        """Kill the engine if it does not answer a no-op within CANCEL_TIMEOUT; the next call starts afresh."""
+        connection = self._connection
+        if connection is None or connection.rpc.closed:
+            return
+        with anyio.move_on_after(CANCEL_TIMEOUT) as probe:
+            try:
+                await connection.rpc.request("cancel", {"id": -1})  # no such run: a no-op that needs an answer
+            except (EngineError, RpcError):
+                return  # answered (with an error) or already gone: nothing to do
+        if probe.cancelled_caught:
+            logger.warning("The engine did not answer within %s s: stopping it", CANCEL_TIMEOUT)
+            connection.process.kill()
+            await self._wait_closed(connection)
 
     async def aclose(self) -> None:
         """Ask the engine to shut down, then stop its process; never cancelled."""

@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import anyio
@@ -70,6 +70,7 @@ def deno_run_args(
     *,
     pool_size: int | None = None,
     warm: Sequence[str] = (),
+    preboot: Mapping[str, int] | None = None,
     max_old_space_mb: int | None = None,
 ) -> list[str]:
     """Return the argv that starts the engine: read access to its source, the language files
@@ -93,6 +94,8 @@ def deno_run_args(
         args += ["--pool-size", str(pool_size)]
     if warm:
         args += ["--warm", ",".join(warm)]
+    if preboot:
+        args += ["--preboot", ",".join(f"{runtime}={count}" for runtime, count in preboot.items() if count > 0)]
     return args
 
 
