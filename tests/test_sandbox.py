@@ -12,6 +12,7 @@ import wasmtime
 
 from runno_mcp import AsyncSandbox, BinaryFile, Sandbox, StringFile, run_code, run_fs
 from runno_mcp import sandbox as sandbox_module
+from runno_mcp.engine import engine as engine_module
 from runno_mcp.errors import EngineError, InvalidRequestError, LanguageNotInstalledError, UnknownRuntimeError
 
 GENEROUS = 60.0  # seconds: compiling C++ in WebAssembly on a busy CI machine can take a while
@@ -504,6 +505,22 @@ async def test_an_engine_that_never_answers_a_run_is_a_crash_after_the_backstop(
             result = await stuck.run_code("python", "print(1)", timeout=0.3)
     assert result.result_type == "crash"
     assert result.error == "The engine did not end the run within 0.2 s after its 0.3 s timeout; the run was cancelled"
+
+
+async def test_a_wedged_engine_is_replaced_after_the_backstop(
+    scripted_deno: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An engine that answers nothing, not even a no-op, is stopped; the next call gets a fresh one."""
+    monkeypatch.setenv("RUNNO_MCP_DENO", str(scripted_deno("wedged")))
+    monkeypatch.setattr(sandbox_module, "BACKSTOP_GRACE", 0.2)
+    monkeypatch.setattr(engine_module, "CANCEL_TIMEOUT", 0.3)
+    async with AsyncSandbox(install=False, langs_dir=tmp_path) as stuck:
+        first = stuck.engine_pid
+        with anyio.fail_after(10):
+            result = await stuck.run_code("python", "print(1)", timeout=0.3)
+            assert result.result_type == "crash"
+            await stuck.list_runtimes()
+        assert stuck.engine_pid not in (None, first)
 
 
 async def test_offline_without_language_files_says_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

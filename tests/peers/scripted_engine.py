@@ -1,8 +1,9 @@
 """A scripted stand-in for the engine, for what the real engine cannot be made to do.
 
 It speaks our framing on stdin/stdout and misbehaves on cue: silence at startup, exiting
-during the handshake, a torn frame, a garbage length. Behaviour tests use the real engine;
-this peer only exercises the Python side's handling of a broken peer.
+during the handshake, a torn frame, a garbage length, a run never answered, a wedged loop.
+Behaviour tests use the real engine; this peer only exercises the Python side's handling
+of a broken peer.
 
 Usage: python scripted_engine.py MODE [ignored deno arguments...]
 """
@@ -74,6 +75,9 @@ def main() -> None:
             return
         elif method == "run" and mode == "hang":
             continue  # never answers the run; only `cancel` and `shutdown`
+        elif method == "run" and mode == "wedged":
+            sys.stdin.buffer.read()  # stops answering anything at all
+            return
         elif method == "run":  # "echo": the entry file's content comes back on stdout
             files = {file["path"]: file["content"] for file in params["files"]}  # pyright: ignore[reportUnknownVariableType]
             text = base64.b64decode(files[params["entry"]]).decode("utf-8")  # pyright: ignore[reportUnknownArgumentType]
