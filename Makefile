@@ -1,7 +1,7 @@
 .DEFAULT_GOAL := help
 PYTHON ?= python
 DENO ?= $(shell $(PYTHON) -c "import deno; print(deno.find_deno_bin())")
-PY_PATHS = runno_mcp tests examples
+PY_PATHS = runno_mcp tests examples benchmarks scripts
 
 .PHONY: install
 install: ## Install the package and its dev tools into the current environment, then the language files
@@ -33,6 +33,11 @@ test: ## Run the Python tests (real engine, real language files) and the engine'
 
 .PHONY: check
 check: lint typecheck test ## Run every check CI runs
+
+.PHONY: ci
+ci: ## From a fresh clone: make .venv, install into it, run every check (what .ci/run runs)
+	test -x .venv/bin/python || python3 -m venv .venv
+	$(MAKE) install check PYTHON=.venv/bin/python
 
 .PHONY: help
 help: ## Show this help
