@@ -19,6 +19,7 @@ from runno_mcp.errors import (
     LanguageNotInstalledError,
     ProtocolError,
     RunnoError,
+    SandboxBusyError,
     UnknownRuntimeError,
 )
 from runno_mcp.models import (
@@ -56,6 +57,7 @@ __all__ = [
     "Runtime",
     "RuntimeInfo",
     "Sandbox",
+    "SandboxBusyError",
     "StringFile",
     "Timestamps",
     "UnknownRuntimeError",

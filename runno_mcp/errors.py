@@ -4,6 +4,7 @@
   + InvalidRequestError (also ValueError): the call cannot be run as asked
     - UnknownRuntimeError: the message lists the runtimes that exist
   + LanguageNotInstalledError: binaries missing or failing their checksum
+  + SandboxBusyError: every slot is taken and the queue of waiting calls is full
   + EngineError: the engine could not be started or spoken to
     - EngineNotFoundError: no deno binary to start the engine with
     - EngineStartError: the engine exited or stayed silent during its handshake
@@ -20,6 +21,7 @@ __all__ = [
     "LanguageNotInstalledError",
     "ProtocolError",
     "RunnoError",
+    "SandboxBusyError",
     "UnknownRuntimeError",
 ]
 
@@ -38,6 +40,10 @@ class UnknownRuntimeError(InvalidRequestError):
 
 class LanguageNotInstalledError(RunnoError):
     """The language files are missing or fail their checksum; the message says what to run."""
+
+
+class SandboxBusyError(RunnoError):
+    """Every run slot is taken and `max_queue` calls already wait; try again later."""
 
 
 class EngineError(RunnoError):

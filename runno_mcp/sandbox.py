@@ -27,7 +27,7 @@ from runno_mcp import langs
 from runno_mcp.engine import Engine, EngineOptions
 from runno_mcp.engine._protocol import RunParams, RunResultWire, WireFile
 from runno_mcp.engine.engine import STARTUP_TIMEOUT, OutputCallback
-from runno_mcp.errors import EngineError, InvalidRequestError
+from runno_mcp.errors import EngineError, InvalidRequestError, SandboxBusyError
 from runno_mcp.models import (
     DEFAULT_MAX_OUTPUT_BYTES,
     DEFAULT_MEMORY_LIMIT_MB,
@@ -68,6 +68,7 @@ class SandboxKwargs(TypedDict, total=False):
     """The arguments of `AsyncSandbox` and `Sandbox`."""
 
     max_concurrency: int
+    max_queue: int
     max_timeout: float
     langs_dir: Path | None
     install: bool
@@ -77,6 +78,11 @@ class SandboxKwargs(TypedDict, total=False):
 
 
 DEFAULT_MAX_CONCURRENCY = 4
+DEFAULT_MAX_QUEUE = 256  # calls waiting for a slot before further calls are refused as busy
+MAX_CODE_BYTES = 16 * 1024 * 1024  # run_code's source (or a wasi module's bytes)
+MAX_STDIN_BYTES = 16 * 1024 * 1024
+MAX_INPUT_FILES = 5000  # files one call may send
+MAX_INPUT_BYTES = 32 * 1024 * 1024  # all files one call sends, together: base64 of it must fit a 64 MiB frame
 # Booted interpreters kept waiting: the runtimes whose start-up dominates a small program.
 DEFAULT_PREBOOT: Mapping[str, int] = {"python": 2, "ruby": 1, "quickjs": 1, "php-cgi": 1, "sqlite": 1}
 DEFAULT_MAX_TIMEOUT = 300.0  # seconds: the largest `timeout` a call may ask for
@@ -94,6 +100,8 @@ class AsyncSandbox:
     Args:
         max_concurrency: runs executing at once; further calls wait for a slot (waiting is
             not counted in their timeout).
+        max_queue: calls that may wait for a slot at once; a call past it raises
+            `SandboxBusyError` instead of waiting.
         max_timeout: the largest `timeout`, in seconds, a call may ask for.
         langs_dir: folder of language files (default: `RUNNO_MCP_LANGS_DIR`, else the user cache).
         install: install missing language files on start (unless `RUNNO_MCP_OFFLINE=1`).
@@ -108,6 +116,7 @@ class AsyncSandbox:
         self,
         *,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        max_queue: int = DEFAULT_MAX_QUEUE,
         max_timeout: float = DEFAULT_MAX_TIMEOUT,
         langs_dir: Path | None = None,
         install: bool = True,
@@ -119,9 +128,12 @@ class AsyncSandbox:
             raise InvalidRequestError(
                 f"Cannot create a sandbox: max_concurrency must be at least 1 (got {max_concurrency})"
             )
+        if max_queue < 0:
+            raise InvalidRequestError(f"Cannot create a sandbox: max_queue must be at least 0 (got {max_queue})")
         if not max_timeout > 0:
             raise InvalidRequestError(f"Cannot create a sandbox: max_timeout must be above 0 (got {max_timeout})")
         self.max_concurrency = max_concurrency
+        self.max_queue = max_queue
         self.max_timeout = max_timeout
         self._langs_dir = langs_dir
         self._install = install
@@ -194,9 +206,9 @@ class AsyncSandbox:
         Args:
             runtime: a runtime id or alias (`python`, `js`, `c`, ...); for `wasi`, `code` is
                 the bytes of a WASI preview 1 module.
-            code: the program's source.
+            code: the program's source, at most `MAX_CODE_BYTES` (16 MiB) once encoded.
             timeout: seconds for the whole run, compile and link included (default 10).
-            stdin: what the program reads on standard input.
+            stdin: what the program reads on standard input, at most `MAX_STDIN_BYTES` (16 MiB).
             args: extra arguments after the entry file.
             env: the guest's environment variables; the host's are never passed.
             max_output_bytes: bytes kept of each of stdout, stderr and tty.
@@ -205,14 +217,20 @@ class AsyncSandbox:
             on_output: called with ("stdout" | "stderr", bytes) as the program writes.
 
         Raises:
-            InvalidRequestError: an argument is out of range; `UnknownRuntimeError` for an
-                unknown runtime.
+            InvalidRequestError: an argument is out of range or over its limit;
+                `UnknownRuntimeError` for an unknown runtime.
+            SandboxBusyError: every slot is taken and `max_queue` calls already wait.
             LanguageNotInstalledError: the runtime's files are missing.
             EngineError: the engine cannot be started.
         """
         resolved = resolve_runtime(runtime)
         if resolved == "wasi" and isinstance(code, str):
             raise InvalidRequestError("Cannot run wasi code given as text: pass the module's bytes (a .wasm file)")
+        size = len(_to_bytes(code, "code"))
+        if size > MAX_CODE_BYTES:
+            raise InvalidRequestError(
+                f"Cannot run code of {size} bytes: the limit is {MAX_CODE_BYTES} bytes (MAX_CODE_BYTES)"
+            )
         entry = self._default_entry(resolved)
         return await self.run_fs(
             resolved,
@@ -245,10 +263,12 @@ class AsyncSandbox:
     ) -> RunResult:
         """Run `entry_path` from the files `fs` (absolute POSIX paths to text, bytes or file models).
 
-        Takes the same options as `run_code`.
+        Takes the same options as `run_code`. At most `MAX_INPUT_FILES` (5,000) files of
+        `MAX_INPUT_BYTES` (32 MiB) together may be sent; paths follow `normalize_path`'s rules.
 
         Raises:
-            InvalidRequestError: a path or an option is refused, or the entry is not in `fs`.
+            InvalidRequestError: a path, an option or a size is refused, or the entry is not in `fs`.
+            SandboxBusyError: every slot is taken and `max_queue` calls already wait.
             LanguageNotInstalledError: the runtime's files are missing.
             EngineError: the engine cannot be started.
         """
@@ -267,11 +287,17 @@ class AsyncSandbox:
         if entry not in {file.path for file in files}:
             given = ", ".join(sorted(file.path for file in files)[:10]) or "none"
             raise InvalidRequestError(f'Cannot run "{entry}": it is not among the files given ({given})')
+        stdin_bytes = None if options.stdin is None else _to_bytes(options.stdin, "stdin")
+        if stdin_bytes is not None and len(stdin_bytes) > MAX_STDIN_BYTES:
+            raise InvalidRequestError(
+                f"Cannot send stdin of {len(stdin_bytes)} bytes: the limit is {MAX_STDIN_BYTES} bytes "
+                "(MAX_STDIN_BYTES); write the data to a file instead"
+            )
         params = RunParams(
             runtime=resolved,
             entry=entry,
             files=files,
-            stdin=None if options.stdin is None else _b64(_to_bytes(options.stdin, "stdin")),
+            stdin=None if stdin_bytes is None else _b64(stdin_bytes),
             args=options.args,
             env=options.env,
             timeout_ms=max(1, round(options.timeout * 1000)),
@@ -282,6 +308,11 @@ class AsyncSandbox:
         )
         engine = self._running()
         wire: RunResultWire | None = None
+        if self._slots.value == 0 and self._slots.statistics().tasks_waiting >= self.max_queue:
+            raise SandboxBusyError(
+                f"Cannot run now: all {self.max_concurrency} slots are busy and {self.max_queue} calls already "
+                "wait (max_queue); try again later"
+            )
         async with self._slots:  # waiting for a slot is not part of the run's time budget
             with anyio.move_on_after(options.timeout + BACKSTOP_GRACE):
                 wire = await engine.run(params, on_output)
@@ -465,7 +496,12 @@ def _to_bytes(value: object, what: str) -> bytes:
 def _wire_files(fs: Mapping[str, FileValue]) -> list[WireFile]:
     if not isinstance(fs, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]: callers send JSON
         raise InvalidRequestError(f"Cannot run: fs must map paths to contents, got {type(fs).__name__}")
+    if len(fs) > MAX_INPUT_FILES:
+        raise InvalidRequestError(
+            f"Cannot run with {len(fs)} files: the limit is {MAX_INPUT_FILES} files (MAX_INPUT_FILES)"
+        )
     files: dict[str, WireFile] = {}
+    total = 0
     for key, value in fs.items():
         path = normalize_path(key)
         if path in files:
@@ -477,6 +513,12 @@ def _wire_files(fs: Mapping[str, FileValue]) -> list[WireFile]:
             data = _to_bytes(value.content, f'file "{key}"')
         else:
             data = _to_bytes(value, f'file "{key}"')
+        total += len(data)
+        if total > MAX_INPUT_BYTES:
+            raise InvalidRequestError(
+                f"Cannot run with these files: together they are over the limit of {MAX_INPUT_BYTES} bytes "
+                f'(MAX_INPUT_BYTES), reached at "{key}"'
+            )
         files[path] = WireFile(path=path, content=_b64(data), mtime_ns=mtime_ns)
     return list(files.values())
 
