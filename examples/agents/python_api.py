@@ -43,7 +43,7 @@ def main() -> None:
 
         # stdin: a C program reads two numbers; clang compiles, links and runs it within one timeout.
         adder = '#include <stdio.h>\nint main(void) { int a, b; scanf("%d %d", &a, &b); printf("%d\\n", a + b); }\n'
-        result = sandbox.run_code("c", adder, stdin="3 4\n")
+        result = sandbox.run_code("c", adder, stdin="3 4\n", timeout=30)
         print("stdin:", result.stdout.strip())
 
         # A timeout is a result, not an exception: the output printed so far is kept.

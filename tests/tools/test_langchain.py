@@ -27,7 +27,7 @@ RESERVED = {"runtime", "config", "callbacks", "run_manager"}  # LangChain swallo
 
 @pytest.fixture(scope="module")
 def toolkit() -> Iterator[RunnoToolkit]:
-    with RunnoToolkit() as shared:
+    with RunnoToolkit(default_timeout=30) as shared:  # room for a cold start on a busy machine
         yield shared
 
 
@@ -148,17 +148,17 @@ def test_stdin_and_timeout_arguments_reach_the_run(run_code: BaseTool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "result_type", "exit_code"),
+    ("code", "timeout", "result_type", "exit_code"),
     [
-        pytest.param("raise ValueError('boom')", "complete", 1, id="exception"),
-        pytest.param("while True: pass", "timeout", None, id="timeout"),
+        pytest.param("raise ValueError('boom')", 30, "complete", 1, id="exception"),
+        pytest.param("while True: pass", 2, "timeout", None, id="timeout"),
     ],
 )
 def test_a_failing_program_is_a_normal_result(
-    run_code: BaseTool, code: str, result_type: str, exit_code: int | None
+    run_code: BaseTool, code: str, timeout: float, result_type: str, exit_code: int | None
 ) -> None:
     """A guest that fails or times out is a successful tool call the model can read, not an error."""
-    message = run_code.invoke(tool_call("run_code", {"language": "python", "code": code, "timeout_seconds": 3}))
+    message = run_code.invoke(tool_call("run_code", {"language": "python", "code": code, "timeout_seconds": timeout}))
     assert message.status == "success"
     assert (message.artifact.result_type, message.artifact.exit_code) == (result_type, exit_code)
 
@@ -284,7 +284,7 @@ async def test_cancelling_ainvoke_stops_the_run() -> None:
 
     The endless run asks for 100 s; had cancelling left it running, the next call would wait for it.
     """
-    tool = RunCodeTool(max_concurrency=1, max_timeout=100)
+    tool = RunCodeTool(max_concurrency=1, max_timeout=100, default_timeout=30)
     try:
         await ainvoke(tool, {"language": "python", "code": "pass"})  # the engine is up and warm
         with anyio.move_on_after(2):

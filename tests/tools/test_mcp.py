@@ -20,6 +20,7 @@ from runno_mcp.tools.mcp import ServerOptions, create_server, main
 
 CALL_TIMEOUT = 60.0  # seconds: generous for a cold compile on a slow CI machine
 STARTUP_TIMEOUT = 60.0  # seconds: a cold deno plus the first compile of each language module
+RUN_TIMEOUT = 30  # seconds a run gets in tests that expect it to complete
 
 
 def text_of(result: CallToolResult) -> str:
@@ -36,8 +37,11 @@ async def call(client: Client, name: str, arguments: dict[str, Any]) -> CallTool
 
 
 async def run_ok(client: Client, name: str, arguments: dict[str, Any]) -> RunResult:
-    """Call a run tool, check its structured output against the declared schema, and return it."""
-    result = await call(client, name, arguments)
+    """Call a run tool, check its structured output against the declared schema, and return it.
+
+    Unless the call says otherwise, the run gets RUN_TIMEOUT: room for a cold compile on a busy machine.
+    """
+    result = await call(client, name, {"timeout_seconds": RUN_TIMEOUT, **arguments})
     assert not result.is_error, text_of(result)
     tool = (await tools_by_name(client))[name]
     assert tool.output_schema is not None
@@ -145,7 +149,8 @@ async def test_tool_descriptions_name_every_language(stdio_client: Client) -> No
 
 async def test_run_code_returns_structured_result_and_text(stdio_client: Client) -> None:
     """A run's structured content is the RunResult and fits the output schema; the text block has the output."""
-    result = await call(stdio_client, "run_code", {"language": "python", "code": "print(6 * 7)"})
+    arguments = {"language": "python", "code": "print(6 * 7)", "timeout_seconds": RUN_TIMEOUT}
+    result = await call(stdio_client, "run_code", arguments)
     assert text_of(result) == snapshot("""\
 result: complete, exit code 0
 --- stdout ---
@@ -186,7 +191,7 @@ async def test_a_failing_program_is_a_result_not_an_error(stdio_client: Client) 
 
 async def test_a_timeout_is_a_result_with_a_note(stdio_client: Client) -> None:
     """A run past its timeout is result_type "timeout", and the text block says so."""
-    arguments = {"language": "python", "code": "print('start', flush=True)\nwhile True: pass", "timeout_seconds": 3}
+    arguments = {"language": "python", "code": "print('start', flush=True)\nwhile True: pass", "timeout_seconds": 5}
     result = await call(stdio_client, "run_code", arguments)
     assert not result.is_error
     assert result.structured_content is not None
@@ -355,7 +360,8 @@ async def test_cancelling_a_call_stops_the_run_in_the_engine(server_env: dict[st
                     await started.wait()  # the run is in flight in the engine
                     tg.cancel_scope.cancel()
             with anyio.fail_after(30):
-                result = await client.call_tool("run_code", {"language": "python", "code": "print('next')"})
+                arguments = {"language": "python", "code": "print('next')", "timeout_seconds": RUN_TIMEOUT}
+                result = await client.call_tool("run_code", arguments)
             assert result.structured_content is not None
             assert (result.structured_content["result_type"], result.structured_content["stdout"]) == (
                 "complete",
@@ -394,7 +400,7 @@ async def test_operator_limits_can_come_from_environment_variables(server_env: d
     env = {
         **server_env,
         "RUNNO_MCP_MAX_TIMEOUT": "33",
-        "RUNNO_MCP_DEFAULT_TIMEOUT": "3",
+        "RUNNO_MCP_DEFAULT_TIMEOUT": "31",
         "RUNNO_MCP_MAX_OUTPUT_BYTES": "10",
     }
     params = StdioServerParameters(command=sys.executable, args=["-m", "runno_mcp"], env=env)
@@ -405,7 +411,7 @@ async def test_operator_limits_can_come_from_environment_variables(server_env: d
             limits = result.structured_content["limits"]
             assert (limits["max_timeout_seconds"], limits["default_timeout_seconds"], limits["max_output_bytes"]) == (
                 33,
-                3,
+                31,
                 10,
             )
             run = await run_ok(client, "run_code", {"language": "python", "code": "print('x' * 100)"})
@@ -457,7 +463,7 @@ async def test_a_server_without_language_files_answers_and_says_what_to_do(tmp_p
 
 async def test_create_server_runs_in_process_with_its_own_sandbox() -> None:
     """create_server() without a sandbox starts one in its lifespan; the SDK's in-process client drives it."""
-    server = create_server(ServerOptions(default_timeout=5, max_timeout=5))
+    server = create_server(ServerOptions(default_timeout=5, max_timeout=RUN_TIMEOUT))
     with anyio.fail_after(STARTUP_TIMEOUT + CALL_TIMEOUT):
         async with Client(server) as client:
             run = await run_ok(client, "run_code", {"language": "sqlite", "code": "select 'in process';"})
