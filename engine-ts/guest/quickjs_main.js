@@ -4,7 +4,11 @@
 import * as std from "std";
 
 function toStderr(...values) {
-  std.err.puts(values.map((value) => typeof value === "string" ? value : JSON.stringify(value) ?? String(value)).join(" ") + "\n");
+  std.err.puts(
+    values.map((value) =>
+      typeof value === "string" ? value : JSON.stringify(value) ?? String(value)
+    ).join(" ") + "\n",
+  );
   std.err.flush();
 }
 console.error = toStderr;
