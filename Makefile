@@ -23,7 +23,7 @@ lint: ## Lint Python (ruff) and TypeScript (deno lint, deno fmt --check)
 
 .PHONY: typecheck
 typecheck: ## Type-check Python (pyright strict) and TypeScript (deno check)
-	$(PYTHON) -m pyright
+	$(PYTHON) -m pyright --pythonpath $(PYTHON)
 	cd engine-ts && $(DENO) task check
 
 .PHONY: test
