@@ -109,6 +109,9 @@ export interface CancelResult {
   cancelled: boolean;
 }
 
+/** `ping` result: empty. The client's watchdog sends `ping` to check the engine still answers. */
+export type PingResult = Record<string, never>;
+
 /** `output` notification params (only when `stream_output` is set). */
 export interface OutputParams {
   /** The JSON-RPC id of the `run` request. */

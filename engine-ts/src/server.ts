@@ -1,5 +1,5 @@
 /**
- * The method table: initialize, run, cancel, shutdown. Validates params, matches replies
+ * The method table: initialize, run, cancel, ping, shutdown. Validates params, matches replies
  * to request ids, keeps many runs in flight, and answers every bad message with a
  * JSON-RPC error instead of stopping.
  *
@@ -110,6 +110,10 @@ export class Server {
         this.#reply(id, { cancelled: controller !== undefined });
         return;
       }
+      case "ping":
+        // The client's watchdog: an answer proves the event loop is not wedged.
+        this.#reply(id, {});
+        return;
       case "shutdown":
         this.#shuttingDown = true;
         this.abortAll();

@@ -102,6 +102,10 @@ class CancelResult(_Wire):
     cancelled: bool
 
 
+class PingResult(_Wire):
+    """`ping` result: empty; the watchdog sends `ping` to check the engine still answers."""
+
+
 class OutputParams(_Wire):
     run_id: int
     stream: Literal["stdout", "stderr"]

@@ -2,7 +2,8 @@
 
 Owns the bounded `initialize` handshake, mapping wire error codes to `runno_mcp.errors`
 (in one table, `ERROR_CLASSES`), routing `output` notifications to the run they belong to,
-telling the engine to cancel a run whose caller gave up, turning the engine's death into a
+telling the engine to cancel a run whose caller gave up, a watchdog that pings the engine and
+kills it when a ping goes unanswered (a wedged engine), turning the engine's death into a
 `crash` result for the runs in flight, and starting a fresh engine on the next call.
 """
 
@@ -45,6 +46,8 @@ logger = logging.getLogger("runno_mcp.engine")
 STARTUP_TIMEOUT = 30.0  # seconds: cold deno start, transpiling the engine, reading the manifest
 CANCEL_TIMEOUT = 2.0  # seconds to deliver a `cancel` for a run whose caller gave up
 EXIT_WAIT = 3.0  # seconds to let a dying engine be reaped so its exit code can be reported
+WATCHDOG_INTERVAL = 5.0  # seconds between the watchdog's pings
+WATCHDOG_TIMEOUT = 20.0  # seconds a ping may go unanswered before the engine is killed as wedged
 
 ERROR_CLASSES: dict[ErrorCode, type[RunnoError]] = {
     ErrorCode.PARSE_ERROR: ProtocolError,
@@ -106,6 +109,8 @@ class _Connection:
     outputs: dict[int, OutputCallback] = field(default_factory=dict[int, OutputCallback])
     closed: anyio.Event = field(default_factory=anyio.Event)
     info: InitializeResult | None = None
+    stop_reason: str | None = None
+    """Why we killed the engine ourselves, for the crash results of its runs."""
 
     def on_notification(self, method: str, params: dict[str, Any]) -> None:
         if method != "output":
@@ -269,7 +274,25 @@ class Engine:
                 f"Cannot start the engine: it speaks protocol {connection.info.protocol_version}, "
                 f"this package speaks {PROTOCOL_VERSION}; reinstall runno-mcp"
             )
+        self._task_group.start_soon(self._watch, connection)
         return connection
+
+    async def _watch(self, connection: _Connection) -> None:
+        """Ping the engine every WATCHDOG_INTERVAL; kill it if a ping waits past WATCHDOG_TIMEOUT."""
+        while True:
+            with anyio.move_on_after(WATCHDOG_INTERVAL):
+                await connection.closed.wait()
+                return
+            with anyio.move_on_after(WATCHDOG_TIMEOUT) as probe:
+                try:
+                    await connection.rpc.request("ping", {})
+                except (EngineError, RpcError):
+                    pass  # answered with an error, or gone: the reader has seen to it
+            if probe.cancelled_caught and not connection.rpc.closed:
+                logger.warning("The engine left a ping unanswered for %s s: stopping it", WATCHDOG_TIMEOUT)
+                connection.stop_reason = f"the engine stopped answering for {WATCHDOG_TIMEOUT:g} s and was restarted"
+                connection.process.kill()
+                return
 
     async def _serve(self, connection: _Connection) -> None:
         """Pump the connection until the engine's output ends, then make sure the process is gone."""
@@ -300,7 +323,5 @@ class Engine:
 
     async def _crash_result(self, connection: _Connection) -> RunResultWire:
         await self._wait_closed(connection)
-        return RunResultWire(
-            result_type="crash",
-            error=f"Engine stopped unexpectedly during the run: {connection.process.describe_exit()}",
-        )
+        reason = connection.stop_reason or connection.process.describe_exit()
+        return RunResultWire(result_type="crash", error=f"Engine stopped unexpectedly during the run: {reason}")
