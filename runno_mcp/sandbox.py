@@ -84,7 +84,7 @@ MAX_STDIN_BYTES = 16 * 1024 * 1024
 MAX_INPUT_FILES = 5000  # files one call may send
 MAX_INPUT_BYTES = 32 * 1024 * 1024  # all files one call sends, together: base64 of it must fit a 64 MiB frame
 # Booted interpreters kept waiting: the runtimes whose start-up dominates a small program.
-DEFAULT_PREBOOT: Mapping[str, int] = {"python": 2, "ruby": 1, "quickjs": 1, "php-cgi": 1, "sqlite": 1}
+DEFAULT_PREBOOT: Mapping[str, int] = {"python": 2, "quickjs": 1, "php-cgi": 1, "sqlite": 1, "ruby": 1}
 DEFAULT_MAX_TIMEOUT = 300.0  # seconds: the largest `timeout` a call may ask for
 BACKSTOP_GRACE = 5.0  # seconds past a run's timeout before Python gives up on the engine's answer
 

@@ -32,6 +32,9 @@ export class PrebootPool {
   readonly #ready = new Map<string, BootedRun[]>();
   readonly #booting = new Map<string, number>();
   readonly #failures = new Map<string, number>();
+  readonly #waiting: string[];
+  readonly #started = new Set<string>();
+  readonly #firstBootDone = new Set<string>();
   #closed = false;
 
   constructor(
@@ -42,7 +45,17 @@ export class PrebootPool {
     this.#workers = workers;
     this.#plan = plan;
     this.#sizes = sizes;
-    for (const runtime of sizes.keys()) this.#fill(runtime);
+    // One runtime at a time at start-up, in the order given: on two cores, booting every
+    // interpreter at once would delay the first one a caller is most likely to need.
+    this.#waiting = [...sizes.keys()];
+    this.#startNext();
+  }
+
+  #startNext(): void {
+    const runtime = this.#waiting.shift();
+    if (runtime === undefined) return;
+    this.#started.add(runtime);
+    this.#fill(runtime);
   }
 
   /**
@@ -73,6 +86,7 @@ export class PrebootPool {
   }
 
   #fill(runtime: string): void {
+    if (!this.#started.has(runtime)) return;
     const want = this.#sizes.get(runtime) ?? 0;
     while (
       !this.#closed && (this.#failures.get(runtime) ?? 0) < MAX_BOOT_FAILURES &&
@@ -90,6 +104,10 @@ export class PrebootPool {
         console.error(`Cannot pre-boot "${runtime}":`, err);
       }).finally(() => {
         this.#booting.set(runtime, (this.#booting.get(runtime) ?? 1) - 1);
+        if (!this.#firstBootDone.has(runtime)) {
+          this.#firstBootDone.add(runtime);
+          this.#startNext();
+        }
         this.#fill(runtime);
       });
     }
