@@ -133,43 +133,64 @@ def rss_mb(pid: int) -> float:
 
 
 class Table:
-    def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str, str]] = []
+    """Rows of measurement, value, target and ratio; printed aligned."""
 
-    def add(
-        self,
-        what: str,
-        measured: float,
-        unit: str,
-        target: float,
-        lower_is_better: bool = True,
-        runno: float | None = None,
-    ) -> None:
+    HEADER = ("measurement", "p50", "p95", "runs/s", "target", "p50/target", "runno CLI p50", "speedup")
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, ...]] = []
+
+    def add_latency(self, what: str, samples: list[float], target: float, runno: list[float] | None = None) -> None:
+        p50 = statistics.median(samples)
+        ratio = p50 / target
+        runno_p50 = statistics.median(runno) if runno else None
+        self.rows.append(
+            (
+                what,
+                f"{p50:.1f} ms",
+                f"{percentile(samples, 0.95):.1f} ms",
+                f"{1000 / statistics.mean(samples):.1f}",
+                f"{target:g} ms",
+                f"{ratio:.2f} {'ok' if ratio <= 1 else 'MISS'}",
+                f"{runno_p50:.0f} ms" if runno_p50 else "",
+                f"{runno_p50 / p50:.0f}x" if runno_p50 else "",
+            )
+        )
+
+    def add_value(self, what: str, measured: float, unit: str, target: float, lower_is_better: bool = True) -> None:
         ratio = measured / target if lower_is_better else target / measured
         verdict = "ok" if ratio <= 1 else "MISS"
-        vs_runno = f"{runno / measured:.0f}x faster" if runno else ""
-        self.rows.append((what, f"{measured:.1f} {unit}", f"{target:g} {unit}", f"{ratio:.2f} {verdict}", vs_runno))
+        self.rows.append(
+            (what, f"{measured:.1f} {unit}", "", "", f"{target:g} {unit}", f"{ratio:.2f} {verdict}", "", "")
+        )
 
     def print(self) -> None:
-        header = ("measurement", "measured", "target", "measured/target", "vs runno CLI")
-        widths = [max(len(row[i]) for row in [header, *self.rows]) for i in range(5)]
-        for row in [header, tuple("-" * w for w in widths), *self.rows]:
-            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+        widths = [max(len(row[i]) for row in [self.HEADER, *self.rows]) for i in range(len(self.HEADER))]
+        for row in [self.HEADER, tuple("-" * w for w in widths), *self.rows]:
+            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
-async def bench_runtimes(sandbox: AsyncSandbox, runs: int, gap: float) -> dict[str, list[float]]:
-    samples: dict[str, list[float]] = {}
-    for runtime, (_, code) in HELLO.items():
+async def bench_runtimes(
+    sandbox: AsyncSandbox, runs: int, gap: float, runno: Path | None, runno_runs: int
+) -> dict[str, tuple[list[float], list[float]]]:
+    """Per runtime: our warm samples and, interleaved with them, the runno CLI's."""
+    samples: dict[str, tuple[list[float], list[float]]] = {}
+    for runtime, (entry, code) in HELLO.items():
         await sandbox.run_code(runtime, code)  # warm: compile and cache once
         await asyncio.sleep(1.0)  # let the pool refill after the warm-up
         n = runs if runtime not in ("clang", "clangpp") else max(5, runs // 3)
-
-        async def call(runtime: str = runtime, code: str = code) -> None:
+        ours: list[float] = []
+        theirs: list[float] = []
+        for i in range(n):
+            started = time.perf_counter()
             result = await sandbox.run_code(runtime, code)
+            ours.append((time.perf_counter() - started) * 1000)
             if result.stdout.strip() != "hello":
                 raise RuntimeError(f"{runtime} printed {result.stdout!r}, stderr {result.stderr!r}")
-
-        samples[runtime] = await time_async(call, n, gap)
+            if runno is not None and i < runno_runs:
+                theirs.append(await asyncio.to_thread(run_runno_cli, runno, runtime, entry, code))
+            await asyncio.sleep(gap)
+        samples[runtime] = (ours, theirs)
     return samples
 
 
@@ -227,10 +248,10 @@ async def bench_soak(sandbox: AsyncSandbox, pid: int) -> tuple[float, float, flo
 async def main_async(args: argparse.Namespace) -> None:
     table = Table()
     runno = None if args.no_compare else runno_cli_path(args.runno_cli)
-    print(f"warm runs: p50 of {args.runs} calls, {args.gap:g} s idle between calls", file=sys.stderr)
+    print(f"warm runs: {args.runs} calls per runtime, {args.gap:g} s idle between calls", file=sys.stderr)
 
     async with AsyncSandbox(max_concurrency=4) as sandbox:
-        samples = await bench_runtimes(sandbox, args.runs, args.gap)
+        samples = await bench_runtimes(sandbox, args.runs, args.gap, runno, args.runno_runs)
         pid = sandbox.engine_pid
         assert pid is not None
         await asyncio.sleep(3.0)
@@ -238,29 +259,17 @@ async def main_async(args: argparse.Namespace) -> None:
         throughput = await bench_throughput(sandbox, args.throughput_seconds, 4)
         soak = await bench_soak(sandbox, pid) if args.soak else None
 
-    for runtime, values in samples.items():
-        entry, code = HELLO[runtime]
-        runno_ms = None
-        if runno is not None:
-            runno_ms = statistics.median(run_runno_cli(runno, runtime, entry, code) for _ in range(args.runno_runs))
-        p50 = statistics.median(values)
-        table.add(
-            f"{runtime} hello (p50, p95 {percentile(values, 0.95):.0f} ms)",
-            p50,
-            "ms",
-            TARGET_MS[runtime],
-            runno=runno_ms,
-        )
-
-    mcp_samples = await bench_mcp(args.runs, args.gap)
-    table.add("MCP tools/call python hello, stdio (p50)", statistics.median(mcp_samples), "ms", MCP_TARGET_MS)
-    table.add("first result in a fresh process", bench_first_result(), "ms", FIRST_RESULT_TARGET_MS)
-    table.add("python hello throughput, 4 callers", throughput, "runs/s", THROUGHPUT_TARGET, lower_is_better=False)
-    table.add("engine RSS, idle, all runtimes ready", idle_rss, "MB", RSS_TARGET_MB)
+    for runtime, (ours, theirs) in samples.items():
+        table.add_latency(f"{runtime} hello", ours, TARGET_MS[runtime], theirs or None)
+    table.add_latency("MCP tools/call python hello, stdio", await bench_mcp(args.runs, args.gap), MCP_TARGET_MS)
+    table.add_value("first result in a fresh process", bench_first_result(), "ms", FIRST_RESULT_TARGET_MS)
+    table.add_value(
+        "python hello, 4 concurrent callers", throughput, "runs/s", THROUGHPUT_TARGET, lower_is_better=False
+    )
+    table.add_value("engine RSS, idle, interpreters booted", idle_rss, "MB", RSS_TARGET_MB)
     if soak is not None:
         _, at_100, at_2000 = soak
-        growth = (at_2000 - at_100) / at_100 * 100
-        table.add("RSS growth, run 100 -> run 2,000", max(growth, 0.01), "%", 10)
+        table.add_value("RSS growth, run 100 -> run 2,000", max((at_2000 - at_100) / at_100 * 100, 0.01), "%", 10)
     table.print()
 
 
