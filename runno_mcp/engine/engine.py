@@ -111,6 +111,11 @@ class _Connection:
     info: InitializeResult | None = None
     stop_reason: str | None = None
     """Why we killed the engine ourselves, for the crash results of its runs."""
+    in_flight: int = 0
+    stranded: int = 0
+    """Runs stopped while their program may still be busy: Deno's `Worker.terminate()` does not
+    interrupt a busy loop (denoland/deno#35657), so such a thread runs on until the process exits."""
+    retired: bool = False
 
     def on_notification(self, method: str, params: dict[str, Any]) -> None:
         if method != "output":
@@ -182,21 +187,51 @@ class Engine:
         run_id = connection.rpc.new_id()
         if on_output is not None:
             connection.outputs[run_id] = on_output
+        connection.in_flight += 1
         try:
             result = await connection.rpc.request("run", params.model_dump(), request_id=run_id)
+            wire = RunResultWire.model_validate(result)
+            if wire.result_type in ("timeout", "terminated"):
+                connection.stranded += 1
+            return wire
         except ConnectionLostError:
             return await self._crash_result(connection)
         except RpcError as exc:
             raise error_from_wire(exc.error) from None
+        except ValidationError as exc:
+            raise ProtocolError(f"Cannot read the engine's run result: {exc}") from exc
         except anyio.get_cancelled_exc_class():
+            connection.stranded += 1
             await self._cancel(connection, run_id)
             raise
         finally:
             connection.outputs.pop(run_id, None)
-        try:
-            return RunResultWire.model_validate(result)
-        except ValidationError as exc:
-            raise ProtocolError(f"Cannot read the engine's run result: {exc}") from exc
+            connection.in_flight -= 1
+            self._retire_if_stranded(connection)
+
+    def _retire_if_stranded(self, connection: _Connection) -> None:
+        """Replace an engine that holds stopped-but-busy threads once its last run is over.
+
+        The next call starts a fresh engine; the old one shuts down, and its threads end with it.
+        """
+        if not connection.stranded or connection.in_flight or connection is not self._connection:
+            return
+        if self._task_group is None or self._closing:
+            return
+        self._connection = None
+        connection.retired = True
+        logger.info("Replacing the engine: %d stopped run(s) may still hold a thread", connection.stranded)
+        self._task_group.start_soon(self._retire, connection)
+
+    async def _retire(self, connection: _Connection) -> None:
+        with anyio.CancelScope(shield=True):
+            with anyio.move_on_after(CANCEL_TIMEOUT):
+                try:
+                    await connection.rpc.request("shutdown", {})
+                except (EngineError, RpcError):
+                    logger.debug("The retired engine did not acknowledge shutdown", exc_info=True)
+            await connection.process.stop()
+            await connection.closed.wait()
 
     async def ensure_responsive(self) -> None:
         """Kill the engine if it does not answer a no-op within CANCEL_TIMEOUT; the next call starts afresh."""
@@ -300,7 +335,7 @@ class Engine:
             async with anyio.create_task_group() as task_group:
                 task_group.start_soon(connection.process.drain_stderr)
                 reason = await connection.rpc.run()
-                if not self._closing:
+                if not self._closing and not connection.retired:
                     logger.warning("The engine stopped: %s", reason)
                     connection.process.kill()
                 await connection.process.stop()
