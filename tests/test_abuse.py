@@ -540,7 +540,8 @@ async def test_fifty_concurrent_mixed_runs_are_all_correct(sandbox: AsyncSandbox
 
 
 async def test_a_cancellation_storm_leaves_the_engine_serving(doomed: AsyncSandbox) -> None:
-    """Thirty runs cancelled at random points leave no stuck slot or worker: a normal run answers promptly."""
+    """Thirty runs cancelled at random points leave no stuck slot or worker: a normal run answers promptly,
+    from a fresh engine (the one that held the cancelled busy threads is replaced once idle)."""
     rng = random.Random(11)
     pid = doomed.engine_pid
     cancelled = 0
@@ -560,7 +561,7 @@ async def test_a_cancellation_storm_leaves_the_engine_serving(doomed: AsyncSandb
     with anyio.fail_after(20):
         for _ in range(doomed.max_concurrency + 1):  # every slot must be free again
             await assert_still_serves(doomed)
-    assert doomed.engine_pid == pid
+    assert doomed.engine_pid != pid
 
 
 async def test_calls_past_the_queue_limit_are_refused_as_busy() -> None:
