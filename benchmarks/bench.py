@@ -101,8 +101,14 @@ def runno_cli_path(explicit: str | None) -> Path:
     return binary
 
 
-def run_runno_cli(binary: Path, runtime: str, entry: str, code: str) -> float:
-    """One call the way `runno.run_code` makes it: a tar.gz of the files on stdin, JSON out."""
+RUNNO_CLI_TIMEOUT = 30.0  # seconds: its sqlite waits for stdin that never comes, so it never returns
+
+
+def run_runno_cli(binary: Path, runtime: str, entry: str, code: str) -> float | None:
+    """One call the way `runno.run_code` makes it: a tar.gz of the files on stdin, JSON out.
+
+    Returns the milliseconds it took, or None when it did not finish within RUNNO_CLI_TIMEOUT.
+    """
     buffer = io.BytesIO()
     with tarfile.open(mode="w:gz", fileobj=buffer) as tar:
         data = code.encode()
@@ -111,13 +117,17 @@ def run_runno_cli(binary: Path, runtime: str, entry: str, code: str) -> float:
         info.mtime = int(time.time())
         tar.addfile(info, io.BytesIO(data))
     started = time.perf_counter()
-    done = subprocess.run(
-        [str(binary), runtime, entry, "--filesystem-stdin", "--json"],
-        input=buffer.getvalue(),
-        capture_output=True,
-        cwd=binary.parent,
-        check=True,
-    )
+    try:
+        done = subprocess.run(
+            [str(binary), runtime, entry, "--filesystem-stdin", "--json"],
+            input=buffer.getvalue(),
+            capture_output=True,
+            cwd=binary.parent,
+            check=True,
+            timeout=RUNNO_CLI_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        return None
     elapsed = (time.perf_counter() - started) * 1000
     result = json.loads(done.stdout)
     if "hello" not in result.get("stdout", ""):
@@ -175,6 +185,7 @@ async def bench_runtimes(
 ) -> dict[str, tuple[list[float], list[float]]]:
     """Per runtime: our warm samples and, interleaved with them, the runno CLI's."""
     samples: dict[str, tuple[list[float], list[float]]] = {}
+    hung: set[str] = set()
     for runtime, (entry, code) in HELLO.items():
         await sandbox.run_code(runtime, code)  # warm: compile and cache once
         await asyncio.sleep(1.0)  # let the pool refill after the warm-up
@@ -187,8 +198,13 @@ async def bench_runtimes(
             ours.append((time.perf_counter() - started) * 1000)
             if result.stdout.strip() != "hello":
                 raise RuntimeError(f"{runtime} printed {result.stdout!r}, stderr {result.stderr!r}")
-            if runno is not None and i < runno_runs:
-                theirs.append(await asyncio.to_thread(run_runno_cli, runno, runtime, entry, code))
+            if runno is not None and i < runno_runs and runtime not in hung:
+                elapsed = await asyncio.to_thread(run_runno_cli, runno, runtime, entry, code)
+                if elapsed is None:
+                    hung.add(runtime)
+                    print(f"runno CLI: {runtime} did not finish in {RUNNO_CLI_TIMEOUT:g} s", file=sys.stderr)
+                else:
+                    theirs.append(elapsed)
             await asyncio.sleep(gap)
         samples[runtime] = (ours, theirs)
     return samples
