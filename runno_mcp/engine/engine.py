@@ -116,6 +116,9 @@ class _Connection:
     """Runs stopped while their program may still be busy: Deno's `Worker.terminate()` does not
     interrupt a busy loop (denoland/deno#35657), so such a thread runs on until the process exits."""
     retired: bool = False
+    """New calls no longer come here; the process shuts down once its last run is over."""
+    retiring: bool = False
+    """Its shutdown has been scheduled."""
 
     def on_notification(self, method: str, params: dict[str, Any]) -> None:
         if method != "output":
@@ -210,18 +213,20 @@ class Engine:
             self._retire_if_stranded(connection)
 
     def _retire_if_stranded(self, connection: _Connection) -> None:
-        """Replace an engine that holds stopped-but-busy threads once its last run is over.
+        """Replace an engine that holds stopped-but-busy threads.
 
-        The next call starts a fresh engine; the old one shuts down, and its threads end with it.
+        New calls go to a fresh engine at once; the old one finishes the runs it has, then shuts
+        down, and its threads end with its process.
         """
-        if not connection.stranded or connection.in_flight or connection is not self._connection:
+        if not connection.stranded or self._task_group is None or self._closing:
             return
-        if self._task_group is None or self._closing:
-            return
-        self._connection = None
-        connection.retired = True
-        logger.info("Replacing the engine: %d stopped run(s) may still hold a thread", connection.stranded)
-        self._task_group.start_soon(self._retire, connection)
+        if connection is self._connection:
+            self._connection = None
+            connection.retired = True
+            logger.info("Replacing the engine: %d stopped run(s) may still hold a thread", connection.stranded)
+        if connection.retired and not connection.in_flight and not connection.retiring:
+            connection.retiring = True
+            self._task_group.start_soon(self._retire, connection)
 
     async def _retire(self, connection: _Connection) -> None:
         with anyio.CancelScope(shield=True):

@@ -243,3 +243,30 @@ async def test_a_timed_out_guest_stops_using_cpu(own: AsyncSandbox) -> None:
             await anyio.sleep(0.1)
         result = await own.run_code("python", "print(1)")
     assert (result.stdout, own.engine_pid != pid) == ("1\n", True)
+
+
+async def test_a_timed_out_busy_run_moves_new_calls_to_a_fresh_engine_while_the_old_one_finishes(
+    own: AsyncSandbox,
+) -> None:
+    """A busy loop that times out strands a thread Deno cannot stop: the next call runs in a new
+    engine at once, a slow run already in the old engine still completes, then the old one exits."""
+    pid = own.engine_pid
+    assert pid is not None
+    slow: list[RunResult] = []
+    with anyio.fail_after(GENEROUS):
+        async with anyio.create_task_group() as task_group:
+
+            async def slow_run() -> None:
+                code = "import time\ntime.sleep(4)\nprint('slow done')"
+                slow.append(await own.run_code("python", code, timeout=GENEROUS))
+
+            task_group.start_soon(slow_run)
+            looped = await own.run_code("python", LOOPS["python"], timeout=1)
+            assert looped.result_type == "timeout"
+            await assert_serves(own)
+            assert own.engine_pid not in (None, pid)
+            assert not slow, "the old engine's slow run should still be going"
+            assert not is_reaped(pid)
+    [result] = slow
+    assert (result.result_type, result.stdout) == ("complete", "slow done\n")
+    await wait_until(lambda: is_reaped(pid), 10)
