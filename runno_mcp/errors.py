@@ -3,6 +3,9 @@
 * RunnoError
   + InvalidRequestError (also ValueError): the call cannot be run as asked
     - UnknownRuntimeError: the message lists the runtimes that exist
+    - SessionNotFoundError: no session has that id (for this caller)
+      . SessionExpiredError: the session was closed, or idle past its time to live
+    - SessionLimitError: too many sessions or live interpreters, or a session over its size
   + LanguageNotInstalledError: binaries missing or failing their checksum
   + SandboxBusyError: every slot is taken and the queue of waiting calls is full
   + EngineError: the engine could not be started or spoken to
@@ -22,6 +25,9 @@ __all__ = [
     "ProtocolError",
     "RunnoError",
     "SandboxBusyError",
+    "SessionExpiredError",
+    "SessionLimitError",
+    "SessionNotFoundError",
     "UnknownRuntimeError",
 ]
 
@@ -36,6 +42,18 @@ class InvalidRequestError(RunnoError, ValueError):
 
 class UnknownRuntimeError(InvalidRequestError):
     """The runtime named is not one runno_mcp knows; the message lists those it does."""
+
+
+class SessionNotFoundError(InvalidRequestError):
+    """No session has that id, or it belongs to another client; create one first."""
+
+
+class SessionExpiredError(SessionNotFoundError):
+    """The session was closed, or sat idle past its time to live; its files are gone."""
+
+
+class SessionLimitError(InvalidRequestError):
+    """A session limit was reached: too many sessions or live interpreters, or too many bytes or files."""
 
 
 class LanguageNotInstalledError(RunnoError):

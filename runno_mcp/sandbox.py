@@ -7,23 +7,36 @@ behind module-level `run_code` / `run_fs`, started on first use and closed at ex
 """
 
 import atexit
-import base64
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
-from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypedDict, TypeVar
 
 import anyio
+import anyio.abc
 import anyio.to_thread
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from pydantic import ValidationError
 from typing_extensions import Unpack
 
 from runno_mcp import langs
+from runno_mcp._calls import (
+    MAX_CODE_BYTES,
+    MAX_INPUT_BYTES,
+    MAX_INPUT_FILES,
+    MAX_STDIN_BYTES,
+    FileValue,
+    RunKwargs,
+    b64,
+    check_code,
+    to_bytes,
+    to_result,
+    wire_files,
+    with_output,
+)
 from runno_mcp.engine import Engine, EngineOptions
 from runno_mcp.engine._protocol import RunParams, RunResultWire, WireFile
 from runno_mcp.engine.engine import STARTUP_TIMEOUT, OutputCallback
@@ -32,36 +45,33 @@ from runno_mcp.models import (
     DEFAULT_MAX_OUTPUT_BYTES,
     DEFAULT_MEMORY_LIMIT_MB,
     DEFAULT_TIMEOUT,
-    BinaryFile,
     ReturnFs,
     RunOptions,
     RunResult,
     Runtime,
     RuntimeInfo,
-    StringFile,
-    Timestamps,
     normalize_path,
     resolve_runtime,
 )
+from runno_mcp.sessions import AsyncSession, Session, SessionBackend, SessionLimits, SessionRegistry
+from runno_mcp.streaming import RunStream
 
-__all__ = ["AsyncSandbox", "OutputCallback", "RunKwargs", "Sandbox", "SandboxKwargs", "run_code", "run_fs"]
+__all__ = [
+    "MAX_CODE_BYTES",
+    "MAX_INPUT_BYTES",
+    "MAX_INPUT_FILES",
+    "MAX_STDIN_BYTES",
+    "AsyncSandbox",
+    "FileValue",
+    "OutputCallback",
+    "RunKwargs",
+    "Sandbox",
+    "SandboxKwargs",
+    "run_code",
+    "run_fs",
+]
 
 T = TypeVar("T")
-FileValue = str | bytes | bytearray | memoryview | StringFile | BinaryFile
-"""What `fs` may map a path to: text (UTF-8), bytes, or the seed's file models."""
-
-
-class RunKwargs(TypedDict, total=False):
-    """The options of `run_code` / `run_fs`, as keyword arguments (see `AsyncSandbox.run_code`)."""
-
-    timeout: float | None
-    stdin: str | bytes | None
-    args: Sequence[str]
-    env: Mapping[str, str] | None
-    max_output_bytes: int
-    memory_limit_mb: int
-    return_fs: ReturnFs
-    on_output: OutputCallback | None
 
 
 class SandboxKwargs(TypedDict, total=False):
@@ -75,18 +85,20 @@ class SandboxKwargs(TypedDict, total=False):
     startup_timeout: float
     warm: Sequence[str]
     preboot: Mapping[str, int] | None
+    max_sessions: int
+    session_ttl: float
+    max_session_bytes: int
+    max_session_files: int
+    max_live_sessions: int
 
 
 DEFAULT_MAX_CONCURRENCY = 4
 DEFAULT_MAX_QUEUE = 256  # calls waiting for a slot before further calls are refused as busy
-MAX_CODE_BYTES = 16 * 1024 * 1024  # run_code's source (or a wasi module's bytes)
-MAX_STDIN_BYTES = 16 * 1024 * 1024
-MAX_INPUT_FILES = 5000  # files one call may send
-MAX_INPUT_BYTES = 32 * 1024 * 1024  # all files one call sends, together: base64 of it must fit a 64 MiB frame
 # Booted interpreters kept waiting: the runtimes whose start-up dominates a small program.
 DEFAULT_PREBOOT: Mapping[str, int] = {"python": 2, "quickjs": 1, "php-cgi": 1, "sqlite": 1, "ruby": 1}
 DEFAULT_MAX_TIMEOUT = 300.0  # seconds: the largest `timeout` a call may ask for
 BACKSTOP_GRACE = 5.0  # seconds past a run's timeout before Python gives up on the engine's answer
+MAX_SWEEP_INTERVAL = 60.0  # seconds between looks for expired sessions
 
 
 class AsyncSandbox:
@@ -110,6 +122,13 @@ class AsyncSandbox:
         preboot: interpreters kept booted ahead of requests, per runtime (default
             `DEFAULT_PREBOOT`); a run with default entry, args, env and memory limit takes one
             and skips the interpreter's start-up. `{}` turns it off.
+        max_sessions: sessions open at once (default 64); `session()` past it raises
+            `SessionLimitError`, and no other session is evicted to make room.
+        session_ttl: seconds a session may sit unused before it expires (default 1,800).
+        max_session_bytes: bytes of files one session may hold (default 32 MiB).
+        max_session_files: files one session may hold (default 5,000).
+        max_live_sessions: live sessions open at once (default 4); each keeps a Python
+            interpreter in the engine's memory.
     """
 
     def __init__(
@@ -123,6 +142,11 @@ class AsyncSandbox:
         startup_timeout: float = STARTUP_TIMEOUT,
         warm: Sequence[str] = (),
         preboot: Mapping[str, int] | None = None,
+        max_sessions: int = SessionLimits().max_sessions,
+        session_ttl: float = SessionLimits().session_ttl,
+        max_session_bytes: int = SessionLimits().max_session_bytes,
+        max_session_files: int = SessionLimits().max_session_files,
+        max_live_sessions: int = SessionLimits().max_live_sessions,
     ) -> None:
         if max_concurrency < 1:
             raise InvalidRequestError(
@@ -132,6 +156,16 @@ class AsyncSandbox:
             raise InvalidRequestError(f"Cannot create a sandbox: max_queue must be at least 0 (got {max_queue})")
         if not max_timeout > 0:
             raise InvalidRequestError(f"Cannot create a sandbox: max_timeout must be above 0 (got {max_timeout})")
+        try:
+            session_limits = SessionLimits(
+                max_sessions=max_sessions,
+                session_ttl=session_ttl,
+                max_session_bytes=max_session_bytes,
+                max_session_files=max_session_files,
+                max_live_sessions=max_live_sessions,
+            )
+        except ValidationError as exc:
+            raise InvalidRequestError(f"Cannot create a sandbox: {_problems(exc)}") from None
         self.max_concurrency = max_concurrency
         self.max_queue = max_queue
         self.max_timeout = max_timeout
@@ -145,6 +179,17 @@ class AsyncSandbox:
         self._manifest = langs.load_manifest()
         self._slots = anyio.Semaphore(max_concurrency)
         self._engine: Engine | None = None
+        self._task_group: anyio.abc.TaskGroup | None = None
+        self._sessions = SessionRegistry(
+            session_limits,
+            SessionBackend(
+                prepare=self._prepare,
+                execute=self._execute,
+                close_live=self._close_live,
+                task_group=self._tasks,
+            ),
+            self._default_entry,
+        )
 
     async def __aenter__(self) -> "AsyncSandbox":
         target = self._langs_dir or langs.langs_dir(self._manifest)
@@ -160,32 +205,80 @@ class AsyncSandbox:
                 preboot=self._preboot,
             )
         )
-        await engine.__aenter__()
+        task_group = anyio.create_task_group()
+        await task_group.__aenter__()
         try:
-            await engine.start()
-        except BaseException as exc:
-            await engine.__aexit__(type(exc), exc, exc.__traceback__)
+            await engine.__aenter__()
+            try:
+                await engine.start()
+            except BaseException as exc:
+                await engine.__aexit__(type(exc), exc, exc.__traceback__)
+                raise
+        except BaseException:
+            task_group.cancel_scope.cancel()
+            await task_group.__aexit__(None, None, None)
             raise
-        self._engine = engine
+        self._engine, self._task_group = engine, task_group
+        task_group.start_soon(self._sweep_sessions)
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         engine, self._engine = self._engine, None
-        if engine is not None:
-            await engine.__aexit__(exc_type, exc, tb)
+        task_group, self._task_group = self._task_group, None
+        self._sessions.close_all("the sandbox was closed")
+        try:
+            if engine is not None:  # entered after the task group: exited before it
+                await engine.__aexit__(exc_type, exc, tb)
+        finally:
+            if task_group is not None:
+                task_group.cancel_scope.cancel()  # the sweeper, and streams whose runs end with the engine
+                await task_group.__aexit__(None, None, None)
 
     @property
     def engine_pid(self) -> int | None:
         """The engine process's id while one runs (for diagnostics and tests)."""
         return None if self._engine is None else self._engine.pid
 
+    @property
+    def session_limits(self) -> SessionLimits:
+        """What the sessions of this sandbox may hold."""
+        return self._sessions.limits
+
     async def list_runtimes(self) -> list[RuntimeInfo]:
         """Describe the runtimes whose language files the engine found."""
         info = await self._running().start()
         installed = {runtime.id for runtime in info.runtimes if runtime.installed}
         return [runtime for runtime in langs.runtime_infos(self._manifest) if runtime.id in installed]
+
+    def session(self, *, live: bool = False, owner: str | None = None) -> AsyncSession:
+        """Open a session: runs that share files, and with `live=True` one Python interpreter.
+
+        Args:
+            live: keep a Python interpreter alive between this session's Python runs, so
+                variables, imports and functions persist; other runtimes share the files only.
+            owner: who may find the session again with `get_session` (servers pass the client).
+
+        Raises:
+            SessionLimitError: `max_sessions` sessions (or `max_live_sessions` live ones) are open.
+            EngineError: the sandbox is not started.
+        """
+        self._running()
+        return self._sessions.create(live=live, owner=owner)
+
+    def get_session(self, session_id: str, *, owner: str | None = None) -> AsyncSession:
+        """The open session `session_id` that `owner` created.
+
+        Raises:
+            SessionExpiredError: it was closed or sat unused past `session_ttl`.
+            SessionNotFoundError: `owner` has no session with that id.
+        """
+        return self._sessions.get(session_id, owner=owner)
+
+    def sessions(self, *, owner: str | None = None) -> list[AsyncSession]:
+        """The open sessions `owner` created."""
+        return self._sessions.owned_by(owner)
 
     async def run_code(
         self,
@@ -224,13 +317,7 @@ class AsyncSandbox:
             EngineError: the engine cannot be started.
         """
         resolved = resolve_runtime(runtime)
-        if resolved == "wasi" and isinstance(code, str):
-            raise InvalidRequestError("Cannot run wasi code given as text: pass the module's bytes (a .wasm file)")
-        size = len(_to_bytes(code, "code"))
-        if size > MAX_CODE_BYTES:
-            raise InvalidRequestError(
-                f"Cannot run code of {size} bytes: the limit is {MAX_CODE_BYTES} bytes (MAX_CODE_BYTES)"
-            )
+        check_code(resolved, code)
         entry = self._default_entry(resolved)
         return await self.run_fs(
             resolved,
@@ -272,41 +359,89 @@ class AsyncSandbox:
             LanguageNotInstalledError: the runtime's files are missing.
             EngineError: the engine cannot be started.
         """
-        resolved = resolve_runtime(runtime)
-        options = self._options(
+        options: RunKwargs = {
+            "timeout": timeout,
+            "stdin": stdin,
+            "args": args,
+            "env": env,
+            "max_output_bytes": max_output_bytes,
+            "memory_limit_mb": memory_limit_mb,
+            "return_fs": return_fs,
+        }
+        params = self._prepare(resolve_runtime(runtime), entry_path, wire_files(fs), options, None)
+        return to_result(await self._execute(params, on_output))
+
+    def stream_code(self, runtime: str, code: str | bytes, **options: Unpack[RunKwargs]) -> RunStream:
+        """Run like `run_code`, yielding `OutputChunk`s as the program writes, then its `RunResult`.
+
+        ```python
+        async for event in sandbox.stream_code("python", code):
+            print(event.text if isinstance(event, OutputChunk) else event.result_type)
+        ```
+
+        The chunks of each stream concatenate to the result's `stdout` / `stderr`. Errors the
+        run raises (`InvalidRequestError`, ...) are raised by the iteration.
+        """
+
+        def start(on_output: OutputCallback) -> Awaitable[RunResult]:
+            return self.run_code(runtime, code, **with_output(options, on_output))
+
+        return RunStream(start, self._tasks())
+
+    def stream_fs(
+        self, runtime: str, entry_path: str, fs: Mapping[str, FileValue], **options: Unpack[RunKwargs]
+    ) -> RunStream:
+        """Run like `run_fs`, yielding `OutputChunk`s as the program writes, then its `RunResult`."""
+
+        def start(on_output: OutputCallback) -> Awaitable[RunResult]:
+            return self.run_fs(runtime, entry_path, fs, **with_output(options, on_output))
+
+        return RunStream(start, self._tasks())
+
+    def _prepare(
+        self, runtime: Runtime, entry_path: str, files: list[WireFile], options: RunKwargs, live_session: str | None
+    ) -> RunParams:
+        """Check a run's options, entry and sizes; build the engine's `run` params."""
+        timeout = options.get("timeout")
+        checked = self._options(
             timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-            stdin=stdin,
-            args=list(args),
-            env=dict(env or {}),
-            max_output_bytes=max_output_bytes,
-            memory_limit_mb=memory_limit_mb,
-            return_fs=return_fs,
+            stdin=options.get("stdin"),
+            args=list(options.get("args", ())),
+            env=dict(options.get("env") or {}),
+            max_output_bytes=options.get("max_output_bytes", DEFAULT_MAX_OUTPUT_BYTES),
+            memory_limit_mb=options.get("memory_limit_mb", DEFAULT_MEMORY_LIMIT_MB),
+            return_fs=options.get("return_fs", "changed"),
         )
-        files = _wire_files(fs)
         entry = normalize_path(entry_path)
         if entry not in {file.path for file in files}:
             given = ", ".join(sorted(file.path for file in files)[:10]) or "none"
             raise InvalidRequestError(f'Cannot run "{entry}": it is not among the files given ({given})')
-        stdin_bytes = None if options.stdin is None else _to_bytes(options.stdin, "stdin")
+        stdin_bytes = None if checked.stdin is None else to_bytes(checked.stdin, "stdin")
         if stdin_bytes is not None and len(stdin_bytes) > MAX_STDIN_BYTES:
             raise InvalidRequestError(
                 f"Cannot send stdin of {len(stdin_bytes)} bytes: the limit is {MAX_STDIN_BYTES} bytes "
                 "(MAX_STDIN_BYTES); write the data to a file instead"
             )
-        params = RunParams(
-            runtime=resolved,
+        return RunParams(
+            runtime=runtime,
             entry=entry,
             files=files,
-            stdin=None if stdin_bytes is None else _b64(stdin_bytes),
-            args=options.args,
-            env=options.env,
-            timeout_ms=max(1, round(options.timeout * 1000)),
-            max_output_bytes=options.max_output_bytes,
-            memory_limit_mb=options.memory_limit_mb,
-            return_fs=options.return_fs,
-            stream_output=on_output is not None,
+            stdin=None if stdin_bytes is None else b64(stdin_bytes),
+            args=checked.args,
+            env=checked.env,
+            timeout_ms=max(1, round(checked.timeout * 1000)),
+            max_output_bytes=checked.max_output_bytes,
+            memory_limit_mb=checked.memory_limit_mb,
+            return_fs=checked.return_fs,
+            stream_output=False,
+            live_session=live_session,
         )
+
+    async def _execute(self, params: RunParams, on_output: OutputCallback | None) -> RunResultWire:
+        """Run `params` in a free slot, with Python's own timeout as a backstop."""
         engine = self._running()
+        params = params.model_copy(update={"stream_output": on_output is not None})
+        timeout = params.timeout_ms / 1000
         wire: RunResultWire | None = None
         if self._slots.value == 0 and self._slots.statistics().tasks_waiting >= self.max_queue:
             raise SandboxBusyError(
@@ -314,18 +449,33 @@ class AsyncSandbox:
                 "wait (max_queue); try again later"
             )
         async with self._slots:  # waiting for a slot is not part of the run's time budget
-            with anyio.move_on_after(options.timeout + BACKSTOP_GRACE):
+            with anyio.move_on_after(timeout + BACKSTOP_GRACE):
                 wire = await engine.run(params, on_output)
         if wire is None:
             await engine.ensure_responsive()  # a wedged engine is replaced before the next run
-            return RunResult(
+            return RunResultWire(
                 result_type="crash",
                 error=(
-                    f"The engine did not end the run within {BACKSTOP_GRACE:g} s after its {options.timeout:g} s "
+                    f"The engine did not end the run within {BACKSTOP_GRACE:g} s after its {timeout:g} s "
                     "timeout; the run was cancelled"
                 ),
             )
-        return _to_result(wire)
+        return wire
+
+    async def _close_live(self, session_id: str) -> None:
+        if self._engine is not None:
+            await self._engine.close_live(session_id)
+
+    async def _sweep_sessions(self) -> None:
+        interval = min(self._sessions.limits.session_ttl / 4, MAX_SWEEP_INTERVAL)
+        while True:
+            await anyio.sleep(interval)
+            self._sessions.sweep()
+
+    def _tasks(self) -> anyio.abc.TaskGroup:
+        if self._task_group is None:
+            raise EngineError("Cannot run: the sandbox is not started; use `async with AsyncSandbox() as sandbox:`")
+        return self._task_group
 
     def _running(self) -> Engine:
         if self._engine is None:
@@ -345,10 +495,11 @@ class AsyncSandbox:
         try:
             return RunOptions(**values)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in exc.errors()
-            )
-            raise InvalidRequestError(f"Cannot run with these options: {problems}") from None
+            raise InvalidRequestError(f"Cannot run with these options: {_problems(exc)}") from None
+
+
+def _problems(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in exc.errors())
 
 
 class Sandbox:
@@ -425,6 +576,22 @@ class Sandbox:
         """Run `entry_path` from `fs` like `AsyncSandbox.run_fs`, blocking until it ends."""
         return self._call(lambda: self._sandbox.run_fs(runtime, entry_path, fs, **options))
 
+    def session(self, *, live: bool = False, owner: str | None = None) -> Session:
+        """Open a session like `AsyncSandbox.session`; its methods block."""
+        return Session(self._on_loop(lambda: self._sandbox.session(live=live, owner=owner)), self._call)
+
+    def get_session(self, session_id: str, *, owner: str | None = None) -> Session:
+        """The open session `session_id`, like `AsyncSandbox.get_session`."""
+        return Session(self._on_loop(lambda: self._sandbox.get_session(session_id, owner=owner)), self._call)
+
+    def _on_loop(self, func: Callable[[], T]) -> T:
+        """Call `func` on the sandbox's event loop thread (the sessions' clock lives there)."""
+
+        async def call() -> T:
+            return func()
+
+        return self._call(call)
+
     def _submit(self, func: Callable[[], Awaitable[T]]) -> "Future[T]":
         self.start()
         portal = self._portal
@@ -474,76 +641,3 @@ async def run_fs(runtime: str, entry_path: str, fs: Mapping[str, FileValue], **o
     """
     sandbox = _default_sandbox()
     return await sandbox._relay(lambda: sandbox._sandbox.run_fs(runtime, entry_path, fs, **options))  # pyright: ignore[reportPrivateUsage]
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _to_bytes(value: object, what: str) -> bytes:
-    if isinstance(value, str):
-        try:
-            return value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise InvalidRequestError(f"Cannot send {what}: its text is not valid Unicode: {exc}") from None
-    if isinstance(value, bytes | bytearray):
-        return bytes(value)
-    if isinstance(value, memoryview):
-        return value.tobytes()
-    raise InvalidRequestError(f"Cannot send {what}: expected str or bytes, got {type(value).__name__}")
-
-
-def _wire_files(fs: Mapping[str, FileValue]) -> list[WireFile]:
-    if not isinstance(fs, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]: callers send JSON
-        raise InvalidRequestError(f"Cannot run: fs must map paths to contents, got {type(fs).__name__}")
-    if len(fs) > MAX_INPUT_FILES:
-        raise InvalidRequestError(
-            f"Cannot run with {len(fs)} files: the limit is {MAX_INPUT_FILES} files (MAX_INPUT_FILES)"
-        )
-    files: dict[str, WireFile] = {}
-    total = 0
-    for key, value in fs.items():
-        path = normalize_path(key)
-        if path in files:
-            raise InvalidRequestError(f'Cannot run: "{key}" and another key both name "{path}"')
-        mtime_ns: str | None = None
-        if isinstance(value, StringFile | BinaryFile):
-            if value.timestamps is not None:
-                mtime_ns = str(int(value.timestamps.modification.timestamp() * 1_000_000) * 1000)
-            data = _to_bytes(value.content, f'file "{key}"')
-        else:
-            data = _to_bytes(value, f'file "{key}"')
-        total += len(data)
-        if total > MAX_INPUT_BYTES:
-            raise InvalidRequestError(
-                f"Cannot run with these files: together they are over the limit of {MAX_INPUT_BYTES} bytes "
-                f'(MAX_INPUT_BYTES), reached at "{key}"'
-            )
-        files[path] = WireFile(path=path, content=_b64(data), mtime_ns=mtime_ns)
-    return list(files.values())
-
-
-def _to_result(wire: RunResultWire) -> RunResult:
-    fs: dict[str, StringFile | BinaryFile] = {}
-    for file in wire.files:
-        data = base64.b64decode(file.content)
-        timestamps = None
-        if file.mtime_ns is not None:
-            moment = datetime.fromtimestamp(int(file.mtime_ns) / 1e9, tz=timezone.utc)
-            timestamps = Timestamps(access=moment, modification=moment, change=moment)
-        try:
-            fs[file.path] = StringFile(path=file.path, content=data.decode("utf-8"), timestamps=timestamps)
-        except UnicodeDecodeError:
-            fs[file.path] = BinaryFile(path=file.path, content=data, timestamps=timestamps)
-    return RunResult(
-        result_type=wire.result_type,
-        stdout=wire.stdout,
-        stderr=wire.stderr,
-        tty=wire.tty,
-        exit_code=wire.exit_code,
-        fs=fs,
-        truncated=wire.truncated,
-        warnings=wire.warnings,
-        duration_ms=wire.duration_ms,
-        error=wire.error,
-    )

@@ -77,6 +77,7 @@ class RunParams(_Wire):
     memory_limit_mb: int
     return_fs: ReturnFs
     stream_output: bool
+    live_session: str | None = None
 
 
 class RunResultWire(_Wire):
@@ -92,6 +93,8 @@ class RunResultWire(_Wire):
     warnings: list[str] = Field(default_factory=list[str])
     duration_ms: float = 0.0
     error: str | None = None
+    deleted: list[str] = Field(default_factory=list[str])
+    live: Literal["started", "continued"] | None = None
 
 
 class CancelParams(_Wire):

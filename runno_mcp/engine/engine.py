@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import anyio
 import anyio.abc
@@ -237,6 +237,17 @@ class Engine:
                     logger.debug("The retired engine did not acknowledge shutdown", exc_info=True)
             await connection.process.stop()
             await connection.closed.wait()
+
+    async def close_live(self, session: str) -> bool:
+        """Stop live interpreter `session` in the running engine; False when there was none to stop."""
+        connection = self._connection
+        if connection is None or connection.rpc.closed:
+            return False
+        try:
+            answer = await connection.rpc.request("close_live", {"session": session})
+        except (EngineError, RpcError):
+            return False
+        return isinstance(answer, dict) and cast(dict[str, object], answer).get("closed") is True
 
     async def ensure_responsive(self) -> None:
         """Kill the engine if it does not answer a no-op within CANCEL_TIMEOUT; the next call starts afresh."""

@@ -7,21 +7,29 @@ unavailable (network, package installs, host files), and how to pass files. Noth
 from runno_mcp.models import ALIASES, RUNTIMES
 
 __all__ = [
+    "CLOSE_SESSION",
     "CODE",
+    "CREATE_SESSION",
     "ENTRY_PATH",
     "FILES",
     "FILE_CONTENT",
     "FILE_ENCODING",
     "FILE_PATH",
     "LANGUAGE",
+    "LIST_FILES",
     "LIST_RUNTIMES",
+    "LIVE",
+    "READ_FILE",
+    "READ_PATH",
     "RUNTIME_NOTES",
     "RUN_CODE",
     "RUN_FS",
     "SERVER_INSTRUCTIONS",
+    "SESSION_ID",
     "STDIN",
     "TIMEOUT_SECONDS",
     "code_languages",
+    "WRITE_FILES",
     "timeout_seconds",
 ]
 
@@ -58,7 +66,8 @@ def _language_lines(runtimes: tuple[str, ...]) -> str:
 
 _SANDBOX = (
     "Each call runs in a fresh WebAssembly sandbox: no network, no package installs, no access to the "
-    "host's files or environment, and nothing is kept between calls. The program reads stdin only if you "
+    "host's files or environment, and nothing is kept between calls unless you pass a session_id from "
+    "create_session. The program reads stdin only if you "
     "pass it. The result gives the exit code, stdout, stderr and any files the program created or changed; "
     "output past the size cap is cut and the result says so. A program that fails, crashes or runs out of "
     "time is a normal result: read stderr and fix the code."
@@ -90,6 +99,35 @@ LIST_RUNTIMES = (
     "Also gives the limits every run is held to (time, output size, memory, request size)."
 )
 
+SESSION_ID = (
+    "Optional: the id create_session returned. The run then sees every file earlier runs of the session "
+    "wrote or you uploaded with write_files, and what it writes stays for the next call; in a live session, "
+    "Python variables, imports and functions persist between calls too. Leave it out for a one-off run."
+)
+
+CREATE_SESSION = (
+    "Start a session: a private workspace whose files persist between calls of run_code, run_fs, write_files, "
+    "read_file and list_files that pass its session_id (write a CSV with Python, query it with sqlite; "
+    "compile in one call, run in the next). With live=true, Python runs also keep one interpreter alive, so "
+    "variables, imports and functions defined in one call are there in the next, like notebook cells. A "
+    "session expires after a while unused; close it with close_session when done."
+)
+LIVE = (
+    "Keep one Python interpreter alive between this session's Python calls (variables persist). A timeout or "
+    "crash restarts it (files are kept, variables are not), and the result says so."
+)
+CLOSE_SESSION = "Close a session and drop its files and interpreter."
+LIST_FILES = "List the files a session holds: path, size in bytes, modification time."
+READ_FILE = (
+    "Read one file from a session, for example a result a program wrote. Text comes back as is "
+    '(encoding "utf-8"), anything else base64-encoded (encoding "base64").'
+)
+READ_PATH = "Absolute path of the file in the session, for example /out/result.csv."
+WRITE_FILES = (
+    "Upload files into a session (data to analyse, source files), replacing files of the same path; "
+    "the session's later runs see them."
+)
+
 LANGUAGE = "The language to run, by runtime id; the aliases listed in the tool description are accepted too."
 CODE = "The complete program source. It is saved as the runtime's entry file (for example /main.py) and run."
 STDIN = "Text given to the program on standard input. Leave it out if the program reads nothing."
@@ -103,7 +141,8 @@ FILE_ENCODING = 'How content is written: "utf-8" for text, "base64" for binary d
 SERVER_INSTRUCTIONS = (
     "Runs code in a WebAssembly sandbox: Python, Ruby, JavaScript, C, C++, PHP and SQL. Use run_code for a "
     "single source file, run_fs when the program needs several files or data files, and list_runtimes to "
-    "see versions and limits. There is no network and no package installation; print what you need."
+    "see versions and limits. For work in steps, create_session keeps files (and, if live, Python variables) "
+    "between calls. There is no network and no package installation; print what you need."
 )
 
 

@@ -8,7 +8,7 @@ times out is a normal result. Every run goes through the sandbox layer; nothing 
 
 import threading
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Literal
 
@@ -21,28 +21,61 @@ from pydantic.v1 import ValidationError as ValidationErrorV1
 from typing_extensions import Unpack
 
 from runno_mcp import models
-from runno_mcp.errors import RunnoError
+from runno_mcp.errors import InvalidRequestError, RunnoError, SessionExpiredError
 from runno_mcp.models import RunResult
-from runno_mcp.sandbox import FileValue, RunKwargs, Sandbox
+from runno_mcp.sandbox import AsyncSandbox, RunKwargs, Sandbox, SandboxKwargs
+from runno_mcp.sessions import AsyncSession, Session
 from runno_mcp.tools import _descriptions
 from runno_mcp.tools._inputs import AnyLanguage, CodeLanguage, FileInput, decode_files
 
-__all__ = ["RunCodeInput", "RunCodeTool", "RunFilesInput", "RunFilesTool", "RunnoToolkit"]
+__all__ = ["RunCodeInput", "RunCodeTool", "RunFilesInput", "RunFilesTool", "RunnoToolkit", "SessionMode"]
 
 DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024  # per stream: about 4k tokens, what a model's context can spare
 DEFAULT_MAX_TIMEOUT = 60.0  # seconds: the most a model may ask for
 
 
+SessionMode = Literal["none", "files", "live"]
+"""How a toolkit's runs share state: not at all, files, or files and one Python interpreter."""
+
+
 class _ToolSandbox(Sandbox):
-    """The blocking `Sandbox`, plus awaiting its runs from any event loop (cancelling cancels the run)."""
+    """The blocking `Sandbox`, plus running in a bound session and awaiting runs from any event loop."""
 
-    async def arun_code(self, runtime: str, code: str, **options: Unpack[RunKwargs]) -> RunResult:
-        return await self._relay(lambda: self._sandbox.run_code(runtime, code, **options))
+    def __init__(self, session_mode: SessionMode, **options: Unpack[SandboxKwargs]) -> None:
+        super().__init__(**options)
+        self._session_mode: SessionMode = session_mode
+        self._bound: AsyncSession | None = None
 
-    async def arun_fs(
-        self, runtime: str, entry_path: str, fs: Mapping[str, FileValue], **options: Unpack[RunKwargs]
-    ) -> RunResult:
-        return await self._relay(lambda: self._sandbox.run_fs(runtime, entry_path, fs, **options))
+    def run(self, call: "Callable[[AsyncSandbox | AsyncSession], Awaitable[RunResult]]") -> RunResult:
+        """Run `call` against the bound session (or the sandbox), blocking."""
+        return self._call(lambda: self._in_target(call))
+
+    async def arun(self, call: "Callable[[AsyncSandbox | AsyncSession], Awaitable[RunResult]]") -> RunResult:
+        """Run `call` from any event loop; cancelling cancels the run."""
+        return await self._relay(lambda: self._in_target(call))
+
+    def bound_session(self) -> Session | None:
+        """The session the runs share, opened on first use; None when the toolkit keeps no state."""
+        if self._session_mode == "none":
+            return None
+        return Session(self._on_loop(self._target_session), self._call)
+
+    async def _in_target(self, call: "Callable[[AsyncSandbox | AsyncSession], Awaitable[RunResult]]") -> RunResult:
+        if self._session_mode == "none":
+            return await call(self._sandbox)
+        bound = self._bound
+        if bound is not None and bound.closed:
+            self._bound = None
+            raise SessionExpiredError(
+                f"The tools' session {bound.id} is gone (it sat unused too long, or was closed): files and variables "
+                "of earlier calls are lost. Call again to start a new session."
+            )
+        return await call(self._target_session())
+
+    def _target_session(self) -> AsyncSession:
+        if self._bound is None or self._bound.closed:
+            self._bound = self._sandbox.session(live=self._session_mode == "live")
+        return self._bound
 
 
 class _SharedSandbox:
@@ -52,8 +85,8 @@ class _SharedSandbox:
     runs on its own thread.
     """
 
-    def __init__(self, max_timeout: float, max_concurrency: int) -> None:
-        self.sandbox = _ToolSandbox(max_timeout=max_timeout, max_concurrency=max_concurrency)
+    def __init__(self, max_timeout: float, max_concurrency: int, session_mode: SessionMode = "none") -> None:
+        self.sandbox = _ToolSandbox(session_mode, max_timeout=max_timeout, max_concurrency=max_concurrency)
         # Closes the engine when this object is collected, or at interpreter exit if never closed.
         self._finalizer = weakref.finalize(self, self.sandbox.close)
 
@@ -162,7 +195,8 @@ class RunCodeTool(_RunnoTool):
         run_manager: CallbackManagerForToolRun | None = None,
     ) -> tuple[str, RunResult]:
         try:
-            result = self.sandbox.run_code(language, code, **self._options(stdin, timeout_seconds))
+            options = self._options(stdin, timeout_seconds)
+            result = self.sandbox.run(lambda target: target.run_code(language, code, **options))
         except RunnoError as exc:
             raise ToolException(str(exc)) from exc
         return _answer(result)
@@ -176,7 +210,8 @@ class RunCodeTool(_RunnoTool):
         run_manager: AsyncCallbackManagerForToolRun | None = None,
     ) -> tuple[str, RunResult]:
         try:
-            result = await self.sandbox.arun_code(language, code, **self._options(stdin, timeout_seconds))
+            options = self._options(stdin, timeout_seconds)
+            result = await self.sandbox.arun(lambda target: target.run_code(language, code, **options))
         except RunnoError as exc:
             raise ToolException(str(exc)) from exc
         return _answer(result)
@@ -200,7 +235,8 @@ class RunFilesTool(_RunnoTool):
     ) -> tuple[str, RunResult]:
         try:
             fs = decode_files(files)
-            result = self.sandbox.run_fs(language, entry_path, fs, **self._options(stdin, timeout_seconds))
+            options = self._options(stdin, timeout_seconds)
+            result = self.sandbox.run(lambda target: target.run_fs(language, entry_path, fs, **options))
         except RunnoError as exc:
             raise ToolException(str(exc)) from exc
         return _answer(result)
@@ -216,7 +252,8 @@ class RunFilesTool(_RunnoTool):
     ) -> tuple[str, RunResult]:
         try:
             fs = decode_files(files)
-            result = await self.sandbox.arun_fs(language, entry_path, fs, **self._options(stdin, timeout_seconds))
+            options = self._options(stdin, timeout_seconds)
+            result = await self.sandbox.arun(lambda target: target.run_fs(language, entry_path, fs, **options))
         except RunnoError as exc:
             raise ToolException(str(exc)) from exc
         return _answer(result)
@@ -227,6 +264,11 @@ class RunnoToolkit(BaseToolkit):
 
     Use it as a context manager to decide when the engine stops; left open, it stops when the
     toolkit is collected or the interpreter exits.
+
+    With `session="files"` every run of the toolkit's tools shares one session: files a run
+    writes are there for the next. With `session="live"`, Python runs also share one interpreter,
+    so variables, imports and functions persist between the model's calls. The model never
+    handles a session id; your program reaches the files through `toolkit.session`.
 
     Example:
         ```python
@@ -240,14 +282,29 @@ class RunnoToolkit(BaseToolkit):
     max_timeout: float = DEFAULT_MAX_TIMEOUT
     max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES
     max_concurrency: int = 4
+    session: SessionMode = "none"
+    """Whether the tools' runs share state: "none", "files", or "live" (files and a Python interpreter)."""
 
     _shared: _SharedSandbox | None = PrivateAttr(default=None)
     _tools: list[_RunnoTool] = PrivateAttr(default_factory=list[_RunnoTool])
 
+    def bound_session(self) -> Session:
+        """The session the tools share (opened on first use): `write_files` before, `read_files` after.
+
+        Raises:
+            InvalidRequestError: the toolkit was made with `session="none"`.
+        """
+        self.get_tools()
+        assert self._shared is not None
+        bound = self._shared.sandbox.bound_session()
+        if bound is None:
+            raise InvalidRequestError('This toolkit keeps no session: create it with session="files" or "live"')
+        return bound
+
     def get_tools(self) -> list[BaseTool]:
         """The toolkit's tools, `run_code` then `run_fs`, all running in the toolkit's sandbox."""
         if not self._tools:
-            shared = _SharedSandbox(self.max_timeout, self.max_concurrency)
+            shared = _SharedSandbox(self.max_timeout, self.max_concurrency, self.session)
             for tool_type in (RunCodeTool, RunFilesTool):
                 tool = tool_type(
                     default_timeout=self.default_timeout,

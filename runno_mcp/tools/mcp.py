@@ -1,4 +1,4 @@
-"""The MCP server: `run_code`, `run_fs` and `list_runtimes` over stdio, streamable HTTP and SSE.
+"""The MCP server: `run_code`, `run_fs`, `list_runtimes` and the session tools over stdio, streamable HTTP and SSE.
 
 Owns the tool signatures an MCP client sees, the operator's limits (flags and their environment
 twins), progress ticks for long runs, the mapping of caller mistakes to `isError` results, and the
@@ -7,6 +7,7 @@ to the engine itself.
 """
 
 import argparse
+import codecs
 import importlib.metadata
 import logging
 import os
@@ -21,18 +22,23 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from runno_mcp import models
+from runno_mcp.engine.engine import OutputCallback
 from runno_mcp.errors import RunnoError
 from runno_mcp.models import DEFAULT_MEMORY_LIMIT_MB, RunResult, RuntimeInfo
 from runno_mcp.sandbox import AsyncSandbox
+from runno_mcp.sessions import AsyncSession
 from runno_mcp.tools import _descriptions
 from runno_mcp.tools._inputs import AnyLanguage, CodeLanguage, FileInput, decode_files, payload_bytes
 from runno_mcp.tools._service import SandboxService
+from runno_mcp.tools.mcp_sessions import add_session_tools, find_session
 
 __all__ = ["Limits", "RuntimeCatalog", "ServerOptions", "create_server", "main"]
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 1.0  # seconds between progress notifications while a run is in flight
+PROGRESS_MIN_GAP = 0.25  # seconds: output sends a notification early, but at most this often
+PROGRESS_OUTPUT_CHARS = 2000  # the tail of the output each progress notification carries
 
 Transport = Literal["stdio", "streamable-http", "sse"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -145,6 +151,7 @@ def _create_server(
         json_schema_extra={"exclusiveMinimum": 0, "maximum": options.max_timeout},
     )
     language_field = Field(description=_descriptions.LANGUAGE)
+    session_field = Field(default=None, description=_descriptions.SESSION_ID)
 
     @mcp.tool(title="Run code", description=_descriptions.RUN_CODE, annotations=_ANNOTATIONS)
     async def run_code(
@@ -153,15 +160,20 @@ def _create_server(
         ctx: Context[SandboxService],
         stdin: Annotated[str | None, Field(description=_descriptions.STDIN)] = None,
         timeout_seconds: Annotated[float | None, timeout_field] = None,
+        session_id: Annotated[str | None, session_field] = None,
     ) -> Annotated[CallToolResult, RunResult]:
         _check_request_size(options, payload_bytes(code, stdin))
         timeout = options.default_timeout if timeout_seconds is None else timeout_seconds
-        service = ctx.request_context.lifespan_context
+        target = await _target(ctx, session_id)
 
-        async def run() -> RunResult:
-            sandbox = await service.get()
-            return await sandbox.run_code(
-                language, code, timeout=timeout, stdin=stdin, max_output_bytes=options.max_output_bytes
+        async def run(on_output: OutputCallback) -> RunResult:
+            return await target.run_code(
+                language,
+                code,
+                timeout=timeout,
+                stdin=stdin,
+                max_output_bytes=options.max_output_bytes,
+                on_output=on_output,
             )
 
         return _to_tool_result(await _run_reporting_progress(ctx, language, timeout, run))
@@ -174,17 +186,23 @@ def _create_server(
         ctx: Context[SandboxService],
         stdin: Annotated[str | None, Field(description=_descriptions.STDIN)] = None,
         timeout_seconds: Annotated[float | None, timeout_field] = None,
+        session_id: Annotated[str | None, session_field] = None,
     ) -> Annotated[CallToolResult, RunResult]:
         with _caller_errors():
             fs = decode_files(files)
         _check_request_size(options, payload_bytes(stdin, *fs.values()))
         timeout = options.default_timeout if timeout_seconds is None else timeout_seconds
-        service = ctx.request_context.lifespan_context
+        target = await _target(ctx, session_id)
 
-        async def run() -> RunResult:
-            sandbox = await service.get()
-            return await sandbox.run_fs(
-                language, entry_path, fs, timeout=timeout, stdin=stdin, max_output_bytes=options.max_output_bytes
+        async def run(on_output: OutputCallback) -> RunResult:
+            return await target.run_fs(
+                language,
+                entry_path,
+                fs,
+                timeout=timeout,
+                stdin=stdin,
+                max_output_bytes=options.max_output_bytes,
+                on_output=on_output,
             )
 
         return _to_tool_result(await _run_reporting_progress(ctx, language, timeout, run))
@@ -200,7 +218,16 @@ def _create_server(
             structured_content=catalog.model_dump(mode="json"),
         )
 
+    add_session_tools(mcp, options.max_request_bytes)
     return mcp
+
+
+async def _target(ctx: Context[SandboxService], session_id: str | None) -> AsyncSandbox | AsyncSession:
+    """Where a run goes: the client's session when it names one, else the shared sandbox."""
+    if session_id is not None:
+        return await find_session(ctx, session_id)
+    with _caller_errors():
+        return await ctx.request_context.lifespan_context.get()
 
 
 def _version() -> str:
@@ -220,18 +247,23 @@ def _caller_errors() -> Generator[None, None, None]:
 
 
 async def _run_reporting_progress(
-    ctx: Context[SandboxService], language: str, timeout: float, run: Callable[[], Awaitable[RunResult]]
+    ctx: Context[SandboxService],
+    language: str,
+    timeout: float,
+    run: Callable[[OutputCallback], Awaitable[RunResult]],
 ) -> RunResult:
-    """Run, sending a progress notification every `PROGRESS_INTERVAL` while the run is in flight.
+    """Run, sending progress notifications while the run is in flight: every `PROGRESS_INTERVAL`,
+    and soon after the program writes, each carrying the tail of the output so far.
 
     The SDK drops the notifications when the client sent no progress token. Cancelling the request
     cancels this task, and the sandbox stops the run in the engine.
     """
+    output = _OutputSoFar()
     outcome: RunResult | RunnoError | None = None
     async with anyio.create_task_group() as tg:
-        tg.start_soon(_report_progress, ctx, language, timeout)
+        tg.start_soon(_report_progress, ctx, language, timeout, output)
         try:
-            outcome = await run()
+            outcome = await run(output.add)
         except RunnoError as exc:  # raised outside the task group, or anyio would wrap it in a group
             outcome = exc
         tg.cancel_scope.cancel()
@@ -241,12 +273,30 @@ async def _run_reporting_progress(
     return outcome
 
 
-async def _report_progress(ctx: Context[SandboxService], language: str, timeout: float) -> None:
+class _OutputSoFar:
+    """The last `PROGRESS_OUTPUT_CHARS` characters a run wrote, and an event set when more arrive."""
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.tail = ""
+        self.changed = anyio.Event()
+
+    def add(self, stream: str, chunk: bytes) -> None:
+        self.tail = (self.tail + self._decoder.decode(chunk))[-PROGRESS_OUTPUT_CHARS:]
+        self.changed.set()
+
+
+async def _report_progress(ctx: Context[SandboxService], language: str, timeout: float, output: _OutputSoFar) -> None:
     started = anyio.current_time()
     while True:
-        await anyio.sleep(PROGRESS_INTERVAL)
+        with anyio.move_on_after(PROGRESS_INTERVAL):
+            await output.changed.wait()
+            await anyio.sleep(PROGRESS_MIN_GAP)  # gather a burst of writes into one notification
+        output.changed = anyio.Event()
         elapsed = anyio.current_time() - started
         message = f"Running {language}: {elapsed:.0f} s of at most {timeout:g} s"
+        if output.tail:
+            message += f"; output so far:\n{output.tail}"
         # Waiting for a free slot is not part of the run's time, so elapsed may pass the timeout.
         total = timeout if elapsed < timeout else None
         try:

@@ -21,6 +21,16 @@ from runno_mcp.tools.mcp import ServerOptions, create_server, main
 CALL_TIMEOUT = 60.0  # seconds: generous for a cold compile on a slow CI machine
 STARTUP_TIMEOUT = 60.0  # seconds: a cold deno plus the first compile of each language module
 RUN_TIMEOUT = 30  # seconds a run gets in tests that expect it to complete
+TOOLS = [
+    "close_session",
+    "create_session",
+    "list_files",
+    "list_runtimes",
+    "read_file",
+    "run_code",
+    "run_fs",
+    "write_files",
+]
 
 
 def text_of(result: CallToolResult) -> str:
@@ -49,13 +59,16 @@ async def run_ok(client: Client, name: str, arguments: dict[str, Any]) -> RunRes
     return RunResult.model_validate_json(json.dumps(result.structured_content))
 
 
-async def test_server_lists_three_tools_with_annotations(stdio_client: Client) -> None:
-    """The server offers run_code, run_fs and list_runtimes, each read-only and closed-world."""
+async def test_server_lists_its_tools_with_annotations(stdio_client: Client) -> None:
+    """The run tools and file readers are read-only; the session tools change only the client's sessions;
+    none is open-world, and each declares its output schema."""
     tools = await tools_by_name(stdio_client)
-    assert sorted(tools) == ["list_runtimes", "run_code", "run_fs"]
-    for tool in tools.values():
+    assert sorted(tools) == TOOLS
+    for name, tool in tools.items():
         assert tool.annotations is not None
-        assert (tool.annotations.read_only_hint, tool.annotations.open_world_hint) == (True, False)
+        read_only = name not in ("create_session", "close_session", "write_files")
+        assert (tool.annotations.read_only_hint, tool.annotations.open_world_hint) == (read_only, False)
+        assert tool.annotations.destructive_hint is False
         assert tool.output_schema is not None and tool.output_schema["type"] == "object"
     for name in ["run_code", "run_fs"]:
         assert "no network, no package installs" in (tools[name].description or "")
@@ -84,6 +97,7 @@ async def test_run_code_input_schema(stdio_client: Client) -> None:
                     "maximum": 120.0,
                     "title": "Timeout Seconds",
                 },
+                "session_id": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None, "title": "Session Id"},
             },
             "required": ["language", "code"],
             "title": "run_codeArguments",
@@ -133,6 +147,7 @@ async def test_run_fs_input_schema(stdio_client: Client) -> None:
                     "maximum": 120.0,
                     "title": "Timeout Seconds",
                 },
+                "session_id": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None, "title": "Session Id"},
             },
             "required": ["language", "entry_path", "files"],
             "title": "run_fsArguments",
@@ -373,7 +388,7 @@ async def test_streamable_http_serves_the_same_tools(http_url: str) -> None:
     """Over streamable HTTP at /mcp, a client lists the tools and runs code, in parallel too."""
     with anyio.fail_after(STARTUP_TIMEOUT + CALL_TIMEOUT):
         async with Client(http_url) as client:
-            assert sorted(await tools_by_name(client)) == ["list_runtimes", "run_code", "run_fs"]
+            assert sorted(await tools_by_name(client)) == TOOLS
             outputs: list[str] = []
 
             async def run(index: int) -> None:
@@ -390,7 +405,7 @@ async def test_sse_serves_the_same_tools(sse_url: str) -> None:
     """Over the SSE transport, a client lists the tools and runs code."""
     with anyio.fail_after(STARTUP_TIMEOUT + CALL_TIMEOUT):
         async with Client(sse_client(sse_url)) as client:
-            assert sorted(await tools_by_name(client)) == ["list_runtimes", "run_code", "run_fs"]
+            assert sorted(await tools_by_name(client)) == TOOLS
             run = await run_ok(client, "run_code", {"language": "ruby", "code": "puts [1, 2, 3].sum"})
             assert run.stdout == "6\n"
 
@@ -454,7 +469,7 @@ async def test_a_server_without_language_files_answers_and_says_what_to_do(tmp_p
     params = StdioServerParameters(command=sys.executable, args=["-m", "runno_mcp", "--log-level", "CRITICAL"], env=env)
     with anyio.fail_after(STARTUP_TIMEOUT + CALL_TIMEOUT):
         async with Client(params) as client:
-            assert sorted(await tools_by_name(client)) == ["list_runtimes", "run_code", "run_fs"]
+            assert sorted(await tools_by_name(client)) == TOOLS
             for _ in range(2):  # the second call tries to start the sandbox again
                 result = await call(client, "run_code", {"language": "python", "code": "print(1)"})
                 assert result.is_error

@@ -1,0 +1,231 @@
+"""Sessions through the real engine: files that outlive a run in every runtime, isolation, limits, expiry."""
+
+from collections.abc import AsyncIterator
+
+import anyio
+import pytest
+
+from runno_mcp import AsyncSandbox, BinaryFile, Sandbox, StringFile
+from runno_mcp.errors import InvalidRequestError, SessionExpiredError, SessionLimitError, SessionNotFoundError
+
+GENEROUS = 60.0  # seconds: compiling C in WebAssembly on a busy CI machine
+
+# Per runtime: a program that writes /note.txt, and one that prints it back in a later run.
+WRITE_THEN_READ = [
+    pytest.param(
+        "python",
+        "open('/note.txt', 'w').write('from python')",
+        "print(open('/note.txt').read())",
+        id="python",
+    ),
+    pytest.param("ruby", "File.write('/note.txt', 'from ruby')", "puts File.read('/note.txt')", id="ruby"),
+    pytest.param(
+        "quickjs",
+        'import * as std from "std";\nconst f = std.open("/note.txt", "w");\nf.puts("from quickjs");\nf.close();',
+        'import * as std from "std";\nconsole.log(std.loadFile("/note.txt"));',
+        id="quickjs",
+    ),
+    pytest.param(
+        "php-cgi",
+        "<?php file_put_contents('/note.txt', 'from php');",
+        "<?php echo file_get_contents('/note.txt'), \"\\n\";",
+        id="php",
+    ),
+    pytest.param(
+        "clang",
+        '#include <stdio.h>\nint main(void) { FILE *f = fopen("/note.txt", "w"); fputs("from c", f); fclose(f); }',
+        '#include <stdio.h>\nint main(void) { char b[64] = {0}; FILE *f = fopen("/note.txt", "r");\n'
+        'fgets(b, sizeof b, f); puts(b); }',
+        id="c",
+    ),
+    pytest.param(
+        "sqlite",
+        "ATTACH '/note.db' AS d; CREATE TABLE d.notes(text); INSERT INTO d.notes VALUES ('from sqlite');",
+        "ATTACH '/note.db' AS d; SELECT text FROM d.notes;",
+        id="sqlite",
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "write", "read"), WRITE_THEN_READ)
+async def test_a_file_one_run_writes_is_there_for_the_next(
+    sandbox: AsyncSandbox, language: str, write: str, read: str
+) -> None:
+    """In every runtime, a file written by one run of a session is read by the next run."""
+    async with sandbox.session() as session:
+        first = await session.run_code(language, write, timeout=GENEROUS)
+        assert (first.result_type, first.exit_code, first.stderr) == ("complete", 0, "")
+        second = await session.run_code(language, read, timeout=GENEROUS)
+    name = "c" if language == "clang" else language.removesuffix("-cgi")
+    assert (second.result_type, second.stdout) == ("complete", f"from {name}\n")
+
+
+async def test_python_writes_a_csv_that_sqlite_then_queries(sandbox: AsyncSandbox) -> None:
+    """Runs of different runtimes in one session share its files."""
+    async with sandbox.session() as session:
+        await session.run_code(
+            "python", "import csv\ncsv.writer(open('/data.csv', 'w')).writerows([('a', 'b'), (1, 2), (3, 4)])"
+        )
+        result = await session.run_code("sqlite", ".mode csv\n.import /data.csv t\nSELECT sum(b) FROM t;")
+    assert (result.result_type, result.stdout, result.stderr) == ("complete", "6\n", "")
+
+
+async def test_sessions_are_isolated_from_each_other_and_from_runs_without_a_session(sandbox: AsyncSandbox) -> None:
+    """A file in one session is seen neither by another session nor by a run outside sessions."""
+    probe = "import os\nprint(os.path.exists('/secret.txt'))"
+    async with sandbox.session() as mine, sandbox.session() as theirs:
+        await mine.write_files({"/secret.txt": "mine"})
+        assert (await mine.run_code("python", probe)).stdout == "True\n"
+        assert (await theirs.run_code("python", probe)).stdout == "False\n"
+        assert (await sandbox.run_code("python", probe)).stdout == "False\n"
+        assert [file.path for file in await theirs.list_files()] == ["/main.py"]
+
+
+async def test_a_file_the_program_deletes_leaves_the_session(sandbox: AsyncSandbox) -> None:
+    """Deleting a file in a run deletes it from the session; the result names no deleted file as changed."""
+    async with sandbox.session() as session:
+        await session.write_files({"/old.txt": "x", "/keep.txt": "y"})
+        result = await session.run_code("python", "import os\nos.remove('/old.txt')")
+        assert result.result_type == "complete"
+        assert sorted(file.path for file in await session.list_files()) == ["/keep.txt", "/main.py"]
+
+
+async def test_write_read_and_list_files_round_trip_text_and_bytes(sandbox: AsyncSandbox) -> None:
+    """Uploaded text and binary files come back byte for byte, listed with their sizes."""
+    blob = bytes(range(256))
+    async with sandbox.session() as session:
+        listing = await session.write_files({"/data/blob.bin": blob, "/data/notes.txt": "héllo"})
+        assert [(file.path, file.size) for file in listing] == [("/data/blob.bin", 256), ("/data/notes.txt", 6)]
+        result = await session.run_code(
+            "python", "data = open('/data/blob.bin', 'rb').read()\nopen('/out.bin', 'wb').write(data[::-1])"
+        )
+        assert list(result.fs) == ["/out.bin"]
+        files = await session.read_files(["/out.bin", "/data/notes.txt"])
+    assert files["/out.bin"] == BinaryFile(path="/out.bin", content=blob[::-1], timestamps=files["/out.bin"].timestamps)
+    assert isinstance(files["/data/notes.txt"], StringFile) and files["/data/notes.txt"].content == "héllo"
+
+
+async def test_reading_a_missing_file_says_what_the_session_holds(sandbox: AsyncSandbox) -> None:
+    async with sandbox.session() as session:
+        await session.write_files({"/here.txt": "1"})
+        with pytest.raises(InvalidRequestError, match=r'no such file \(it has: /here.txt\)'):
+            await session.read_files(["/missing.txt"])
+
+
+async def test_run_fs_can_run_an_entry_the_session_already_holds(sandbox: AsyncSandbox) -> None:
+    async with sandbox.session() as session:
+        await session.write_files({"/tool.py": "import sys\nprint(sys.argv[1:])"})
+        result = await session.run_fs("python", "/tool.py", {}, args=["a", "b"])
+    assert result.stdout == "['a', 'b']\n"
+
+
+async def test_return_fs_all_gives_every_file_of_the_session(sandbox: AsyncSandbox) -> None:
+    async with sandbox.session() as session:
+        await session.write_files({"/in.txt": "in"})
+        result = await session.run_code("python", "open('/out.txt', 'w').write('out')", return_fs="all")
+        none = await session.run_code("python", "pass", return_fs="none")
+    assert sorted(result.fs) == ["/in.txt", "/main.py", "/out.txt"]
+    assert none.fs == {}
+
+
+async def test_a_closed_session_refuses_further_calls(sandbox: AsyncSandbox) -> None:
+    session = sandbox.session()
+    await session.write_files({"/a.txt": "a"})
+    await session.close()
+    with pytest.raises(SessionExpiredError, match="it was closed"):
+        await session.run_code("python", "print(1)")
+    with pytest.raises(SessionExpiredError, match="it was closed"):
+        sandbox.get_session(session.id)
+
+
+async def test_sessions_are_found_only_by_their_owner(sandbox: AsyncSandbox) -> None:
+    async with sandbox.session(owner="alice") as session:
+        assert sandbox.get_session(session.id, owner="alice") is session
+        with pytest.raises(SessionNotFoundError, match="No session"):
+            sandbox.get_session(session.id, owner="mallory")
+        assert session in sandbox.sessions(owner="alice")
+        assert session not in sandbox.sessions(owner="mallory")
+
+
+@pytest.fixture
+async def small() -> AsyncIterator[AsyncSandbox]:
+    """A sandbox with tight session limits."""
+    async with AsyncSandbox(
+        preboot={}, max_sessions=2, session_ttl=1.0, max_session_bytes=1000, max_session_files=3, max_live_sessions=1
+    ) as own:
+        yield own
+
+
+async def test_an_unused_session_expires_and_says_so(small: AsyncSandbox) -> None:
+    """Past session_ttl without a call the session is gone, and a late call hears why."""
+    session = small.session()
+    await session.write_files({"/a.txt": "a"})
+    await anyio.sleep(1.6)  # past the 1 s time to live: nothing to await but the clock
+    with pytest.raises(SessionExpiredError, match=r"expired after 1 s unused \(session_ttl\)"):
+        small.get_session(session.id)
+    with pytest.raises(SessionExpiredError, match="expired"):
+        await session.list_files()
+
+
+async def test_a_session_in_use_does_not_expire(small: AsyncSandbox) -> None:
+    """Calls keep a session alive: one used every half second outlives its 1 s time to live."""
+    session = small.session()
+    for _ in range(4):
+        await session.write_files({"/tick.txt": "x"})
+        await anyio.sleep(0.5)
+    assert [file.path for file in await session.list_files()] == ["/tick.txt"]
+
+
+async def test_too_many_sessions_is_refused_and_evicts_nothing(small: AsyncSandbox) -> None:
+    first, second = small.session(), small.session()
+    await first.write_files({"/a.txt": "a"})
+    with pytest.raises(SessionLimitError, match=r"max_sessions"):
+        small.session()
+    assert [file.path for file in await first.list_files()] == ["/a.txt"]
+    await second.close()
+    small.session()  # room again
+
+
+async def test_too_many_live_sessions_is_refused(small: AsyncSandbox) -> None:
+    small.session(live=True)
+    with pytest.raises(SessionLimitError, match=r"max_live_sessions"):
+        small.session(live=True)
+
+
+async def test_a_session_over_its_size_refuses_writes_and_keeps_its_files(small: AsyncSandbox) -> None:
+    session = small.session()
+    await session.write_files({"/a.txt": "a" * 600})
+    with pytest.raises(SessionLimitError, match=r"max_session_bytes"):
+        await session.write_files({"/b.txt": "b" * 600})
+    with pytest.raises(SessionLimitError, match=r"max_session_files"):
+        await session.write_files({"/c": "c", "/d": "d", "/e": "e"})
+    assert [(file.path, file.size) for file in await session.list_files()] == [("/a.txt", 600)]
+
+
+async def test_files_a_run_writes_past_the_session_cap_are_named_and_not_kept(small: AsyncSandbox) -> None:
+    session = small.session()
+    result = await session.run_code("python", "open('/big.txt', 'w').write('x' * 5000)\nprint('done')")
+    assert (result.result_type, result.stdout, result.truncated) == ("complete", "done\n", True)
+    assert any('"/big.txt" (5000 bytes) was not kept in the session' in warning for warning in result.warnings)
+    assert [file.path for file in await session.list_files()] == ["/main.py"]
+
+
+async def test_calls_on_one_session_run_one_at_a_time(sandbox: AsyncSandbox) -> None:
+    """Concurrent appends to one file through one session all land: calls are serialised."""
+    async with sandbox.session() as session:
+        await session.write_files({"/log.txt": ""})
+        async with anyio.create_task_group() as tg:
+            for index in range(6):
+                tg.start_soon(session.run_code, "python", f"open('/log.txt', 'a').write('{index}')")
+        [log] = (await session.read_files(["/log.txt"])).values()
+    assert isinstance(log, StringFile) and sorted(log.content) == list("012345")
+
+
+def test_the_blocking_sandbox_has_sessions_too() -> None:
+    with Sandbox(preboot={}) as sandbox, sandbox.session() as session:
+        session.write_files({"/n.txt": "41"})
+        result = session.run_code("python", "n = int(open('/n.txt').read())\nopen('/n.txt', 'w').write(str(n + 1))")
+        assert (result.result_type, result.exit_code) == ("complete", 0)
+        [file] = session.read_files(["/n.txt"]).values()
+        assert isinstance(file, StringFile) and file.content == "42"
+        assert sandbox.get_session(session.id).id == session.id
