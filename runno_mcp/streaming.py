@@ -77,20 +77,25 @@ class RunStream:
         try:
             event = await self._receive.receive()
         except anyio.EndOfStream:
-            self._finished = True
+            self._finish()
             raise StopAsyncIteration from None
         if isinstance(event, BaseException):
-            self._finished = True
+            self._finish()
             raise event
         if isinstance(event, RunResult):
-            self._finished = True
+            self._finish()
         return event
 
     async def aclose(self) -> None:
         """Stop the run if it is still going and free the stream."""
-        self._finished = True
         self._scope.cancel()
+        self._finish()
+
+    def _finish(self) -> None:
+        self._finished = True
         self._receive.close()
+        if not self._started:
+            self._send.close()  # no producer will ever close it
 
     async def __aenter__(self) -> "RunStream":
         return self

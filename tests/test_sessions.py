@@ -35,7 +35,7 @@ WRITE_THEN_READ = [
         "clang",
         '#include <stdio.h>\nint main(void) { FILE *f = fopen("/note.txt", "w"); fputs("from c", f); fclose(f); }',
         '#include <stdio.h>\nint main(void) { char b[64] = {0}; FILE *f = fopen("/note.txt", "r");\n'
-        'fgets(b, sizeof b, f); puts(b); }',
+        "fgets(b, sizeof b, f); puts(b); }",
         id="c",
     ),
     pytest.param(
@@ -108,7 +108,7 @@ async def test_write_read_and_list_files_round_trip_text_and_bytes(sandbox: Asyn
 async def test_reading_a_missing_file_says_what_the_session_holds(sandbox: AsyncSandbox) -> None:
     async with sandbox.session() as session:
         await session.write_files({"/here.txt": "1"})
-        with pytest.raises(InvalidRequestError, match=r'no such file \(it has: /here.txt\)'):
+        with pytest.raises(InvalidRequestError, match=r"no such file \(it has: /here.txt\)"):
             await session.read_files(["/missing.txt"])
 
 
