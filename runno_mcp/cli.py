@@ -14,7 +14,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 from runno_mcp import langs
 from runno_mcp.errors import InvalidRequestError, RunnoError
@@ -130,7 +130,14 @@ def _run(argv: list[str]) -> int:
     timeout = options.timeout
     try:
         with Sandbox(max_timeout=max(DEFAULT_MAX_TIMEOUT, timeout or 0)) as sandbox:
-            result = sandbox.run_code(runtime, code, stdin=program_stdin, args=program_args, timeout=timeout)
+            result = sandbox.run_code(
+                runtime,
+                code,
+                stdin=program_stdin,
+                args=program_args,
+                timeout=timeout,
+                on_output=None if options.json else _print_live,
+            )
     except InvalidRequestError as exc:
         print(f"runno-mcp: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -140,14 +147,19 @@ def _run(argv: list[str]) -> int:
     if options.json:
         print(result.model_dump_json(indent=2))
     else:
-        _print_output(result, sys.stdout, sys.stderr)
+        _print_notes(result, sys.stderr)
     return exit_status(result)
 
 
-def _print_output(result: RunResult, out: TextIO, err: TextIO) -> None:
-    out.write(result.stdout)
-    out.flush()
-    err.write(result.stderr)
+def _print_live(stream: Literal["stdout", "stderr"], chunk: bytes) -> None:
+    """Pass the program's output through as it is written, like a terminal (bytes as they are)."""
+    target = sys.stdout if stream == "stdout" else sys.stderr
+    target.buffer.write(chunk)
+    target.flush()
+
+
+def _print_notes(result: RunResult, err: TextIO) -> None:
+    """After the program's own output: why it ended, if not by itself, and what was cut."""
     if result.result_type == "timeout":
         err.write("runno-mcp: the program did not finish within its time limit\n")
     elif result.result_type in ("crash", "terminated"):

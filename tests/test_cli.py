@@ -32,6 +32,22 @@ def test_run_prints_like_a_terminal_and_exits_with_the_program_status() -> None:
     assert (done.returncode, done.stdout, done.stderr) == (3, "out\n", "err\n")
 
 
+def test_run_prints_output_as_the_program_writes_it() -> None:
+    """The first line is on the terminal while the program is still running, not only at its end."""
+    code = "import time\nprint('first', flush=True)\ntime.sleep(3)\nprint('second')"
+    with subprocess.Popen(
+        [sys.executable, "-m", "runno_mcp", "run", "python", "-c", code],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "first\n"
+        assert process.poll() is None  # still sleeping: the line was streamed
+        assert process.stdout.read() == "second\n"
+        assert process.wait(COMMAND_TIMEOUT) == 0
+
+
 def test_run_takes_a_file_args_and_piped_stdin(tmp_path: Path) -> None:
     """A source file runs with the arguments after `--` and the piped standard input."""
     source = tmp_path / "prog.rb"
