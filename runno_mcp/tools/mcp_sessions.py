@@ -6,8 +6,6 @@ client sees only its own), the shapes these tools return, and finding the sessio
 """
 
 import base64
-import secrets
-import weakref
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Literal, TypeVar
@@ -16,6 +14,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
+from starlette.requests import Request
 
 from runno_mcp.errors import RunnoError
 from runno_mcp.models import StringFile
@@ -33,16 +32,23 @@ _READ_ANNOTATIONS = ToolAnnotations(read_only_hint=True, destructive_hint=False,
 
 T = TypeVar("T")
 
-_owners: "weakref.WeakKeyDictionary[object, str]" = weakref.WeakKeyDictionary()
+STDIO_CLIENT = "stdio"  # a stdio server has exactly one client
 
 
 def client_key(ctx: Context[SandboxService]) -> str:
-    """An unguessable key for the MCP client session making this request; its sessions are filed under it."""
-    client = ctx.session
-    key = _owners.get(client)
-    if key is None:
-        key = _owners[client] = secrets.token_hex(16)
-    return key
+    """Who is asking, for filing sessions: the MCP session over streamable HTTP, the SSE connection,
+    the one client of a stdio server. A stateless HTTP call has neither: its sessions are shared by
+    all such callers, and the unguessable session id is what guards them."""
+    request = ctx.request_context.request
+    if not isinstance(request, Request):
+        return STDIO_CLIENT
+    mcp_session = request.headers.get("mcp-session-id")
+    if mcp_session:
+        return f"http:{mcp_session}"
+    sse_session = request.query_params.get("session_id")
+    if sse_session:
+        return f"sse:{sse_session}"
+    return "stateless"
 
 
 async def find_session(ctx: Context[SandboxService], session_id: str) -> AsyncSession:
