@@ -294,3 +294,42 @@ async def test_cancelling_ainvoke_stops_the_run() -> None:
         assert text.endswith("--- stdout ---\nnext")
     finally:
         await anyio.to_thread.run_sync(tool.close)
+
+
+def test_a_toolkit_bound_to_a_live_session_keeps_files_and_variables_between_calls() -> None:
+    """The model never sees a session id: the program uploads a CSV, three tool calls share its variables,
+    and the program reads the file the last call wrote."""
+    with RunnoToolkit(default_timeout=30, session="live") as toolkit:
+        run_code, run_fs = toolkit.get_tools()
+        toolkit.bound_session().write_files({"/cities.csv": "city,population\nLyon,522000\nParis,2103000\n"})
+        load = "import csv\nrows = list(csv.DictReader(open('/cities.csv')))"
+        assert run_code.invoke({"language": "python", "code": load}).startswith("result: complete, exit code 0")
+        message = run_code.invoke(tool_call("run_code", {"language": "python", "code": "print(len(rows))"}))
+        assert message.artifact.stdout == "2\n"
+        save = {"path": "/save.py", "content": "open('/top.txt', 'w').write(rows[-1]['city'])"}
+        run_fs.invoke({"language": "python", "entry_path": "/save.py", "files": [save]})
+        [top] = toolkit.bound_session().read_files(["/top.txt"]).values()
+        assert top.content == "Paris"
+
+
+async def test_a_toolkit_bound_to_a_file_session_shares_files_across_languages() -> None:
+    async with RunnoToolkit(default_timeout=30, session="files") as toolkit:
+        run_code = toolkit.get_tools()[0]
+        with anyio.fail_after(CALL_TIMEOUT):
+            await run_code.ainvoke({"language": "ruby", "code": "File.write('/n.txt', '21')"})
+            message = await run_code.ainvoke(
+                tool_call("run_code", {"language": "python", "code": "print(int(open('/n.txt').read()) * 2)"})
+            )
+        assert message.artifact.stdout == "42\n"
+
+
+def test_a_toolkit_without_a_session_keeps_nothing_and_says_so() -> None:
+    with RunnoToolkit(default_timeout=30) as toolkit:
+        run_code = toolkit.get_tools()[0]
+        run_code.invoke({"language": "python", "code": "open('/n.txt', 'w').write('1')"})
+        message = run_code.invoke(
+            tool_call("run_code", {"language": "python", "code": "import os\nprint(os.path.exists('/n.txt'))"})
+        )
+        assert message.artifact.stdout == "False\n"
+        with pytest.raises(ValueError, match='session="files" or "live"'):
+            toolkit.bound_session()
