@@ -54,6 +54,25 @@ async def test_mcp_client_example_calls_each_tool(capsys: pytest.CaptureFixture[
     assert '# isError=True\nError executing tool run_code: Cannot run "cobol"' in out
 
 
+async def test_mcp_session_client_example_explores_a_csv_in_steps(capsys: pytest.CaptureFixture[str]) -> None:
+    """Over MCP: a live session, the CSV uploaded once, variables reused across calls, the report downloaded."""
+    with anyio.fail_after(120):
+        report = await load("mcp_session_client").main()
+    assert report == "best region: north (155)\n"
+    assert capsys.readouterr().out.splitlines() == [
+        ">>> step: 4 rows, columns: ['region', 'month', 'amount']",
+        ">>> step: {'north': 155, 'south': 80, 'east': 60}",
+        ">>> step: report written",
+        "downloaded /report.txt: best region: north (155)",
+    ]
+
+
+def test_langchain_session_agent_example_shares_variables_between_tool_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the LangChain toolkit bound to a live session: three tool calls, one interpreter, one report."""
+    monkeypatch.delenv("RUNNO_AGENT_MODEL", raising=False)
+    assert load("langchain_session_agent").main() == "north: 155"
+
+
 @pytest.mark.parametrize(
     ("file", "command"),
     [
