@@ -28,7 +28,7 @@ if sys.platform != "win32":
     import fcntl
 
 from runno_mcp.errors import LanguageNotInstalledError
-from runno_mcp.models import ALIASES, Runtime, RuntimeInfo
+from runno_mcp.models import ALIASES, LIVE_RUNTIMES, Runtime, RuntimeInfo
 
 __all__ = [
     "LangFile",
@@ -146,6 +146,7 @@ def runtime_infos(manifest: Manifest | None = None) -> list[RuntimeInfo]:
                     "version": entry.version,
                     "entry": entry.entry,
                     "aliases": aliases,
+                    "live_sessions": runtime_id in LIVE_RUNTIMES,
                 }
             )
         )

@@ -18,6 +18,7 @@ __all__ = [
     "DEFAULT_MAX_OUTPUT_BYTES",
     "DEFAULT_MEMORY_LIMIT_MB",
     "DEFAULT_TIMEOUT",
+    "LIVE_RUNTIMES",
     "RUNTIMES",
     "BinaryFile",
     "File",
@@ -48,6 +49,9 @@ ALIASES: dict[str, Runtime] = {
     "sql": "sqlite",
 }
 """Other names the API accepts for a runtime."""
+
+LIVE_RUNTIMES: frozenset[Runtime] = frozenset({"python"})
+"""Runtimes whose interpreter a live session keeps between runs; other runtimes share its files only."""
 
 ResultType = Literal["complete", "crash", "terminated", "timeout"]
 ReturnFs = Literal["changed", "all", "none"]
@@ -266,3 +270,5 @@ class RuntimeInfo(BaseModel):
     entry: str
     """The file `run_code` writes the code to."""
     aliases: list[str]
+    live_sessions: bool = False
+    """Whether a live session keeps this runtime's interpreter between runs, so variables persist."""

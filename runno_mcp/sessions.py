@@ -34,11 +34,19 @@ from runno_mcp.errors import (
     SessionLimitError,
     SessionNotFoundError,
 )
-from runno_mcp.models import BinaryFile, ReturnFs, RunResult, Runtime, StringFile, normalize_path, resolve_runtime
+from runno_mcp.models import (
+    LIVE_RUNTIMES,
+    BinaryFile,
+    ReturnFs,
+    RunResult,
+    Runtime,
+    StringFile,
+    normalize_path,
+    resolve_runtime,
+)
 from runno_mcp.streaming import RunStream
 
 __all__ = [
-    "LIVE_RUNTIMES",
     "AsyncSession",
     "Session",
     "SessionBackend",
@@ -48,9 +56,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-LIVE_RUNTIMES: frozenset[Runtime] = frozenset({"python"})
-"""Runtimes whose interpreter a live session keeps between runs; other runtimes share its files only."""
 
 EXPIRED_IDS_REMEMBERED = 4096  # ids kept after expiry or close, so a late call hears why
 

@@ -10,6 +10,7 @@ import anyio
 
 from runno_mcp.errors import RunnoError
 from runno_mcp.sandbox import AsyncSandbox
+from runno_mcp.sessions import SessionLimits
 
 __all__ = ["SandboxService"]
 
@@ -23,9 +24,16 @@ class SandboxService:
     deno), the call fails with the reason as an `isError` result, and the next call tries again.
     """
 
-    def __init__(self, max_concurrency: int, max_timeout: float, sandbox: AsyncSandbox | None = None) -> None:
+    def __init__(
+        self,
+        max_concurrency: int,
+        max_timeout: float,
+        session_limits: SessionLimits | None = None,
+        sandbox: AsyncSandbox | None = None,
+    ) -> None:
         self._max_concurrency = max_concurrency
         self._max_timeout = max_timeout
+        self._session_limits = session_limits or SessionLimits()
         self._sandbox = sandbox
         self._ready = anyio.Event()
         self._error: RunnoError | None = None
@@ -44,7 +52,16 @@ class SandboxService:
 
     async def _serve_once(self) -> RunnoError:
         try:
-            async with AsyncSandbox(max_concurrency=self._max_concurrency, max_timeout=self._max_timeout) as sb:
+            limits = self._session_limits
+            async with AsyncSandbox(
+                max_concurrency=self._max_concurrency,
+                max_timeout=self._max_timeout,
+                max_sessions=limits.max_sessions,
+                session_ttl=limits.session_ttl,
+                max_session_bytes=limits.max_session_bytes,
+                max_session_files=limits.max_session_files,
+                max_live_sessions=limits.max_live_sessions,
+            ) as sb:
                 self._sandbox = sb
                 self._ready.set()
                 await anyio.sleep_forever()

@@ -26,7 +26,7 @@ from runno_mcp.engine.engine import OutputCallback
 from runno_mcp.errors import RunnoError
 from runno_mcp.models import DEFAULT_MEMORY_LIMIT_MB, RunResult, RuntimeInfo
 from runno_mcp.sandbox import AsyncSandbox
-from runno_mcp.sessions import AsyncSession
+from runno_mcp.sessions import AsyncSession, SessionLimits
 from runno_mcp.tools import _descriptions
 from runno_mcp.tools._inputs import AnyLanguage, CodeLanguage, FileInput, decode_files, payload_bytes
 from runno_mcp.tools._service import SandboxService
@@ -53,6 +53,10 @@ class ServerOptions(BaseModel):
         max_output_bytes: Bytes kept of each of stdout, stderr and tty; the rest is cut and the result says so.
         max_request_bytes: Bytes of code, stdin and decoded file content one call may send.
         max_concurrency: Runs in flight at once; further calls wait for a free slot.
+        max_sessions: Sessions open at once, all clients together; creating more is refused.
+        session_ttl: Seconds a session may sit unused before it expires with its files.
+        max_session_bytes: Bytes of files one session may hold.
+        max_live_sessions: Live sessions open at once; each keeps a Python interpreter in memory.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -62,6 +66,19 @@ class ServerOptions(BaseModel):
     max_output_bytes: int = Field(default=16 * 1024, ge=0)  # ~4k tokens per stream: fits a model's context
     max_request_bytes: int = Field(default=4 * 1024 * 1024, gt=0)  # the SDK's HTTP body limit
     max_concurrency: int = Field(default=4, ge=1)
+    max_sessions: int = Field(default=SessionLimits().max_sessions, ge=1)
+    session_ttl: float = Field(default=SessionLimits().session_ttl, gt=0, allow_inf_nan=False)
+    max_session_bytes: int = Field(default=SessionLimits().max_session_bytes, ge=0)
+    max_live_sessions: int = Field(default=SessionLimits().max_live_sessions, ge=0)
+
+    def session_limits(self) -> SessionLimits:
+        """The sandbox's session limits these options set."""
+        return SessionLimits(
+            max_sessions=self.max_sessions,
+            session_ttl=self.session_ttl,
+            max_session_bytes=self.max_session_bytes,
+            max_live_sessions=self.max_live_sessions,
+        )
 
     @model_validator(mode="after")
     def _check_timeouts(self) -> "ServerOptions":
@@ -83,6 +100,10 @@ class Limits(BaseModel):
     """Code, stdin and decoded file content of one call, together."""
     memory_limit_mb: int
     max_concurrency: int
+    max_sessions: int
+    session_idle_timeout_seconds: float
+    max_session_bytes: int
+    max_live_sessions: int
 
 
 class RuntimeCatalog(BaseModel):
@@ -110,7 +131,7 @@ def create_server(
     return _create_server(
         options,
         log_level,
-        lambda: SandboxService(options.max_concurrency, options.max_timeout, sandbox),
+        lambda: SandboxService(options.max_concurrency, options.max_timeout, options.session_limits(), sandbox),
         owned=sandbox is None,
     )
 
@@ -144,6 +165,10 @@ def _create_server(
         max_request_bytes=options.max_request_bytes,
         memory_limit_mb=DEFAULT_MEMORY_LIMIT_MB,
         max_concurrency=options.max_concurrency,
+        max_sessions=options.max_sessions,
+        session_idle_timeout_seconds=options.session_ttl,
+        max_session_bytes=options.max_session_bytes,
+        max_live_sessions=options.max_live_sessions,
     )
     timeout_field = Field(
         default=None,
@@ -326,6 +351,12 @@ def _catalog_text(catalog: RuntimeCatalog) -> str:
         f"output {limits.max_output_bytes} bytes per stream; request {limits.max_request_bytes} bytes; "
         f"memory {limits.memory_limit_mb} MiB; {limits.max_concurrency} runs at once"
     )
+    live = [info.id for info in catalog.runtimes if info.live_sessions]
+    lines.append(
+        f"sessions: at most {limits.max_sessions} open ({limits.max_live_sessions} live), each up to "
+        f"{limits.max_session_bytes} bytes of files, expiring after {limits.session_idle_timeout_seconds:g} s unused; "
+        f"live sessions keep variables for: {', '.join(live) or 'none'}"
+    )
     return "\n".join(lines)
 
 
@@ -378,6 +409,10 @@ def _build_parser() -> argparse.ArgumentParser:
     add("--max-output-bytes", int, defaults.max_output_bytes, "bytes kept of each of stdout and stderr", metavar="N")
     add("--max-request-bytes", int, defaults.max_request_bytes, "bytes of code, stdin and files per call", metavar="N")
     add("--max-concurrency", int, defaults.max_concurrency, "runs in flight at once; more wait", metavar="N")
+    add("--max-sessions", int, defaults.max_sessions, "sessions open at once, all clients together", metavar="N")
+    add("--session-ttl", float, defaults.session_ttl, "seconds an unused session lives", metavar="S")
+    add("--max-session-bytes", int, defaults.max_session_bytes, "bytes of files one session holds", metavar="N")
+    add("--max-live-sessions", int, defaults.max_live_sessions, "live Python sessions open at once", metavar="N")
     add("--log-level", str.upper, "INFO", "what the server logs to stderr", choices=list(_LOG_LEVELS))
     return parser
 
@@ -397,6 +432,10 @@ def main(argv: list[str] | None = None) -> None:
             max_output_bytes=args.max_output_bytes,
             max_request_bytes=args.max_request_bytes,
             max_concurrency=args.max_concurrency,
+            max_sessions=args.max_sessions,
+            session_ttl=args.session_ttl,
+            max_session_bytes=args.max_session_bytes,
+            max_live_sessions=args.max_live_sessions,
         )
     except ValidationError as exc:
         parser.error("; ".join(_flag_error(error["loc"], error["msg"]) for error in exc.errors()))
@@ -416,7 +455,7 @@ async def _serve(options: ServerOptions, transport: Transport, host: str, port: 
         logger.warning("Serving on %s without authentication: anyone who can reach it can run programs here", host)
     # One sandbox for the whole process, even for SSE, which enters the server's lifespan per connection.
     async with anyio.create_task_group() as tg:
-        service = SandboxService(options.max_concurrency, options.max_timeout)
+        service = SandboxService(options.max_concurrency, options.max_timeout, options.session_limits())
         tg.start_soon(service.serve)
         server = _create_server(options, log_level, lambda: service, owned=False)
         match transport:

@@ -235,7 +235,8 @@ async def test_run_fs_round_trips_text_and_binary_files(stdio_client: Client) ->
 
 
 async def test_list_runtimes_describes_each_runtime_and_the_limits(stdio_client: Client) -> None:
-    """list_runtimes gives id, language, version, entry file and aliases, plus the server's limits."""
+    """list_runtimes gives id, language, version, entry file, aliases and whether live sessions keep its
+    variables, plus the server's limits, session limits included."""
     result = await call(stdio_client, "list_runtimes", {})
     assert not result.is_error
     assert result.structured_content is not None
@@ -246,8 +247,10 @@ async def test_list_runtimes_describes_each_runtime_and_the_limits(stdio_client:
         "version": "3.11.3",
         "entry": "/main.py",
         "aliases": [],
+        "live_sessions": True,
     }
     assert runtimes["quickjs"]["aliases"] == ["javascript", "js"]
+    assert [name for name, runtime in runtimes.items() if runtime["live_sessions"]] == ["python"]
     assert result.structured_content["limits"] == snapshot(
         {
             "default_timeout_seconds": 10.0,
@@ -256,9 +259,14 @@ async def test_list_runtimes_describes_each_runtime_and_the_limits(stdio_client:
             "max_request_bytes": 200000,
             "memory_limit_mb": 512,
             "max_concurrency": 4,
+            "max_sessions": 64,
+            "session_idle_timeout_seconds": 1800.0,
+            "max_session_bytes": 33554432,
+            "max_live_sessions": 4,
         }
     )
     assert "python: Python 3.11.3, entry /main.py" in text_of(result)
+    assert "live sessions keep variables for: python" in text_of(result)
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,11 @@
 """Sessions over MCP, as an agent uses them: a real server, a real client, stdio and streamable HTTP."""
 
 import base64
+import sys
 from typing import Any
 
 import anyio
-from mcp import Client
+from mcp import Client, StdioServerParameters
 from mcp_types import CallToolResult, TextContent
 
 CALL_TIMEOUT = 60.0  # seconds: generous for a first run on a slow CI machine
@@ -140,3 +141,17 @@ async def test_progress_carries_the_output_so_far(stdio_client: Client) -> None:
         )
     assert result.structured_content is not None and result.structured_content["stdout"] == "halfway\ndone\n"
     assert any("output so far:\nhalfway\n" in message for message in messages), messages
+
+
+async def test_the_operator_caps_sessions_with_flags(server_env: dict[str, str]) -> None:
+    """--max-sessions and --max-session-bytes bound what clients may hold; refusals say which limit."""
+    flags = ["--max-sessions", "1", "--max-session-bytes", "100", "--log-level", "WARNING"]
+    params = StdioServerParameters(command=sys.executable, args=["-m", "runno_mcp", *flags], env=server_env)
+    with anyio.fail_after(2 * CALL_TIMEOUT):
+        async with Client(params) as client:
+            session = (await call_ok(client, "create_session", {}))["session_id"]
+            assert "max_sessions" in await call_error(client, "create_session", {})
+            big = [{"path": "/big.txt", "content": "x" * 101}]
+            assert "max_session_bytes" in await call_error(client, "write_files", {"session_id": session, "files": big})
+            await call_ok(client, "close_session", {"session_id": session})
+            await call_ok(client, "create_session", {})
