@@ -1,4 +1,5 @@
-"""Dependencies point one way: models, errors <- langs <- engine <- sandbox <- tools <- __main__."""
+"""Dependencies point one way: models, errors <- langs <- engine <- sandbox (with sessions, streaming)
+<- tools <- __main__."""
 
 import ast
 from pathlib import Path
@@ -10,7 +11,7 @@ LAYERS = [
     {"runno_mcp.models", "runno_mcp.errors"},
     {"runno_mcp.langs"},
     {"runno_mcp.engine"},
-    {"runno_mcp.sandbox"},
+    {"runno_mcp.sandbox", "runno_mcp.sessions", "runno_mcp.streaming", "runno_mcp._calls"},
     {"runno_mcp.tools"},
     {"runno_mcp.__main__", "runno_mcp.cli", "runno_mcp"},
 ]
