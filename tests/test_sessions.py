@@ -39,6 +39,13 @@ WRITE_THEN_READ = [
         id="c",
     ),
     pytest.param(
+        "clangpp",
+        '#include <fstream>\nint main() { std::ofstream("/note.txt") << "from clangpp"; }',
+        '#include <fstream>\n#include <iostream>\n#include <string>\n'
+        'int main() { std::string s; std::getline(std::ifstream("/note.txt"), s); std::cout << s << std::endl; }',
+        id="cpp",
+    ),
+    pytest.param(
         "sqlite",
         "ATTACH '/note.db' AS d; CREATE TABLE d.notes(text); INSERT INTO d.notes VALUES ('from sqlite');",
         "ATTACH '/note.db' AS d; SELECT text FROM d.notes;",
