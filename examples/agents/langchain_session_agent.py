@@ -13,21 +13,18 @@ langchain_agent.py to use a real one.
 
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
-from langchain_core.runnables import Runnable
 
 from runno_mcp.models import StringFile
 from runno_mcp.tools.langchain import RunnoToolkit
 
 sys.path.insert(0, str(Path(__file__).parent))  # the agent loop and model loading of langchain_agent.py
-from langchain_agent import MODEL_ENV, load_model, run_agent
+from langchain_agent import MODEL_ENV, ScriptedChatModel, load_model, run_agent
 
 QUESTION = "Which region sold the most in /sales.csv? Write the answer to /report.txt."
 SALES_CSV = "region,amount\nnorth,120\nsouth,80\nnorth,35\neast,60\n"
@@ -41,13 +38,8 @@ SCRIPT = [
 ]
 
 
-class ScriptedAnalyst(BaseChatModel):
+class ScriptedAnalyst(ScriptedChatModel):
     """A stand-in for a real model: one run_code call per step of SCRIPT, then an answer in words."""
-
-    def bind_tools(
-        self, tools: Sequence[Any], *, tool_choice: str | None = None, **kwargs: Any
-    ) -> Runnable[LanguageModelInput, AIMessage]:
-        return self
 
     def _generate(
         self,
@@ -64,10 +56,6 @@ class ScriptedAnalyst(BaseChatModel):
         else:
             reply = AIMessage(content=f"The top region is {str(done[-1].content).splitlines()[-1]}.")
         return ChatResult(generations=[ChatGeneration(message=reply)])
-
-    @property
-    def _llm_type(self) -> str:
-        return "scripted"
 
 
 def main() -> str:

@@ -52,15 +52,10 @@ class SandboxService:
 
     async def _serve_once(self) -> RunnoError:
         try:
-            limits = self._session_limits
             async with AsyncSandbox(
                 max_concurrency=self._max_concurrency,
                 max_timeout=self._max_timeout,
-                max_sessions=limits.max_sessions,
-                session_ttl=limits.session_ttl,
-                max_session_bytes=limits.max_session_bytes,
-                max_session_files=limits.max_session_files,
-                max_live_sessions=limits.max_live_sessions,
+                **self._session_limits.model_dump(),  # its fields are the sandbox's session arguments
             ) as sb:
                 self._sandbox = sb
                 self._ready.set()

@@ -426,17 +426,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
-        options = ServerOptions(
-            default_timeout=args.default_timeout,
-            max_timeout=args.max_timeout,
-            max_output_bytes=args.max_output_bytes,
-            max_request_bytes=args.max_request_bytes,
-            max_concurrency=args.max_concurrency,
-            max_sessions=args.max_sessions,
-            session_ttl=args.session_ttl,
-            max_session_bytes=args.max_session_bytes,
-            max_live_sessions=args.max_live_sessions,
-        )
+        options = ServerOptions(**{name: getattr(args, name) for name in ServerOptions.model_fields})
     except ValidationError as exc:
         parser.error("; ".join(_flag_error(error["loc"], error["msg"]) for error in exc.errors()))
     try:
