@@ -6,7 +6,7 @@
 
 import type { BaseFs } from "./base_fs.ts";
 import type { ResolvedStep } from "./runtimes.ts";
-import type { ReturnFs } from "./protocol.ts";
+import type { ReturnFs, RunParams } from "./protocol.ts";
 
 /** A step with its compiled module, or a guest path to compile from inside the run. */
 export interface JobStep extends Omit<ResolvedStep, "binary"> {
@@ -29,6 +29,21 @@ export interface JobInput {
   returnFs: ReturnFs;
   /** Bytes of files the run may send back in all; files past it are named, not sent. */
   maxReturnBytes: number;
+}
+
+/** The JobInput of `params`: its bytes decoded from base64. */
+export function jobInputOf(params: RunParams, maxReturnBytes: number): JobInput {
+  return {
+    files: params.files.map((file) => ({
+      path: file.path,
+      content: Uint8Array.fromBase64(file.content),
+      ...(file.mtime_ns === undefined ? {} : { mtimeNs: BigInt(file.mtime_ns) }),
+    })),
+    stdin: params.stdin === null ? new Uint8Array(0) : Uint8Array.fromBase64(params.stdin),
+    maxOutputBytes: params.max_output_bytes,
+    returnFs: params.return_fs,
+    maxReturnBytes,
+  };
 }
 
 /** Everything a worker needs for one run started from scratch. */
@@ -82,5 +97,9 @@ export type WorkerMessage =
     files: ResultFile[];
     /** Files left out because the return budget was spent. */
     skippedFiles: { path: string; bytes: number }[];
+    /** Regular files there when the program started and gone at its end, sorted. */
+    deleted: string[];
     droppedBytes: { stdout: number; stderr: number };
+    /** The worker's interpreter lives on and waits for its next cell (live runs only). */
+    alive: boolean;
   };
