@@ -1,13 +1,15 @@
 /**
  * One run: resolve the runtime's steps, hand the job to a pre-spawned worker (or a
- * pre-booted interpreter), and turn what comes back into a RunResultWire. Owns the time budget (compile and link included) and the caches that make
+ * pre-booted interpreter, or a live session's), and turn what comes back into a
+ * RunResultWire. Owns the time budget (compile and link included) and the caches that make
  * warm runs fast: compiled modules per binary and memory cap, and unpacked base filesystems.
  *
  * @module
  */
 
 import { type BaseFs, loadBaseFs, loadGuestFiles } from "./base_fs.ts";
-import type { RunParams, RunResultWire } from "./protocol.ts";
+import { type LiveCall, LiveSessions } from "./live.ts";
+import { ErrorCode, type RunParams, type RunResultWire } from "./protocol.ts";
 import { type OutputListener, ResultBuilder, watchRun } from "./run_outcome.ts";
 import { INTERMEDIATE_DIR, type Runtimes } from "./runtimes.ts";
 import { capMemory, MemoryCapError, PAGE_BYTES } from "./wasm_memory.ts";
@@ -51,6 +53,7 @@ export class Runner {
   readonly #pool: WorkerPool;
   readonly #modules = new Map<string, Promise<WebAssembly.Module>>();
   readonly #baseFs = new Map<string, Promise<BaseFs>>();
+  readonly #live: LiveSessions;
   #preboot: PrebootPool | undefined;
 
   readonly #limits: RunnerLimits;
@@ -59,6 +62,7 @@ export class Runner {
     this.#runtimes = runtimes;
     this.#pool = pool;
     this.#limits = limits;
+    this.#live = new LiveSessions(pool);
   }
 
   /** Compiles and unpacks what runtime `id` needs, so its first run at `memoryMb` is warm. */
@@ -73,7 +77,29 @@ export class Runner {
   }
 
   /** Runs `params` to an outcome; guest misbehaviour is a result, never a throw. */
-  async run(
+  run(
+    params: RunParams,
+    signal: AbortSignal,
+    listener?: OutputListener,
+  ): Promise<RunResultWire> {
+    const session = params.live_session ?? null;
+    if (session === null) return this.#runFresh(params, signal, listener);
+    // Checked before anything is awaited, so two calls cannot both pass.
+    if (this.#live.isBusy(session)) {
+      throw new RunRequestError(
+        ErrorCode.INVALID_PARAMS,
+        `a call is already running in live session ${session}`,
+      );
+    }
+    return this.#live.run(this.#liveCall(session, params), signal, listener);
+  }
+
+  /** Stops live session `session`'s interpreter; whether it had one. */
+  closeLive(session: string): boolean {
+    return this.#live.close(session);
+  }
+
+  async #runFresh(
     params: RunParams,
     signal: AbortSignal,
     listener?: OutputListener,
@@ -109,6 +135,36 @@ export class Runner {
     );
     this.#pool.discard(worker);
     return report.fromEnd(end, params.timeout_ms);
+  }
+
+  /** A live call of `params`; everything but the boot is decided now. */
+  #liveCall(session: string, params: RunParams): LiveCall {
+    const [step] = this.#runtimes.resolveSteps(
+      params.runtime,
+      params.entry,
+      params.args,
+      params.env,
+    ).slice(-1);
+    if (!step) throw new RangeError(`Cannot run "${params.runtime}" live: it has no steps`);
+    return {
+      session,
+      cell: {
+        ...jobInputOf(params, this.#limits.maxReturnBytes),
+        entry: params.entry,
+        args: params.args,
+        env: step.env,
+      },
+      timeoutMs: params.timeout_ms,
+      boot: async () => {
+        const { binary, ...rest } = step;
+        return {
+          step: { ...rest, module: await this.#module(binary, params.memory_limit_mb) },
+          baseFs: await this.#baseFsOf(params.runtime),
+          memoryLimitMb: params.memory_limit_mb,
+          maxFsBytes: this.#limits.maxFsBytes,
+        };
+      },
+    };
   }
 
   /** Whether a run can take a pre-booted interpreter: everything fixed at boot matches. */
@@ -148,9 +204,10 @@ export class Runner {
     this.#preboot = new PrebootPool(this.#pool, (runtime) => this.plan(runtime), sizes);
   }
 
-  /** Stops pre-booting. */
+  /** Stops pre-booting and every live interpreter. */
   close(): void {
     this.#preboot?.close();
+    this.#live.closeAll();
   }
 
   async #prepare(params: RunParams): Promise<Job> {

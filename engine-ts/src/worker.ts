@@ -4,7 +4,8 @@
  * engine terminates it on timeout or cancel, which also frees everything the run held.
  *
  * A pre-booted worker starts its interpreter before the request exists and waits at the
- * gate (see gate.ts) for the caller's files, stdin and caps.
+ * gate (see gate.ts) for the caller's files, stdin and caps. A live worker keeps its
+ * interpreter for many runs (see live_worker.ts).
  *
  * @module
  */
@@ -13,6 +14,7 @@
 
 import { receiveMessageOnPort } from "node:worker_threads";
 import { gateImports } from "./gate.ts";
+import { runLive } from "./live_worker.ts";
 import { Wasi } from "./wasi/mod.ts";
 import type { Job, JobInput, PrebootPlan, WorkerCommand } from "./worker_messages.ts";
 import {
@@ -36,6 +38,9 @@ self.onmessage = (event: MessageEvent<WorkerCommand>) => {
       break;
     case "preboot":
       post(runPrebooted(command.plan, command.port, command.signal));
+      break;
+    case "live":
+      post(runLive(command.plan, command.port, command.signal));
       break;
   }
   self.close();

@@ -69,10 +69,37 @@ export interface PrebootPlan {
   maxFsBytes: number;
 }
 
+/** A live interpreter: boots, then runs one cell per LiveCell it receives, until stopped. */
+export interface LivePlan {
+  /** The interpreter with the driver as its program (see guest/python_live.py). */
+  step: JobStep;
+  baseFs: BaseFs[];
+  /** The guest folder the driver opens to hand back a cell and wait for the next one. */
+  controlDir: string;
+  memoryLimitMb: number;
+  maxFsBytes: number;
+}
+
+/** One call of a live interpreter: a run's input plus what the driver needs to run the cell. */
+export interface LiveCell extends JobInput {
+  entry: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * Slots of a live worker's `signal` (Int32): the count of cells posted to its port, and a
+ * stop flag. The worker waits on the count between cells; Worker.terminate() cannot end
+ * that wait (only a notify can), so stopping sets the flag and notifies first.
+ */
+export const LiveSignal = { CELLS: 0, STOP: 1, BYTES: 8 } as const;
+
 /** Main thread to worker. */
 export type WorkerCommand =
   | { type: "run"; job: Job }
-  | { type: "preboot"; plan: PrebootPlan; port: MessagePort; signal: SharedArrayBuffer };
+  | { type: "preboot"; plan: PrebootPlan; port: MessagePort; signal: SharedArrayBuffer }
+  /** `signal` is laid out as LiveSignal says. */
+  | { type: "live"; plan: LivePlan; port: MessagePort; signal: SharedArrayBuffer };
 
 /** A file the run created or changed. */
 export interface ResultFile {
