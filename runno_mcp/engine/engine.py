@@ -21,6 +21,8 @@ from pydantic import ValidationError
 
 from runno_mcp.engine._protocol import (
     PROTOCOL_VERSION,
+    CloseLiveParams,
+    CloseLiveResult,
     ErrorCode,
     InitializeParams,
     InitializeResult,
@@ -211,6 +213,28 @@ class Engine:
             connection.outputs.pop(run_id, None)
             connection.in_flight -= 1
             self._retire_if_stranded(connection)
+
+    async def close_live(self, session: str) -> bool:
+        """Stop the engine's live interpreter `session` (see `RunParams.live_session`); whether it had one.
+
+        Never starts an engine: with none running, or the engine gone, there is nothing to close.
+
+        Raises:
+            InvalidRequestError: the engine refused the parameters.
+        """
+        connection = self._connection
+        if connection is None or connection.rpc.closed:
+            return False
+        try:
+            answer = await connection.rpc.request("close_live", CloseLiveParams(session=session).model_dump())
+        except ConnectionLostError:
+            return False
+        except RpcError as exc:
+            raise error_from_wire(exc.error) from None
+        try:
+            return CloseLiveResult.model_validate(answer).closed
+        except ValidationError as exc:
+            raise ProtocolError(f"Cannot read the engine's close_live result: {exc}") from exc
 
     def _retire_if_stranded(self, connection: _Connection) -> None:
         """Replace an engine that holds stopped-but-busy threads.
