@@ -29,7 +29,7 @@ export const LIVE_STOPPED = "the live interpreter was stopped; the next call sta
 
 const DRIVER_URL = new URL("../guest/python_live.py", import.meta.url);
 
-/** What a fresh interpreter starts from: the runtime's run step (module capped) and base filesystems. */
+/** What a fresh interpreter starts from: the run step (module capped) and base filesystems. */
 export interface LiveBoot {
   step: JobStep;
   baseFs: BaseFs[];

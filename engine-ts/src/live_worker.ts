@@ -175,7 +175,7 @@ function takeCell(port: MessagePort, shared: Int32Array, count: number): LiveCel
   return undefined;
 }
 
-/** Writes the call's files, leaving alone those whose bytes are already there (open fds, mtimes). */
+/** Writes the call's files but those already there byte for byte (keeps open fds, mtimes). */
 function writeChangedFiles(fs: MemoryFs, files: JobFile[]): void {
   addFiles(fs, files.filter((file) => !sameBytes(fs.readFile(file.path), file.content)));
 }

@@ -1,8 +1,9 @@
 /**
  * One run: resolve the runtime's steps, hand the job to a pre-spawned worker (or a
  * pre-booted interpreter, or a live session's), and turn what comes back into a
- * RunResultWire. Owns the time budget (compile and link included) and the caches that make
- * warm runs fast: compiled modules per binary and memory cap, and unpacked base filesystems.
+ * RunResultWire. Owns the time budget (compile and link included) and the caches that
+ * make warm runs fast: compiled modules per binary and memory cap, and unpacked base
+ * filesystems.
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
- * The method table: initialize, run, cancel, close_live, ping, shutdown. Validates params, matches replies
- * to request ids, keeps many runs in flight, and answers every bad message with a
+ * The method table: initialize, run, cancel, close_live, ping, shutdown. Validates params,
+ * matches replies to request ids, keeps many runs in flight, and answers every bad message with a
  * JSON-RPC error instead of stopping.
  *
  * @module

@@ -44,7 +44,7 @@ export class OutputSink {
   }
 }
 
-/** The filesystem as the program found it: what its changed and deleted files are measured against. */
+/** The filesystem as the program found it, to measure changed and deleted files against. */
 export interface RunStart {
   before: FsSnapshot;
   /** Paths of the regular files there at the start; empty when no files go back. */
