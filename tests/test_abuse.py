@@ -83,7 +83,7 @@ async def test_an_endless_loop_times_out_within_its_timeout(doomed: AsyncSandbox
 
 UNNAMED_TRAP = pytest.mark.xfail(
     reason="the interpreter traps with 'unreachable' before memory is within 1 MiB of the cap, so "
-    "worker.ts's describeCrash does not name memory_limit_mb",
+    "worker_run.ts's describeCrash does not name memory_limit_mb",
     strict=True,
 )
 MALLOC_HOG = (

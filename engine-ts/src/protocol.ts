@@ -80,6 +80,11 @@ export interface RunParams {
   return_fs: ReturnFs;
   /** Send `output` notifications while the program runs. */
   stream_output: boolean;
+  /**
+   * Run in the engine's live interpreter with this id (python only), started on first use:
+   * variables, imports and functions persist between its calls. Null (or absent): a fresh run.
+   */
+  live_session?: string | null;
 }
 
 /** Outcome kinds, as in RunResult.result_type. */
@@ -97,7 +102,17 @@ export interface RunResultWire {
   warnings: string[];
   duration_ms: number;
   error: string | null;
+  /**
+   * Regular files that existed when the program started (the call's files written) and are
+   * gone at the end, sorted; empty when `return_fs` is "none".
+   */
+  deleted: string[];
+  /** For a live run, whether it started a fresh interpreter or continued one; else null. */
+  live: LiveState | null;
 }
+
+/** How a live run found its interpreter. */
+export type LiveState = "started" | "continued";
 
 /** `cancel` params: the JSON-RPC id of the `run` request to stop. */
 export interface CancelParams {
@@ -107,6 +122,16 @@ export interface CancelParams {
 /** `cancel` result: whether a run with that id was still going. */
 export interface CancelResult {
   cancelled: boolean;
+}
+
+/** `close_live` params: the live session whose interpreter to stop. */
+export interface CloseLiveParams {
+  session: string;
+}
+
+/** `close_live` result: whether an interpreter with that id existed. */
+export interface CloseLiveResult {
+  closed: boolean;
 }
 
 /** `ping` result: empty. The client's watchdog sends `ping` to check the engine still answers. */

@@ -1,29 +1,31 @@
 /**
- * One run: resolve the runtime's steps, hand the job to a pre-spawned worker, and turn
- * what comes back into a RunResultWire. Owns the time budget (compile and link included),
- * the output caps, cancellation, and the caches that make warm runs fast: compiled
- * modules per binary and memory cap, and unpacked base filesystems.
+ * One run: resolve the runtime's steps, hand the job to a pre-spawned worker (or a
+ * pre-booted interpreter, or a live session's), and turn what comes back into a
+ * RunResultWire. Owns the time budget (compile and link included) and the caches that
+ * make warm runs fast: compiled modules per binary and memory cap, and unpacked base
+ * filesystems.
  *
  * @module
  */
 
 import { type BaseFs, loadBaseFs, loadGuestFiles } from "./base_fs.ts";
-import type { ResultType, RunParams, RunResultWire, WireFile } from "./protocol.ts";
-import { OutputCollector } from "./output.ts";
+import { type LiveCall, LiveSessions } from "./live.ts";
+import { ErrorCode, type RunParams, type RunResultWire } from "./protocol.ts";
+import { type OutputListener, ResultBuilder, watchRun } from "./run_outcome.ts";
 import { INTERMEDIATE_DIR, type Runtimes } from "./runtimes.ts";
 import { capMemory, MemoryCapError, PAGE_BYTES } from "./wasm_memory.ts";
 import { PrebootPool } from "./preboot_pool.ts";
 import { patchWasiVfsPoll } from "./wasi/mod.ts";
-import type {
-  Job,
-  JobInput,
-  JobStep,
-  PrebootPlan,
-  ResultFile,
-  WorkerCommand,
-  WorkerMessage,
+import {
+  type Job,
+  jobInputOf,
+  type JobStep,
+  type PrebootPlan,
+  type WorkerCommand,
 } from "./worker_messages.ts";
 import type { WorkerPool } from "./worker_pool.ts";
+
+export type { OutputListener };
 
 /** The default `memory_limit_mb`; pre-booted interpreters are capped at it. */
 export const DEFAULT_MEMORY_MB = 512;
@@ -46,15 +48,13 @@ export class RunRequestError extends Error {
   }
 }
 
-/** Receives output chunks while a run is going (for `output` notifications). */
-export type OutputListener = (stream: "stdout" | "stderr", bytes: Uint8Array) => void;
-
 /** Runs programs; one instance per engine. */
 export class Runner {
   readonly #runtimes: Runtimes;
   readonly #pool: WorkerPool;
   readonly #modules = new Map<string, Promise<WebAssembly.Module>>();
   readonly #baseFs = new Map<string, Promise<BaseFs>>();
+  readonly #live: LiveSessions;
   #preboot: PrebootPool | undefined;
 
   readonly #limits: RunnerLimits;
@@ -63,6 +63,7 @@ export class Runner {
     this.#runtimes = runtimes;
     this.#pool = pool;
     this.#limits = limits;
+    this.#live = new LiveSessions(pool);
   }
 
   /** Compiles and unpacks what runtime `id` needs, so its first run at `memoryMb` is warm. */
@@ -77,37 +78,34 @@ export class Runner {
   }
 
   /** Runs `params` to an outcome; guest misbehaviour is a result, never a throw. */
-  async run(
+  run(
     params: RunParams,
     signal: AbortSignal,
     listener?: OutputListener,
   ): Promise<RunResultWire> {
-    const started = performance.now();
-    const output = new OutputCollector(params.max_output_bytes);
-    const finish = (
-      resultType: ResultType,
-      exitCode: number | null,
-      error: string | null,
-      files: WireFile[] = [],
-      skipped: { path: string; bytes: number }[] = [],
-    ): RunResultWire => ({
-      result_type: resultType,
-      exit_code: resultType === "complete" ? exitCode : null,
-      stdout: output.text("stdout"),
-      stderr: output.text("stderr"),
-      tty: output.text("tty"),
-      files,
-      truncated: output.truncated || skipped.length > 0,
-      warnings: [
-        ...output.warnings(),
-        ...skipped.map((file) =>
-          `file "${file.path}" (${file.bytes} bytes) was not returned: files may carry at most ${this.#limits.maxReturnBytes} bytes in all`
-        ),
-      ],
-      duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
-      error,
-    });
+    const session = params.live_session ?? null;
+    if (session === null) return this.#runFresh(params, signal, listener);
+    // Checked before anything is awaited, so two calls cannot both pass.
+    if (this.#live.isBusy(session)) {
+      throw new RunRequestError(
+        ErrorCode.INVALID_PARAMS,
+        `a call is already running in live session ${session}`,
+      );
+    }
+    return this.#live.run(this.#liveCall(session, params), signal, listener);
+  }
 
+  /** Stops live session `session`'s interpreter; whether it had one. */
+  closeLive(session: string): boolean {
+    return this.#live.close(session);
+  }
+
+  async #runFresh(
+    params: RunParams,
+    signal: AbortSignal,
+    listener?: OutputListener,
+  ): Promise<RunResultWire> {
+    const report = new ResultBuilder(params.max_output_bytes, this.#limits.maxReturnBytes);
     let worker: Worker;
     let begin: () => void;
     const booted = this.#isBootable(params)
@@ -115,72 +113,59 @@ export class Runner {
       : undefined;
     if (booted) {
       worker = booted.worker;
-      const input = toJobInput(params, this.#limits);
+      const input = jobInputOf(params, this.#limits.maxReturnBytes);
       begin = () => booted.start(input);
     } else {
       let job: Job;
       try {
         job = await this.#prepare(params);
       } catch (err) {
-        if (err instanceof MemoryCapError) return finish("crash", null, err.message);
+        if (err instanceof MemoryCapError) return report.build("crash", null, err.message);
         throw err;
       }
-      if (signal.aborted) return finish("terminated", null, "Run was cancelled before it started");
+      if (signal.aborted) {
+        return report.build("terminated", null, "Run was cancelled before it started");
+      }
       worker = await this.#pool.take();
       begin = () => worker.postMessage({ type: "run", job } satisfies WorkerCommand);
     }
+    const end = await watchRun(
+      worker,
+      { timeoutMs: params.timeout_ms, signal, output: report.output, listener },
+      begin,
+    );
+    this.#pool.discard(worker);
+    return report.fromEnd(end, params.timeout_ms);
+  }
 
-    return await new Promise<RunResultWire>((resolve) => {
-      let settled = false;
-      const settle = (result: RunResultWire) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
-        this.#pool.discard(worker);
-        resolve(result);
-      };
-      const timer = setTimeout(() => {
-        settle(finish("timeout", null, `Run timed out after ${params.timeout_ms / 1000} s`));
-      }, params.timeout_ms);
-      const onAbort = () => settle(finish("terminated", null, "Run was cancelled"));
-      if (signal.aborted) onAbort();
-      signal.addEventListener("abort", onAbort);
-
-      worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
-        const message = event.data;
-        switch (message.type) {
-          case "ready":
-          case "booted":
-            break;
-          case "output":
-            output.add(message.fd, message.bytes);
-            listener?.(message.fd === 1 ? "stdout" : "stderr", message.bytes);
-            break;
-          case "cut":
-            output.markCut(message.fd === 1 ? "stdout" : "stderr");
-            break;
-          case "done":
-            output.addDropped("stdout", message.droppedBytes.stdout);
-            output.addDropped("stderr", message.droppedBytes.stderr);
-            settle(
-              finish(
-                message.outcome,
-                message.exitCode,
-                message.error,
-                message.files.map(toWireFile),
-                message.skippedFiles,
-              ),
-            );
-            break;
-        }
-      };
-      worker.onerror = (event) => {
-        event.preventDefault();
-        settle(finish("crash", null, `Run worker failed: ${event.message}`));
-      };
-      begin();
-    });
+  /** A live call of `params`; everything but the boot is decided now. */
+  #liveCall(session: string, params: RunParams): LiveCall {
+    const [step] = this.#runtimes.resolveSteps(
+      params.runtime,
+      params.entry,
+      params.args,
+      params.env,
+    ).slice(-1);
+    if (!step) throw new RangeError(`Cannot run "${params.runtime}" live: it has no steps`);
+    return {
+      session,
+      cell: {
+        ...jobInputOf(params, this.#limits.maxReturnBytes),
+        entry: params.entry,
+        args: params.args,
+        env: step.env,
+      },
+      timeoutMs: params.timeout_ms,
+      boot: async () => {
+        const { binary, ...rest } = step;
+        return {
+          step: { ...rest, module: await this.#module(binary, params.memory_limit_mb) },
+          baseFs: await this.#baseFsOf(params.runtime),
+          memoryLimitMb: params.memory_limit_mb,
+          maxFsBytes: this.#limits.maxFsBytes,
+        };
+      },
+    };
   }
 
   /** Whether a run can take a pre-booted interpreter: everything fixed at boot matches. */
@@ -220,9 +205,10 @@ export class Runner {
     this.#preboot = new PrebootPool(this.#pool, (runtime) => this.plan(runtime), sizes);
   }
 
-  /** Stops pre-booting. */
+  /** Stops pre-booting and every live interpreter. */
   close(): void {
     this.#preboot?.close();
+    this.#live.closeAll();
   }
 
   async #prepare(params: RunParams): Promise<Job> {
@@ -240,7 +226,7 @@ export class Runner {
     }));
     const baseFs = await this.#baseFsOf(params.runtime);
     return {
-      ...toJobInput(params, this.#limits),
+      ...jobInputOf(params, this.#limits.maxReturnBytes),
       steps: jobSteps,
       baseFs,
       memoryLimitMb: params.memory_limit_mb,
@@ -288,22 +274,4 @@ export class Runner {
     }
     return base;
   }
-}
-
-function toJobInput(params: RunParams, limits: RunnerLimits): JobInput {
-  return {
-    files: params.files.map((file) => ({
-      path: file.path,
-      content: Uint8Array.fromBase64(file.content),
-      ...(file.mtime_ns === undefined ? {} : { mtimeNs: BigInt(file.mtime_ns) }),
-    })),
-    stdin: params.stdin === null ? new Uint8Array(0) : Uint8Array.fromBase64(params.stdin),
-    maxOutputBytes: params.max_output_bytes,
-    returnFs: params.return_fs,
-    maxReturnBytes: limits.maxReturnBytes,
-  };
-}
-
-function toWireFile(file: ResultFile): WireFile {
-  return { path: file.path, content: file.content.toBase64(), mtime_ns: file.mtimeNs.toString() };
 }

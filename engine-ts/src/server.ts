@@ -1,6 +1,6 @@
 /**
- * The method table: initialize, run, cancel, ping, shutdown. Validates params, matches replies
- * to request ids, keeps many runs in flight, and answers every bad message with a
+ * The method table: initialize, run, cancel, close_live, ping, shutdown. Validates params,
+ * matches replies to request ids, keeps many runs in flight, and answers every bad message with a
  * JSON-RPC error instead of stopping.
  *
  * @module
@@ -8,6 +8,8 @@
 
 import {
   type CancelParams,
+  type CloseLiveParams,
+  type CloseLiveResult,
   ErrorCode,
   type InitializeResult,
   type JsonRpcRequest,
@@ -16,6 +18,7 @@ import {
   PROTOCOL_VERSION,
   type RunParams,
 } from "./protocol.ts";
+import { LIVE_RUNTIME } from "./live.ts";
 import { type Runner, RunRequestError } from "./runner.ts";
 import type { Runtimes } from "./runtimes.ts";
 
@@ -110,6 +113,20 @@ export class Server {
         this.#reply(id, { cancelled: controller !== undefined });
         return;
       }
+      case "close_live": {
+        const params = request.params as Partial<CloseLiveParams> | undefined;
+        if (!isObject(params) || typeof params.session !== "string") {
+          this.#error(
+            id,
+            ErrorCode.INVALID_PARAMS,
+            'Cannot close a live session: "session" must be a string',
+          );
+          return;
+        }
+        const result: CloseLiveResult = { closed: this.#runner.closeLive(params.session) };
+        this.#reply(id, result);
+        return;
+      }
       case "ping":
         // The client's watchdog: an answer proves the event loop is not wedged.
         this.#reply(id, {});
@@ -165,6 +182,9 @@ export class Server {
         : undefined;
       const result = await this.#runner.run(params, controller.signal, listener);
       this.#reply(id, result);
+    } catch (err) {
+      if (!(err instanceof RunRequestError)) throw err;
+      this.#error(id, err.code, err.message);
     } finally {
       this.#running.delete(id);
     }
@@ -212,6 +232,17 @@ export class Server {
       fail('"return_fs" must be "changed", "all" or "none"');
     }
     if (typeof p.stream_output !== "boolean") fail('"stream_output" must be a boolean');
+    if (p.live_session !== undefined && p.live_session !== null) {
+      if (typeof p.live_session !== "string" || p.live_session === "") {
+        fail('"live_session" must be a non-empty string or null');
+      }
+      if (runtime !== LIVE_RUNTIME) {
+        throw new RunRequestError(
+          ErrorCode.INVALID_PARAMS,
+          `live sessions support only ${LIVE_RUNTIME}, not "${runtime}"`,
+        );
+      }
+    }
     return p as RunParams;
   }
 

@@ -6,7 +6,7 @@
 
 import type { BaseFs } from "./base_fs.ts";
 import type { ResolvedStep } from "./runtimes.ts";
-import type { ReturnFs } from "./protocol.ts";
+import type { ReturnFs, RunParams } from "./protocol.ts";
 
 /** A step with its compiled module, or a guest path to compile from inside the run. */
 export interface JobStep extends Omit<ResolvedStep, "binary"> {
@@ -29,6 +29,21 @@ export interface JobInput {
   returnFs: ReturnFs;
   /** Bytes of files the run may send back in all; files past it are named, not sent. */
   maxReturnBytes: number;
+}
+
+/** The JobInput of `params`: its bytes decoded from base64. */
+export function jobInputOf(params: RunParams, maxReturnBytes: number): JobInput {
+  return {
+    files: params.files.map((file) => ({
+      path: file.path,
+      content: Uint8Array.fromBase64(file.content),
+      ...(file.mtime_ns === undefined ? {} : { mtimeNs: BigInt(file.mtime_ns) }),
+    })),
+    stdin: params.stdin === null ? new Uint8Array(0) : Uint8Array.fromBase64(params.stdin),
+    maxOutputBytes: params.max_output_bytes,
+    returnFs: params.return_fs,
+    maxReturnBytes,
+  };
 }
 
 /** Everything a worker needs for one run started from scratch. */
@@ -54,10 +69,37 @@ export interface PrebootPlan {
   maxFsBytes: number;
 }
 
+/** A live interpreter: boots, then runs one cell per LiveCell it receives, until stopped. */
+export interface LivePlan {
+  /** The interpreter with the driver as its program (see guest/python_live.py). */
+  step: JobStep;
+  baseFs: BaseFs[];
+  /** The guest folder the driver opens to hand back a cell and wait for the next one. */
+  controlDir: string;
+  memoryLimitMb: number;
+  maxFsBytes: number;
+}
+
+/** One call of a live interpreter: a run's input plus what the driver needs to run the cell. */
+export interface LiveCell extends JobInput {
+  entry: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * Slots of a live worker's `signal` (Int32): the count of cells posted to its port, and a
+ * stop flag. The worker waits on the count between cells; Worker.terminate() cannot end
+ * that wait (only a notify can), so stopping sets the flag and notifies first.
+ */
+export const LiveSignal = { CELLS: 0, STOP: 1, BYTES: 8 } as const;
+
 /** Main thread to worker. */
 export type WorkerCommand =
   | { type: "run"; job: Job }
-  | { type: "preboot"; plan: PrebootPlan; port: MessagePort; signal: SharedArrayBuffer };
+  | { type: "preboot"; plan: PrebootPlan; port: MessagePort; signal: SharedArrayBuffer }
+  /** `signal` is laid out as LiveSignal says. */
+  | { type: "live"; plan: LivePlan; port: MessagePort; signal: SharedArrayBuffer };
 
 /** A file the run created or changed. */
 export interface ResultFile {
@@ -82,5 +124,9 @@ export type WorkerMessage =
     files: ResultFile[];
     /** Files left out because the return budget was spent. */
     skippedFiles: { path: string; bytes: number }[];
+    /** Regular files there when the program started and gone at its end, sorted. */
+    deleted: string[];
     droppedBytes: { stdout: number; stderr: number };
+    /** The worker's interpreter lives on and waits for its next cell (live runs only). */
+    alive: boolean;
   };

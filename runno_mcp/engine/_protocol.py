@@ -78,6 +78,11 @@ class RunParams(_Wire):
     return_fs: ReturnFs
     stream_output: bool
     live_session: str | None = None
+    """Run in the engine's live interpreter with this id (python only), started on first use."""
+
+
+LiveState = Literal["started", "continued"]
+"""How a live run found its interpreter: a fresh one, or one kept from earlier calls."""
 
 
 class RunResultWire(_Wire):
@@ -94,7 +99,8 @@ class RunResultWire(_Wire):
     duration_ms: float = 0.0
     error: str | None = None
     deleted: list[str] = Field(default_factory=list[str])
-    live: Literal["started", "continued"] | None = None
+    """Regular files there when the program started and gone at its end, sorted."""
+    live: LiveState | None = None
 
 
 class CancelParams(_Wire):
@@ -103,6 +109,14 @@ class CancelParams(_Wire):
 
 class CancelResult(_Wire):
     cancelled: bool
+
+
+class CloseLiveParams(_Wire):
+    session: str
+
+
+class CloseLiveResult(_Wire):
+    closed: bool
 
 
 class PingResult(_Wire):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import anyio
 import anyio.abc
@@ -21,6 +21,8 @@ from pydantic import ValidationError
 
 from runno_mcp.engine._protocol import (
     PROTOCOL_VERSION,
+    CloseLiveParams,
+    CloseLiveResult,
     ErrorCode,
     InitializeParams,
     InitializeResult,
@@ -212,6 +214,28 @@ class Engine:
             connection.in_flight -= 1
             self._retire_if_stranded(connection)
 
+    async def close_live(self, session: str) -> bool:
+        """Stop the engine's live interpreter `session` (see `RunParams.live_session`); whether it had one.
+
+        Never starts an engine: with none running, or the engine gone, there is nothing to close.
+
+        Raises:
+            InvalidRequestError: the engine refused the parameters.
+        """
+        connection = self._connection
+        if connection is None or connection.rpc.closed:
+            return False
+        try:
+            answer = await connection.rpc.request("close_live", CloseLiveParams(session=session).model_dump())
+        except ConnectionLostError:
+            return False
+        except RpcError as exc:
+            raise error_from_wire(exc.error) from None
+        try:
+            return CloseLiveResult.model_validate(answer).closed
+        except ValidationError as exc:
+            raise ProtocolError(f"Cannot read the engine's close_live result: {exc}") from exc
+
     def _retire_if_stranded(self, connection: _Connection) -> None:
         """Replace an engine that holds stopped-but-busy threads.
 
@@ -237,17 +261,6 @@ class Engine:
                     logger.debug("The retired engine did not acknowledge shutdown", exc_info=True)
             await connection.process.stop()
             await connection.closed.wait()
-
-    async def close_live(self, session: str) -> bool:
-        """Stop live interpreter `session` in the running engine; False when there was none to stop."""
-        connection = self._connection
-        if connection is None or connection.rpc.closed:
-            return False
-        try:
-            answer = await connection.rpc.request("close_live", {"session": session})
-        except (EngineError, RpcError):
-            return False
-        return isinstance(answer, dict) and cast(dict[str, object], answer).get("closed") is True
 
     async def ensure_responsive(self) -> None:
         """Kill the engine if it does not answer a no-op within CANCEL_TIMEOUT; the next call starts afresh."""

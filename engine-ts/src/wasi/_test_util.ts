@@ -11,8 +11,16 @@ import { Stdio } from "./stdio_fd.ts";
 import { Syscalls } from "./syscalls.ts";
 import { patchWasiVfsPoll } from "./wasi_vfs.ts";
 
-/** Folder with language binaries for manual checks (may be absent). */
-export const LANGS_DIR = "/work/langs-dev";
+/** Folder with language binaries: RUNNO_MCP_LANGS_DIR, else the development folder (may be absent). */
+export const LANGS_DIR = langsDirFromEnv() ?? "/work/langs-dev";
+
+function langsDirFromEnv(): string | undefined {
+  try {
+    return Deno.env.get("RUNNO_MCP_LANGS_DIR") || undefined;
+  } catch {
+    return undefined; // no --allow-env: the default folder
+  }
+}
 
 /** Whether a file exists and may be read. */
 export async function exists(path: string): Promise<boolean> {

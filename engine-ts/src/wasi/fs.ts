@@ -128,6 +128,49 @@ export class MemoryFs {
     return out;
   }
 
+  /** Paths of every regular file. */
+  filePaths(): Set<string> {
+    const out = new Set<string>();
+    walkFiles(this.#root, "", 0, (path) => out.add(path));
+    return out;
+  }
+
+  /**
+   * Links a file at `path` only while `use` runs, then removes it and the directories it
+   * made, and gives those directories their times back: a hand-over to a guest that opens
+   * the file inside `use` (its fd keeps reading it) and leaves no trace in the tree.
+   */
+  withTemporaryFile<T>(path: string, content: Uint8Array, use: () => T): T {
+    const parts = components(path);
+    const name = parts.pop();
+    if (name === undefined) throw new TypeError(`Cannot add file: "${path}" names no file`);
+    // The deepest directory that exists already: everything below it is ours to remove.
+    let keep = this.#root;
+    let kept = 0;
+    for (const part of parts) {
+      const next = keep.get(part);
+      if (!(next instanceof DirInode)) break;
+      keep = next;
+      kept++;
+    }
+    if (keep.get(parts[kept] ?? name) !== undefined) {
+      throw new TypeError(`Cannot add temporary file "${path}": something is there`);
+    }
+    const times = { mtim: keep.mtim, ctim: keep.ctim };
+    const dir = this.#mkdirs(parts, path);
+    dir.link(name, new FileInode(this.#counter, content));
+    try {
+      return use();
+    } finally {
+      dir.unlink(name);
+      for (let made = dir; made !== keep; made = made.parent) made.removed = true;
+      const top = parts[kept];
+      if (top !== undefined) keep.unlink(top);
+      keep.mtim = times.mtim;
+      keep.ctim = times.ctim;
+    }
+  }
+
   /** Every regular file. */
   allFiles(): FsEntry[] {
     const out: FsEntry[] = [];

@@ -105,3 +105,39 @@ Deno.test("maxBytes caps what writes allocate: ENOSPC past it, unlink gives it b
   assertEquals(h.sys.fd_write(b, ...h.iovs([chunk]), out), ERRNO_SUCCESS);
   assertEquals(fs.usedBytes, 600);
 });
+
+Deno.test("a temporary file opened while it exists stays readable and leaves no trace", () => {
+  const fs = new MemoryFs();
+  fs.addFile("/a/kept.txt", encoder.encode("k"), { mtimeNs: 7n });
+  const root = fs.root;
+  const times = [root.mtim, root.ctim];
+  const snapshot = fs.snapshot();
+  const h = harness(fs);
+  const out = h.alloc(4);
+  const errno = fs.withTemporaryFile(
+    "/.control/x/next",
+    encoder.encode("job"),
+    () => h.sys.path_open(3, 0, ...h.str(".control/x/next"), 0, RIGHTS_FD_READ, 0n, 0, out),
+  );
+  assertEquals(errno, ERRNO_SUCCESS);
+  const [table, count] = h.iovs([new Uint8Array(8)]);
+  const read = h.alloc(4);
+  assertEquals(h.sys.fd_read(h.u32(out), table, count, read), ERRNO_SUCCESS);
+  assertEquals(decoder.decode(h.mem.slice(h.u32(table), h.u32(read))), "job");
+  assertEquals([...fs.filePaths()], ["/a/kept.txt"]);
+  assertEquals(fs.changedSince(snapshot), []);
+  assertEquals([root.mtim, root.ctim], times);
+  assertEquals(root.get(".control"), undefined);
+});
+
+Deno.test("a temporary file may not replace what is there", () => {
+  const fs = new MemoryFs();
+  fs.addFile("/taken", encoder.encode("mine"));
+  let threw = false;
+  try {
+    fs.withTemporaryFile("/taken", encoder.encode("x"), () => 0);
+  } catch (error: unknown) {
+    threw = error instanceof TypeError;
+  }
+  assertEquals([threw, decoder.decode(fs.readFile("/taken"))], [true, "mine"]);
+});

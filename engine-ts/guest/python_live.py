@@ -1,0 +1,141 @@
+# The driver of a live Python interpreter (engine-ts/src/live.ts): runs each call's entry
+# file as a cell in one persistent __main__, the way `python ENTRY ARGS` would run it.
+#
+# The engine starts it as `python -c <this file> <control folder>`, so it is no file in the
+# guest's filesystem. Opening `<control folder>/<exit code of the cell just run>` (first
+# `.../start`) hands the cell back and blocks until the next call; the file opened holds the
+# entry, args and environment, NUL-separated (see live_worker.ts). Everything lives inside
+# serve(): the driver's globals (sys and serve) are in a __main__ the guest never sees.
+import sys
+
+
+def serve(control):
+    import builtins
+    import io
+    import os
+
+    driver_globals = globals()
+    open_binary = io.open
+    program = sys.orig_argv[0] if sys.orig_argv else "python"
+    bootstrap = sys.modules["_frozen_importlib_external"]
+    source_loader, file_finder = bootstrap.SourceFileLoader, bootstrap.FileFinder
+    # Standard input is made again for every cell, configured as Python made it at start-up.
+    stdin_options = {
+        "encoding": sys.stdin.encoding,
+        "errors": sys.stdin.errors,
+        "newline": "\n",
+        "line_buffering": sys.stdin.line_buffering,
+    }
+
+    main = type(sys)("__main__")
+    namespace = main.__dict__
+    namespace.update(__annotations__={}, __builtins__=builtins, __cached__=None, __package__=None, __spec__=None)
+    sys.modules["__main__"] = main
+    script_dir = sys.path[0] if sys.path else None
+
+    def read_cell(code):
+        with open_binary(f"{control}/{code}", "rb") as job:
+            fields = job.read().decode("utf-8", "surrogateescape").split("\0")
+        count = int(fields[1])
+        return fields[0], fields[2 : 2 + count], fields[2 + count :]
+
+    def set_environment(items):
+        os.environ.clear()
+        for item in items:
+            name, equals, value = item.partition("=")
+            if equals and name:
+                try:
+                    os.environ[name] = value
+                except (OSError, ValueError):
+                    pass  # a name C's environ could not hold either
+
+    def fresh_stdin():
+        buffer = open_binary(0, "rb", closefd=False)
+        buffer.raw.name = "<stdin>"
+        stream = io.TextIOWrapper(buffer, **stdin_options)
+        stream.mode = "r"
+        return stream
+
+    def forget_import_caches():
+        # The engine writes a call's files while the interpreter lives, so do what importlib's
+        # docs ask of anyone who creates modules then: drop the finders' cached listings.
+        # (Folders only: a zipimporter's invalidate_caches re-reads the whole stdlib zip.)
+        for finder in list(sys.path_importer_cache.values()):
+            if isinstance(finder, file_finder):
+                finder.invalidate_caches()
+        linecache = sys.modules.get("linecache")
+        if linecache is not None:
+            linecache.checkcache()
+
+    def report(error):
+        # As Python reports an uncaught exception, minus the driver's own frames.
+        traceback = error.__traceback__
+        while traceback is not None and traceback.tb_frame.f_globals is driver_globals:
+            traceback = traceback.tb_next
+        error.__traceback__ = traceback
+        sys.last_type, sys.last_value, sys.last_traceback = type(error), error, traceback
+        try:
+            sys.excepthook(type(error), error, traceback)
+        except BaseException as hook_error:
+            sys.stderr.write("Error in sys.excepthook:\n")
+            sys.__excepthook__(type(hook_error), hook_error, hook_error.__traceback__)
+            sys.stderr.write("\nOriginal exception was:\n")
+            sys.__excepthook__(type(error), error, traceback)
+
+    def exit_code(request):
+        # As Python exits on SystemExit: None is 0, an int is itself, anything else is printed.
+        code = request.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return int(code)  # True is 1; the engine reads the code from a file name
+        sys.stderr.write(f"{code}\n")
+        return 1
+
+    def run_cell(entry):
+        try:
+            with open_binary(entry, "rb") as file:
+                source = file.read()
+        except OSError as error:
+            sys.stderr.write(f"{program}: can't open file {entry!r}: [Errno {error.errno}] {error.strerror}\n")
+            return 2
+        try:
+            exec(compile(source, entry, "exec", dont_inherit=True), namespace)
+        except SystemExit as request:
+            try:
+                return exit_code(request)
+            except BaseException as error:
+                report(error)
+                return 1
+        except BaseException as error:
+            report(error)
+            return 1
+        return 0
+
+    def flush(stream):
+        try:
+            stream.flush()
+        except BaseException:
+            pass  # a stream the cell closed or replaced with something odd
+
+    def flush_output():
+        for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+            flush(stream)
+
+    code = "start"
+    while True:
+        entry, args, environment = read_cell(code)
+        sys.argv = [entry, *args]
+        sys.orig_argv = [program, entry, *args]
+        if sys.path and sys.path[0] == script_dir:
+            sys.path[0] = script_dir = os.path.dirname(entry)
+        set_environment(environment)
+        sys.stdin = sys.__stdin__ = fresh_stdin()
+        forget_import_caches()
+        namespace["__file__"] = entry
+        namespace["__loader__"] = source_loader("__main__", entry)
+        code = run_cell(entry)
+        flush_output()
+
+
+serve(sys.argv[1])

@@ -1,0 +1,203 @@
+/**
+ * The worker side of a live interpreter: one CPython instance that runs many calls, each as
+ * a cell of guest/python_live.py, the driver.
+ *
+ * Between cells the driver opens `<controlDir>/<exit code of the cell it just ran>` (first
+ * `<controlDir>/start`). That open is the only way in: it posts the finished cell's `done`
+ * (the worker stays), blocks on the shared counter until the main thread posts the next
+ * LiveCell, writes the call's files, replaces stdin, then lets the open succeed on a file
+ * that exists only for that syscall and holds what the driver needs (entry, args, env).
+ * The snapshot for changed and deleted files is taken after all of this, so the control
+ * traffic is never seen as the program's.
+ *
+ * @module
+ */
+
+import { receiveMessageOnPort } from "node:worker_threads";
+import { type MemoryFs, Wasi } from "./wasi/mod.ts";
+import { type JobFile, type LiveCell, type LivePlan, LiveSignal } from "./worker_messages.ts";
+import {
+  addFiles,
+  buildFs,
+  finish,
+  markStart,
+  type Outcome,
+  OutputSink,
+  post,
+  type RunStart,
+  runStep,
+} from "./worker_run.ts";
+
+/** The preopened root directory's fd: wasi-libc resolves every absolute path from it. */
+const ROOT_FD = 3;
+
+/** The file name the driver opens before its first cell. */
+const FIRST_CELL = "start";
+
+/** How long to sleep while a posted cell is still on its way through the port (ms). */
+const PORT_RETRY_MS = 1;
+
+/** Unwinds the interpreter when the main thread stops it between cells. */
+class LiveStopped extends Error {
+  constructor() {
+    super("The live interpreter was stopped");
+  }
+}
+
+interface RunningCell {
+  input: LiveCell;
+  start: RunStart;
+  sink: OutputSink;
+}
+
+/** Runs the live interpreter of `plan` until it ends; returns the `done` of its last cell. */
+export function runLive(plan: LivePlan, port: MessagePort, signal: SharedArrayBuffer): Outcome {
+  const fs = buildFs(plan.baseFs, [], plan.maxFsBytes);
+  const shared = new Int32Array(signal);
+  let taken = 0;
+  let cell: RunningCell | undefined;
+  const wasi = new Wasi({
+    args: plan.step.argv,
+    env: plan.step.env,
+    fs,
+    stdin: new Uint8Array(0),
+    // Between cells (and while booting) only the driver runs: what it writes is dropped.
+    onOutput: (fd, bytes) => cell?.sink.write(fd, bytes),
+  });
+  let memory: WebAssembly.Memory | undefined;
+  const control = plan.controlDir.replace(/^\/+/, "");
+
+  const nextCell = (name: string, open: () => number): number => {
+    if (cell) {
+      const exitCode = Number(name) >>> 0; // as proc_exit would carry it
+      const result = { outcome: "complete" as const, exitCode, error: null };
+      post(finish({ ...cell, result, fs, hidden: [], alive: true }));
+      cell = undefined;
+    }
+    taken++;
+    const input = takeCell(port, shared, taken);
+    if (input === undefined) throw new LiveStopped();
+    writeChangedFiles(fs, input.files);
+    wasi.replaceStdin(input.stdin);
+    const errno = fs.withTemporaryFile(`${control}/${name}`, encodeCell(input), open);
+    cell = { input, start: markStart(fs, input), sink: new OutputSink(input.maxOutputBytes) };
+    return errno;
+  };
+
+  const result = runStep(
+    plan.step,
+    wasi,
+    fs,
+    plan.memoryLimitMb,
+    (imports) => controlImports(imports, control, () => memory, nextCell),
+    (instance) => {
+      const exported = instance.exports.memory;
+      if (exported instanceof WebAssembly.Memory) memory = exported;
+    },
+  );
+  // The interpreter itself ended (a crash, os._exit): the cell it was running ends with it.
+  if (cell) return finish({ ...cell, result, fs, hidden: [], alive: false });
+  return {
+    type: "done",
+    outcome: "crash",
+    exitCode: null,
+    error: `The live interpreter stopped before its first cell: ${
+      result.error ?? `exit code ${result.exitCode}`
+    }`,
+    files: [],
+    skippedFiles: [],
+    deleted: [],
+    droppedBytes: { stdout: 0, stderr: 0 },
+    alive: false,
+  };
+}
+
+/** Returns `imports` with path_open wrapped: an open under `control` goes to `nextCell`. */
+function controlImports(
+  imports: WebAssembly.Imports,
+  control: string,
+  memory: () => WebAssembly.Memory | undefined,
+  nextCell: (name: string, open: () => number) => number,
+): WebAssembly.Imports {
+  const wrapped: WebAssembly.Imports = {};
+  for (const [namespace, functions] of Object.entries(imports)) {
+    const syscall = functions.path_open;
+    if (typeof syscall !== "function") {
+      wrapped[namespace] = functions;
+      continue;
+    }
+    const pathOpen = syscall as (...args: unknown[]) => number;
+    wrapped[namespace] = {
+      ...functions,
+      path_open: (...args: unknown[]) => {
+        const name = controlName(args, control, memory());
+        if (name === undefined) return pathOpen(...args);
+        return nextCell(name, () => pathOpen(...args));
+      },
+    };
+  }
+  return wrapped;
+}
+
+/** The file name the driver opened under `control`, or undefined for any other path_open. */
+function controlName(
+  args: unknown[],
+  control: string,
+  memory: WebAssembly.Memory | undefined,
+): string | undefined {
+  if (memory === undefined || Number(args[0]) !== ROOT_FD) return undefined;
+  const pointer = Number(args[2]) >>> 0;
+  const length = Number(args[3]) >>> 0;
+  if (length > control.length + 32) return undefined;
+  let raw: string;
+  try {
+    raw = new TextDecoder().decode(new Uint8Array(memory.buffer, pointer, length));
+  } catch {
+    return undefined; // a bad pointer: the syscall itself answers EFAULT
+  }
+  const parts = raw.split("/").filter((part) => part !== "" && part !== ".");
+  if (parts.length !== 2 || parts[0] !== control) return undefined;
+  const name = parts[1]!;
+  return name === FIRST_CELL || /^-?\d+$/.test(name) ? name : undefined;
+}
+
+/** Waits for the main thread to post cell number `count` and takes it; undefined once stopped. */
+function takeCell(port: MessagePort, shared: Int32Array, count: number): LiveCell | undefined {
+  const stopped = () => Atomics.load(shared, LiveSignal.STOP) !== 0;
+  while (Atomics.load(shared, LiveSignal.CELLS) < count && !stopped()) {
+    Atomics.wait(shared, LiveSignal.CELLS, count - 1);
+  }
+  while (!stopped()) {
+    const received = receiveMessageOnPort(port as never);
+    if (received) return received.message as LiveCell;
+    Atomics.wait(shared, LiveSignal.CELLS, count, PORT_RETRY_MS);
+  }
+  return undefined;
+}
+
+/** Writes the call's files but those already there byte for byte (keeps open fds, mtimes). */
+function writeChangedFiles(fs: MemoryFs, files: JobFile[]): void {
+  addFiles(fs, files.filter((file) => !sameBytes(fs.readFile(file.path), file.content)));
+}
+
+function sameBytes(current: Uint8Array | undefined, next: Uint8Array): boolean {
+  if (current === undefined || current.length !== next.length) return false;
+  for (let i = 0; i < next.length; i++) if (current[i] !== next[i]) return false;
+  return true;
+}
+
+/**
+ * What the driver reads from the control file: NUL-separated UTF-8 fields, the entry, the
+ * number of args, the args, then one `NAME=value` per variable. Like argv and environ in C,
+ * a field ends at its first NUL.
+ */
+function encodeCell(cell: LiveCell): Uint8Array {
+  const cut = (field: string) => field.split("\0")[0] ?? "";
+  const fields = [
+    cell.entry,
+    String(cell.args.length),
+    ...cell.args,
+    ...Object.entries(cell.env).map(([name, value]) => `${name}=${value}`),
+  ];
+  return new TextEncoder().encode(fields.map(cut).join("\0"));
+}

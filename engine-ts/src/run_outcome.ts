@@ -1,0 +1,153 @@
+/**
+ * From a worker's messages to a RunResultWire: collects output under the caps as it comes
+ * (passing it on to a listener), holds the time budget and cancellation, and builds the
+ * result of however the run ended. Deciding what becomes of the worker is the caller's.
+ *
+ * @module
+ */
+
+import { OutputCollector } from "./output.ts";
+import type { ResultType, RunResultWire, WireFile } from "./protocol.ts";
+import type { ResultFile, WorkerMessage } from "./worker_messages.ts";
+
+/** Receives output chunks while a run is going (for `output` notifications). */
+export type OutputListener = (stream: "stdout" | "stderr", bytes: Uint8Array) => void;
+
+/** The worker's `done` message. */
+export type DoneMessage = Extract<WorkerMessage, { type: "done" }>;
+
+/** How a run on a worker ended, seen from the main thread. */
+export type RunEnd =
+  | { kind: "done"; message: DoneMessage }
+  | { kind: "timeout" }
+  | { kind: "cancelled" }
+  | { kind: "failed"; error: string };
+
+/** Options of `watchRun`. */
+export interface WatchOptions {
+  timeoutMs: number;
+  signal: AbortSignal;
+  output: OutputCollector;
+  listener?: OutputListener | undefined;
+}
+
+/**
+ * Calls `begin`, then follows `worker` until its `done`, the time budget, `signal` or a
+ * worker error, whichever comes first. The worker's handlers stay installed.
+ */
+export function watchRun(
+  worker: Worker,
+  options: WatchOptions,
+  begin: () => void,
+): Promise<RunEnd> {
+  const { output, listener, signal } = options;
+  return new Promise<RunEnd>((resolve) => {
+    let settled = false;
+    const settle = (end: RunEnd) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      resolve(end);
+    };
+    const timer = setTimeout(() => settle({ kind: "timeout" }), options.timeoutMs);
+    const onAbort = () => settle({ kind: "cancelled" });
+    if (signal.aborted) onAbort();
+    signal.addEventListener("abort", onAbort);
+
+    worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+      const message = event.data;
+      switch (message.type) {
+        case "ready":
+        case "booted":
+          break;
+        case "output":
+          if (settled) break;
+          output.add(message.fd, message.bytes);
+          listener?.(message.fd === 1 ? "stdout" : "stderr", message.bytes);
+          break;
+        case "cut":
+          output.markCut(message.fd === 1 ? "stdout" : "stderr");
+          break;
+        case "done":
+          output.addDropped("stdout", message.droppedBytes.stdout);
+          output.addDropped("stderr", message.droppedBytes.stderr);
+          settle({ kind: "done", message });
+          break;
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      settle({ kind: "failed", error: `Run worker failed: ${event.message}` });
+    };
+    begin();
+  });
+}
+
+/** Builds a run's RunResultWire: its output, files, warnings and duration. */
+export class ResultBuilder {
+  /** Where the run's output goes; give it to `watchRun`. */
+  readonly output: OutputCollector;
+  readonly #maxReturnBytes: number;
+  readonly #started = performance.now();
+
+  /** Starts the clock of the run's `duration_ms`. */
+  constructor(maxOutputBytes: number, maxReturnBytes: number) {
+    this.output = new OutputCollector(maxOutputBytes);
+    this.#maxReturnBytes = maxReturnBytes;
+  }
+
+  /** The result of a run that ended as `end`. */
+  fromEnd(end: RunEnd, timeoutMs: number): RunResultWire {
+    switch (end.kind) {
+      case "done": {
+        const { outcome, exitCode, error, files, skippedFiles, deleted } = end.message;
+        return this.build(outcome, exitCode, error, {
+          files: files.map(toWireFile),
+          skipped: skippedFiles,
+          deleted,
+        });
+      }
+      case "timeout":
+        return this.build("timeout", null, `Run timed out after ${timeoutMs / 1000} s`);
+      case "cancelled":
+        return this.build("terminated", null, "Run was cancelled");
+      case "failed":
+        return this.build("crash", null, end.error);
+    }
+  }
+
+  /** A result with what the run has written so far. */
+  build(
+    resultType: ResultType,
+    exitCode: number | null,
+    error: string | null,
+    fs: { files?: WireFile[]; skipped?: { path: string; bytes: number }[]; deleted?: string[] } =
+      {},
+  ): RunResultWire {
+    const skipped = fs.skipped ?? [];
+    return {
+      result_type: resultType,
+      exit_code: resultType === "complete" ? exitCode : null,
+      stdout: this.output.text("stdout"),
+      stderr: this.output.text("stderr"),
+      tty: this.output.text("tty"),
+      files: fs.files ?? [],
+      truncated: this.output.truncated || skipped.length > 0,
+      warnings: [
+        ...this.output.warnings(),
+        ...skipped.map((file) =>
+          `file "${file.path}" (${file.bytes} bytes) was not returned: files may carry at most ${this.#maxReturnBytes} bytes in all`
+        ),
+      ],
+      duration_ms: Math.round((performance.now() - this.#started) * 1000) / 1000,
+      error,
+      deleted: fs.deleted ?? [],
+      live: null,
+    };
+  }
+}
+
+function toWireFile(file: ResultFile): WireFile {
+  return { path: file.path, content: file.content.toBase64(), mtime_ns: file.mtimeNs.toString() };
+}

@@ -1,0 +1,217 @@
+/**
+ * What every kind of run does inside its worker: build the filesystem, run a step's module
+ * with our WASI under the memory cap, forward output up to the cap, and turn the end of the
+ * program into the `done` message (files changed or deleted, what the caps dropped).
+ *
+ * @module
+ */
+
+/// <reference lib="deno.worker" />
+
+import type { BaseFs } from "./base_fs.ts";
+import { type FsSnapshot, MemoryFs, ProcExit, type Wasi } from "./wasi/mod.ts";
+import { capMemory, MemoryCapError, PAGE_BYTES } from "./wasm_memory.ts";
+import type { JobFile, JobInput, JobStep, ResultFile, WorkerMessage } from "./worker_messages.ts";
+
+/** The `done` message of a run. */
+export type Outcome = Extract<WorkerMessage, { type: "done" }>;
+
+/** Posts `message` to the main thread. */
+export function post(message: WorkerMessage): void {
+  self.postMessage(message);
+}
+
+/** Forwards output to the main thread up to the cap, counting what it drops. */
+export class OutputSink {
+  readonly #budget: { stdout: number; stderr: number };
+  readonly dropped = { stdout: 0, stderr: 0 };
+
+  constructor(maxBytes: number) {
+    this.#budget = { stdout: maxBytes, stderr: maxBytes };
+  }
+
+  /** Forwards what fits under the cap of `fd`'s stream; drops and counts the rest. */
+  write(fd: 1 | 2, bytes: Uint8Array): void {
+    const stream = fd === 1 ? "stdout" : "stderr";
+    const keep = Math.min(bytes.length, this.#budget[stream]);
+    if (keep < bytes.length) {
+      if (this.dropped[stream] === 0) post({ type: "cut", fd });
+      this.dropped[stream] += bytes.length - keep;
+    }
+    if (keep === 0) return;
+    this.#budget[stream] -= keep;
+    post({ type: "output", fd, bytes: keep === bytes.length ? bytes : bytes.slice(0, keep) });
+  }
+}
+
+/** The filesystem as the program found it, to measure changed and deleted files against. */
+export interface RunStart {
+  before: FsSnapshot;
+  /** Paths of the regular files there at the start; empty when no files go back. */
+  present: Set<string>;
+}
+
+/** Marks the start of the program in `fs`, after the run's files were written. */
+export function markStart(fs: MemoryFs, input: JobInput): RunStart {
+  // Listing every file costs a walk of the tree: skip it when the caller wants no files.
+  return {
+    before: fs.snapshot(),
+    present: input.returnFs === "none" ? new Set() : fs.filePaths(),
+  };
+}
+
+/** How a step ended. */
+export interface StepResult {
+  outcome: "complete" | "crash";
+  exitCode: number | null;
+  error: string | null;
+}
+
+/** Options of `finish`. */
+export interface FinishOptions {
+  result: StepResult;
+  fs: MemoryFs;
+  start: RunStart;
+  input: JobInput;
+  sink: OutputSink;
+  /** Folders of the engine's own whose files are never returned or listed as deleted. */
+  hidden: string[];
+  /** Whether the worker's interpreter waits for another cell after this one. */
+  alive: boolean;
+}
+
+/** The `done` message for a run that ended with `result`. */
+export function finish(options: FinishOptions): Outcome {
+  const { result, fs, start, input, sink, hidden, alive } = options;
+  const entries = input.returnFs === "none"
+    ? []
+    : (input.returnFs === "all" ? fs.allFiles() : fs.changedSince(start.before))
+      .filter((file) => !isHidden(file.path, hidden))
+      .sort((a, b) => a.path < b.path ? -1 : 1);
+  // Files come back in path order until the byte budget is spent; the rest are named.
+  const files: ResultFile[] = [];
+  const skipped: { path: string; bytes: number }[] = [];
+  let budget = input.maxReturnBytes;
+  for (const file of entries) {
+    if (file.content.length > budget) {
+      skipped.push({ path: file.path, bytes: file.content.length });
+      continue;
+    }
+    budget -= file.content.length;
+    files.push({ path: file.path, content: file.content, mtimeNs: file.mtimeNs });
+  }
+  const deleted = deletedSince(fs, start.present, hidden);
+  return {
+    type: "done",
+    ...result,
+    files,
+    skippedFiles: skipped,
+    deleted,
+    droppedBytes: sink.dropped,
+    alive,
+  };
+}
+
+function deletedSince(fs: MemoryFs, present: Set<string>, hidden: string[]): string[] {
+  if (present.size === 0) return [];
+  const now = fs.filePaths();
+  return [...present].filter((path) => !now.has(path) && !isHidden(path, hidden)).sort();
+}
+
+/** A filesystem holding the base filesystems (shared, copied on write) and `scratchDirs`. */
+export function buildFs(baseFs: BaseFs[], scratchDirs: string[], maxFsBytes: number): MemoryFs {
+  const fs = new MemoryFs({ maxBytes: maxFsBytes });
+  for (const base of baseFs) {
+    for (const entry of base.entries) {
+      if (entry.kind === "directory") fs.addDirectory(entry.path);
+      else {
+        fs.addFile(entry.path, new Uint8Array(base.buffer, entry.offset, entry.length), {
+          shared: true,
+          mtimeNs: entry.mtimeNs,
+        });
+      }
+    }
+  }
+  for (const dir of scratchDirs) fs.addDirectory(dir);
+  return fs;
+}
+
+/** Writes the run's files into `fs`. */
+export function addFiles(fs: MemoryFs, files: JobFile[]): void {
+  for (const file of files) {
+    fs.addFile(
+      file.path,
+      file.content,
+      file.mtimeNs === undefined ? {} : { mtimeNs: file.mtimeNs },
+    );
+  }
+}
+
+/** Instantiates `step`'s module over `wasi` and runs it to its end. */
+export function runStep(
+  step: JobStep,
+  wasi: Wasi,
+  fs: MemoryFs,
+  memoryLimitMb: number,
+  wrapImports: (imports: WebAssembly.Imports) => WebAssembly.Imports = (imports) => imports,
+  onInstance: (instance: WebAssembly.Instance) => void = () => {},
+): StepResult {
+  let module: WebAssembly.Module;
+  try {
+    module = step.module ?? compileFromFs(step.fsPath ?? "", fs, memoryLimitMb);
+  } catch (err) {
+    return { outcome: "crash", exitCode: null, error: describeError(err) };
+  }
+  let instance: WebAssembly.Instance | undefined;
+  try {
+    instance = new WebAssembly.Instance(module, wrapImports(wasi.getImports(module)));
+    onInstance(instance);
+    const exitCode = wasi.start(instance);
+    return { outcome: "complete", exitCode, error: null };
+  } catch (err) {
+    if (err instanceof ProcExit) return { outcome: "complete", exitCode: err.code, error: null };
+    return { outcome: "crash", exitCode: null, error: describeCrash(err, instance, memoryLimitMb) };
+  }
+}
+
+function compileFromFs(path: string, fs: MemoryFs, memoryLimitMb: number): WebAssembly.Module {
+  const binary = fs.readFile(path);
+  if (!binary) throw new Error(`Cannot run "${path}": no such file in the run's filesystem`);
+  const limitPages = Math.floor((memoryLimitMb * 2 ** 20) / PAGE_BYTES);
+  try {
+    return new WebAssembly.Module(capMemory(binary, limitPages));
+  } catch (err) {
+    if (err instanceof MemoryCapError) throw err;
+    throw new Error(`Cannot run "${path}": not a valid WebAssembly module: ${describeError(err)}`);
+  }
+}
+
+function describeCrash(
+  err: unknown,
+  instance: WebAssembly.Instance | undefined,
+  memoryLimitMb: number,
+): string {
+  const memory = instance?.exports.memory;
+  const limitBytes = memoryLimitMb * 2 ** 20;
+  if (
+    memory instanceof WebAssembly.Memory && memory.buffer.byteLength + 16 * PAGE_BYTES > limitBytes
+  ) {
+    return `Program ran out of memory: it reached the limit of ${memoryLimitMb} MB (memory_limit_mb) and then failed: ${
+      describeError(err)
+    }`;
+  }
+  if (err instanceof RangeError && /call stack/i.test(err.message)) {
+    return `Program overflowed its stack: ${err.message}`;
+  }
+  if (err instanceof WebAssembly.RuntimeError) return `Program trapped: ${err.message}`;
+  return describeError(err);
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function isHidden(path: string, prefixes: string[]): boolean {
+  return path.split("/").includes("__pycache__") ||
+    prefixes.some((prefix) => path === prefix || path.startsWith(prefix + "/"));
+}
