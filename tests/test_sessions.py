@@ -1,5 +1,7 @@
 """Sessions through the real engine: files that outlive a run in every runtime, isolation, limits, expiry."""
 
+import os
+import signal
 from collections.abc import AsyncIterator
 
 import anyio
@@ -41,7 +43,7 @@ WRITE_THEN_READ = [
     pytest.param(
         "clangpp",
         '#include <fstream>\nint main() { std::ofstream("/note.txt") << "from clangpp"; }',
-        '#include <fstream>\n#include <iostream>\n#include <string>\n'
+        "#include <fstream>\n#include <iostream>\n#include <string>\n"
         'int main() { std::string s; std::getline(std::ifstream("/note.txt"), s); std::cout << s << std::endl; }',
         id="cpp",
     ),
@@ -236,3 +238,64 @@ def test_the_blocking_sandbox_has_sessions_too() -> None:
         [file] = session.read_files(["/n.txt"]).values()
         assert isinstance(file, StringFile) and file.content == "42"
         assert sandbox.get_session(session.id).id == session.id
+
+
+async def test_a_live_session_keeps_variables_imports_and_functions(sandbox: AsyncSandbox) -> None:
+    """Like notebook cells: each call runs in the same __main__ and reports only its own output."""
+    async with sandbox.session(live=True) as session:
+        first = await session.run_code("python", "import math\nx = 20\ndef grow(n):\n    return n + 1\nprint('set')")
+        second = await session.run_code("python", "print(grow(x) * 2, math.pi > 3, __name__)")
+        third = await session.run_code("python", "import sys\nprint('to stderr', file=sys.stderr)")
+    assert (first.stdout, second.stdout) == ("set\n", "42 True __main__\n")
+    assert (third.stdout, third.stderr) == ("", "to stderr\n")
+
+
+async def test_an_exception_in_a_live_session_is_reported_and_the_interpreter_lives_on(sandbox: AsyncSandbox) -> None:
+    async with sandbox.session(live=True) as session:
+        await session.run_code("python", "kept = 'still here'")
+        failed = await session.run_code("python", "1 / 0")
+        after = await session.run_code("python", "print(kept)")
+    assert (failed.result_type, failed.exit_code) == ("complete", 1)
+    assert 'File "/main.py", line 1' in failed.stderr and "ZeroDivisionError" in failed.stderr
+    assert after.stdout == "still here\n"
+
+
+async def test_a_timeout_in_a_live_session_restarts_the_interpreter_and_keeps_the_files() -> None:
+    """The run says the interpreter was stopped; the next call has a fresh one and every file is still there.
+    (Its own sandbox: the busy loop's thread outlives the timeout until that engine exits.)"""
+    async with AsyncSandbox(preboot={}) as own, own.session(live=True) as session:
+        await session.run_code("python", "value = 1\nopen('/kept.txt', 'w').write('kept')")
+        stuck = await session.run_code("python", "while True:\n    pass", timeout=1)
+        assert stuck.result_type == "timeout"
+        assert stuck.error is not None and "the live interpreter was stopped" in stuck.error
+        after = await session.run_code("python", "print(open('/kept.txt').read(), 'value' in globals())")
+    assert after.stdout == "kept False\n"
+
+
+async def test_an_engine_restart_costs_a_live_session_its_variables_and_says_so() -> None:
+    """Killing the engine loses the interpreter, not the files; the next result carries a warning."""
+    async with AsyncSandbox(preboot={}) as own, own.session(live=True) as session:
+        await session.run_code("python", "value = 1\nopen('/kept.txt', 'w').write('kept')")
+        pid = own.engine_pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        with anyio.fail_after(GENEROUS):
+            while own.engine_pid == pid:  # the next call notices the death and starts a new engine
+                await own.run_code("python", "pass")
+        after = await session.run_code("python", "print(open('/kept.txt').read(), 'value' in globals())")
+    assert after.stdout == "kept False\n"
+    assert any("fresh Python interpreter" in warning for warning in after.warnings), after.warnings
+
+
+async def test_other_runtimes_in_a_live_session_share_its_files(sandbox: AsyncSandbox) -> None:
+    async with sandbox.session(live=True) as session:
+        await session.run_code("python", "open('/n.txt', 'w').write('6')")
+        ruby = await session.run_code("ruby", "puts File.read('/n.txt').to_i * 7")
+    assert ruby.stdout == "42\n"
+
+
+async def test_live_sessions_do_not_share_variables(sandbox: AsyncSandbox) -> None:
+    async with sandbox.session(live=True) as mine, sandbox.session(live=True) as theirs:
+        await mine.run_code("python", "secret = 42")
+        result = await theirs.run_code("python", "print('secret' in globals())")
+    assert result.stdout == "False\n"
