@@ -368,7 +368,7 @@ class AsyncSandbox:
             "memory_limit_mb": memory_limit_mb,
             "return_fs": return_fs,
         }
-        params = self._prepare(resolve_runtime(runtime), entry_path, wire_files(fs), options, None)
+        params = self._prepare(resolve_runtime(runtime), entry_path, wire_files(fs), options)
         return to_result(await self._execute(params, on_output))
 
     def stream_code(self, runtime: str, code: str | bytes, **options: Unpack[RunKwargs]) -> RunStream:
@@ -399,7 +399,13 @@ class AsyncSandbox:
         return RunStream(start, self._tasks())
 
     def _prepare(
-        self, runtime: Runtime, entry_path: str, files: list[WireFile], options: RunKwargs, live_session: str | None
+        self,
+        runtime: Runtime,
+        entry_path: str,
+        files: list[WireFile],
+        options: RunKwargs,
+        live_session: str | None = None,
+        keep_program: str | None = None,
     ) -> RunParams:
         """Check a run's options, entry and sizes; build the engine's `run` params."""
         timeout = options.get("timeout")
@@ -435,6 +441,7 @@ class AsyncSandbox:
             return_fs=checked.return_fs,
             stream_output=False,
             live_session=live_session,
+            keep_program=keep_program,
         )
 
     async def _execute(self, params: RunParams, on_output: OutputCallback | None) -> RunResultWire:

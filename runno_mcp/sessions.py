@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import PurePosixPath
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
@@ -86,8 +87,11 @@ class SessionFile(BaseModel):
     modified: datetime | None = None
 
 
-Prepare = Callable[[Runtime, str, list[WireFile], RunKwargs, "str | None"], RunParams]
-"""Builds a run's wire params: (runtime, entry, files, options, live session id)."""
+Prepare = Callable[[Runtime, str, list[WireFile], RunKwargs, "str | None", "str | None"], RunParams]
+"""Builds a run's wire params: (runtime, entry, files, options, live session id, where to keep the program)."""
+
+COMPILED_RUNTIMES: frozenset[Runtime] = frozenset({"clang", "clangpp"})
+"""Runtimes whose linked program a session keeps next to the entry (`/main.c` -> `/main.wasm`)."""
 Execute = Callable[[RunParams, OutputCallback | None], Awaitable[RunResultWire]]
 CloseLive = Callable[[str], Coroutine[Any, Any, None]]
 
@@ -259,8 +263,9 @@ class AsyncSession:
             on_output = options.pop("on_output", None)
             return_fs: ReturnFs = options.pop("return_fs", "changed")
             live_session = self.id if self.live and resolved in LIVE_RUNTIMES else None
+            program = _program_path(entry_path) if resolved in COMPILED_RUNTIMES else None
             params = self._registry.backend.prepare(
-                resolved, entry_path, list(files.values()), {**options, "return_fs": "changed"}, live_session
+                resolved, entry_path, list(files.values()), {**options, "return_fs": "changed"}, live_session, program
             )
             self._files.replace(files)
             had_interpreter = self._interpreter_running
@@ -280,7 +285,10 @@ class AsyncSession:
                         "are kept)"
                     )
                 self._interpreter_running = wire.result_type == "complete"
-            fs_out = result.fs if return_fs == "changed" else {}
+            # The kept program is the session's, like the entry file: not news for the caller.
+            fs_out = (
+                {path: file for path, file in result.fs.items() if path != program} if return_fs == "changed" else {}
+            )
             if return_fs == "all":
                 fs_out = {file.path: _decode(file) for file in self._files.all()}
             return result.model_copy(
@@ -394,6 +402,11 @@ class _InUse:
     ) -> None:
         self._session.last_used = anyio.current_time()
         self._session._lock.release()  # pyright: ignore[reportPrivateUsage]
+
+
+def _program_path(entry_path: str) -> str:
+    """Where a session keeps the linked program of `entry_path`: beside it, ending in `.wasm`."""
+    return str(PurePosixPath(normalize_path(entry_path)).with_suffix(".wasm"))
 
 
 def _decode(file: WireFile) -> StringFile | BinaryFile:

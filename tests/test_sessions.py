@@ -299,3 +299,18 @@ async def test_live_sessions_do_not_share_variables(sandbox: AsyncSandbox) -> No
         await mine.run_code("python", "secret = 42")
         result = await theirs.run_code("python", "print('secret' in globals())")
     assert result.stdout == "False\n"
+
+
+async def test_a_c_program_compiled_in_one_call_runs_in_the_next_without_compiling(sandbox: AsyncSandbox) -> None:
+    """A session keeps the linked program beside its source (/main.c -> /main.wasm); a wasi run reuses it,
+    and a build that fails leaves no stale program behind."""
+    source = '#include <stdio.h>\nint main(void) { int n; scanf("%d", &n); printf("%d\\n", n * n); }'
+    async with sandbox.session() as session:
+        built = await session.run_code("c", source, stdin="3", timeout=GENEROUS)
+        assert (built.stdout, "/main.wasm" in built.fs) == ("9\n", False)  # kept, not reported
+        assert "/main.wasm" in [file.path for file in await session.list_files()]
+        again = await session.run_fs("wasi", "/main.wasm", {}, stdin="12")
+        assert (again.result_type, again.stdout) == ("complete", "144\n")
+        broken = await session.run_code("c", "int main(void) { return oops; }", timeout=GENEROUS)
+        assert broken.exit_code != 0 and "oops" in broken.stderr
+        assert "/main.wasm" not in [file.path for file in await session.list_files()]

@@ -85,6 +85,12 @@ export interface RunParams {
    * variables, imports and functions persist between its calls. Null (or absent): a fresh run.
    */
   live_session?: string | null;
+  /**
+   * For a runtime that compiles and links (clang, clangpp): also save the linked program at
+   * this absolute path, so a later `wasi` run can run it without compiling again. A file
+   * already there is removed first, so a failed build leaves no stale program behind.
+   */
+  keep_program?: string | null;
 }
 
 /** Outcome kinds, as in RunResult.result_type. */

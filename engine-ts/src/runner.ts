@@ -224,9 +224,23 @@ export class Runner {
       const memoryMb = step.role === "run" ? params.memory_limit_mb : PREPARE_MEMORY_MB;
       return { ...rest, module: await this.#module(binary, memoryMb) };
     }));
+    const keepProgram = params.keep_program ?? undefined;
+    if (keepProgram !== undefined && !jobSteps.some((step) => step.role === "link")) {
+      throw new RunRequestError(
+        ErrorCode.INVALID_PARAMS,
+        `Cannot keep the program of "${params.runtime}": only runtimes that compile and link (clang, clangpp) make one`,
+      );
+    }
+    if (keepProgram?.startsWith(INTERMEDIATE_DIR + "/")) {
+      throw new RunRequestError(
+        ErrorCode.INVALID_PARAMS,
+        `Cannot keep the program at "${keepProgram}": ${INTERMEDIATE_DIR} holds the engine's intermediates`,
+      );
+    }
     const baseFs = await this.#baseFsOf(params.runtime);
     return {
       ...jobInputOf(params, this.#limits.maxReturnBytes),
+      ...(keepProgram === undefined ? {} : { keepProgram }),
       steps: jobSteps,
       baseFs,
       memoryLimitMb: params.memory_limit_mb,

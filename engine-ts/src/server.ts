@@ -243,6 +243,11 @@ export class Server {
         );
       }
     }
+    if (p.keep_program !== undefined && p.keep_program !== null) {
+      if (typeof p.keep_program !== "string" || !p.keep_program.startsWith("/")) {
+        fail('"keep_program" must be an absolute path or null');
+      }
+    }
     return p as RunParams;
   }
 

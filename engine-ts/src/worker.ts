@@ -15,7 +15,7 @@
 import { receiveMessageOnPort } from "node:worker_threads";
 import { gateImports } from "./gate.ts";
 import { runLive } from "./live_worker.ts";
-import { Wasi } from "./wasi/mod.ts";
+import { type MemoryFs, Wasi } from "./wasi/mod.ts";
 import type { Job, JobInput, PrebootPlan, WorkerCommand } from "./worker_messages.ts";
 import {
   addFiles,
@@ -51,6 +51,8 @@ function runJob(job: Job): Outcome {
   const fs = buildFs(job.baseFs, job.scratchDirs, job.maxFsBytes);
   addFiles(fs, job.files);
   const start = markStart(fs, job);
+  // Removed after the start mark, so a build that fails reports the old program as deleted.
+  if (job.keepProgram !== undefined) fs.removeFile(job.keepProgram);
   const sink = new OutputSink(job.maxOutputBytes);
   let result: StepResult = { outcome: "complete", exitCode: 0, error: null };
   for (const [index, step] of job.steps.entries()) {
@@ -64,8 +66,18 @@ function runJob(job: Job): Outcome {
     });
     result = runStep(step, wasi, fs, job.memoryLimitMb);
     if (result.outcome !== "complete" || (step.role !== "run" && result.exitCode !== 0)) break;
+    if (step.role === "link" && job.keepProgram !== undefined) keepProgram(fs, job, index);
   }
   return finish({ result, fs, start, input: job, sink, hidden: job.scratchDirs, alive: false });
+}
+
+/** Saves the program the link step at `index` made where the caller asked for it. */
+function keepProgram(fs: MemoryFs, job: Job, index: number): void {
+  const programPath = job.steps[index + 1]?.fsPath;
+  const program = programPath === undefined ? undefined : fs.readFile(programPath);
+  if (program !== undefined && job.keepProgram !== undefined) {
+    fs.addFile(job.keepProgram, program.slice());
+  }
 }
 
 function runPrebooted(plan: PrebootPlan, port: MessagePort, signal: SharedArrayBuffer): Outcome {

@@ -55,6 +55,8 @@ export interface Job extends JobInput {
   maxFsBytes: number;
   /** Folders the engine writes intermediates to: created first, never returned. */
   scratchDirs: string[];
+  /** Where to save the linked program after the link step (see RunParams.keep_program). */
+  keepProgram?: string;
 }
 
 /** A run whose interpreter boots now and waits at the gate for its JobInput. */

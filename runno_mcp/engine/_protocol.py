@@ -79,6 +79,8 @@ class RunParams(_Wire):
     stream_output: bool
     live_session: str | None = None
     """Run in the engine's live interpreter with this id (python only), started on first use."""
+    keep_program: str | None = None
+    """For clang/clangpp: also save the linked program at this path (a stale one there is removed first)."""
 
 
 LiveState = Literal["started", "continued"]

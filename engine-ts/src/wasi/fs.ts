@@ -101,6 +101,18 @@ export class MemoryFs {
     this.#mkdirs(components(path), path);
   }
 
+  /** Removes the regular file at `path`, if there is one; whether there was. */
+  removeFile(path: string): boolean {
+    const parts = components(path);
+    const name = parts.pop();
+    const dir = this.#lookup(parts.join("/"));
+    if (name === undefined || !(dir instanceof DirInode) || !(dir.get(name) instanceof FileInode)) {
+      return false;
+    }
+    dir.unlink(name);
+    return true;
+  }
+
   /** The content of the regular file at `path`, or undefined. */
   readFile(path: string): Uint8Array | undefined {
     const inode = this.#lookup(path);

@@ -141,3 +141,13 @@ Deno.test("a temporary file may not replace what is there", () => {
   }
   assertEquals([threw, decoder.decode(fs.readFile("/taken"))], [true, "mine"]);
 });
+
+Deno.test("removeFile removes a regular file and nothing else", () => {
+  const fs = new MemoryFs();
+  fs.addFile("/dir/a.txt", new TextEncoder().encode("a"));
+  assertEquals(fs.removeFile("/dir/a.txt"), true);
+  assertEquals(fs.readFile("/dir/a.txt"), undefined);
+  assertEquals(fs.removeFile("/dir/a.txt"), false);
+  assertEquals(fs.removeFile("/dir"), false);
+  assertEquals(fs.filePaths().size, 0);
+});
