@@ -210,6 +210,31 @@ async def bench_runtimes(
     return samples
 
 
+async def bench_sessions(sandbox: AsyncSandbox, runs: int, gap: float) -> tuple[list[float], list[float]]:
+    """Warm calls in sessions: python hello in a live session's interpreter, and a C program
+    compiled once and run again from the session as `wasi` (no compile)."""
+    live: list[float] = []
+    kept: list[float] = []
+    async with sandbox.session(live=True) as session:
+        await session.run_code("python", "greeting = 'hello'")
+        for _ in range(runs):
+            started = time.perf_counter()
+            result = await session.run_code("python", "print(greeting)")
+            live.append((time.perf_counter() - started) * 1000)
+            if result.stdout != "hello\n":
+                raise RuntimeError(f"live session printed {result.stdout!r}, stderr {result.stderr!r}")
+            await asyncio.sleep(gap)
+        await session.run_code("clang", HELLO["clang"][1])
+        for _ in range(runs):
+            started = time.perf_counter()
+            result = await session.run_fs("wasi", "/main.wasm", {})
+            kept.append((time.perf_counter() - started) * 1000)
+            if result.stdout.strip() != "hello":
+                raise RuntimeError(f"kept C program printed {result.stdout!r}, stderr {result.stderr!r}")
+            await asyncio.sleep(gap)
+    return live, kept
+
+
 async def bench_throughput(sandbox: AsyncSandbox, seconds: float, callers: int) -> float:
     done = 0
     deadline = time.perf_counter() + seconds
@@ -268,6 +293,7 @@ async def main_async(args: argparse.Namespace) -> None:
 
     async with AsyncSandbox(max_concurrency=4) as sandbox:
         samples = await bench_runtimes(sandbox, args.runs, args.gap, runno, args.runno_runs)
+        live, kept = await bench_sessions(sandbox, args.runs, args.gap)
         pid = sandbox.engine_pid
         assert pid is not None
         await asyncio.sleep(3.0)
@@ -277,6 +303,8 @@ async def main_async(args: argparse.Namespace) -> None:
 
     for runtime, (ours, theirs) in samples.items():
         table.add_latency(f"{runtime} hello", ours, TARGET_MS[runtime], theirs or None)
+    table.add_latency("python hello, live session call", live, TARGET_MS["python"])
+    table.add_latency("C hello, kept program re-run (wasi)", kept, TARGET_MS["clang"])
     table.add_latency("MCP tools/call python hello, stdio", await bench_mcp(args.runs, args.gap), MCP_TARGET_MS)
     table.add_value("first result in a fresh process", bench_first_result(), "ms", FIRST_RESULT_TARGET_MS)
     table.add_value(
