@@ -280,9 +280,9 @@ class AsyncSession:
             if live_session is not None:
                 if wire.live == "started" and had_interpreter:
                     warnings.append(
-                        "this run started a fresh Python interpreter: the session's previous one was lost when the "
-                        "engine restarted, so variables, imports and functions from earlier runs are gone (files "
-                        "are kept)"
+                        "this run started a fresh Python interpreter: the session's previous one is gone (the "
+                        "engine restarted, or the program ended it with os._exit), so variables, imports and "
+                        "functions from earlier runs are gone (files are kept)"
                     )
                 self._interpreter_running = wire.result_type == "complete"
             # The kept program is the session's, like the entry file: not news for the caller.

@@ -314,3 +314,15 @@ async def test_a_c_program_compiled_in_one_call_runs_in_the_next_without_compili
         broken = await session.run_code("c", "int main(void) { return oops; }", timeout=GENEROUS)
         assert broken.exit_code != 0 and "oops" in broken.stderr
         assert "/main.wasm" not in [file.path for file in await session.list_files()]
+
+
+async def test_a_crash_in_a_live_session_says_so_and_the_next_call_starts_fresh() -> None:
+    """os.abort() traps the interpreter: the run is a crash naming the restart; files survive it."""
+    code = "import os\nos.abort()"
+    async with AsyncSandbox(preboot={}) as own, own.session(live=True) as session:
+        await session.run_code("python", "value = 1\nopen('/kept.txt', 'w').write('kept')")
+        crashed = await session.run_code("python", code, timeout=GENEROUS)
+        assert crashed.result_type == "crash", (crashed.stdout, crashed.stderr)
+        assert crashed.error is not None and "the live interpreter was stopped" in crashed.error
+        after = await session.run_code("python", "print(open('/kept.txt').read(), 'value' in globals())")
+    assert (after.stdout, after.warnings) == ("kept False\n", [])
