@@ -20,6 +20,9 @@ from runno_mcp.errors import (
     ProtocolError,
     RunnoError,
     SandboxBusyError,
+    SessionExpiredError,
+    SessionLimitError,
+    SessionNotFoundError,
     UnknownRuntimeError,
 )
 from runno_mcp.models import (
@@ -34,6 +37,8 @@ from runno_mcp.models import (
     Timestamps,
 )
 from runno_mcp.sandbox import AsyncSandbox, Sandbox, run_code, run_fs
+from runno_mcp.sessions import AsyncSession, Session, SessionFile
+from runno_mcp.streaming import OutputChunk, RunStream
 
 try:
     __version__ = importlib.metadata.version("runno-mcp")
@@ -43,21 +48,29 @@ except importlib.metadata.PackageNotFoundError:  # running from a source tree th
 __all__ = [
     "ALIASES",
     "AsyncSandbox",
+    "AsyncSession",
     "BinaryFile",
     "EngineError",
     "EngineNotFoundError",
     "EngineStartError",
     "InvalidRequestError",
     "LanguageNotInstalledError",
+    "OutputChunk",
     "ProtocolError",
     "RUNTIMES",
     "RunOptions",
     "RunResult",
+    "RunStream",
     "RunnoError",
     "Runtime",
     "RuntimeInfo",
     "Sandbox",
     "SandboxBusyError",
+    "Session",
+    "SessionExpiredError",
+    "SessionFile",
+    "SessionLimitError",
+    "SessionNotFoundError",
     "StringFile",
     "Timestamps",
     "UnknownRuntimeError",
