@@ -144,6 +144,8 @@ class Engine:
         self._start_lock = anyio.Lock()
         self._task_group: anyio.abc.TaskGroup | None = None
         self._closing = False
+        self.starts = 0
+        """Engine processes started so far; every one after the first replaced a dead, wedged or retired one."""
 
     async def __aenter__(self) -> "Engine":
         self._task_group = anyio.create_task_group()
@@ -179,6 +181,18 @@ class Engine:
         connection = await self._connect()
         assert connection.info is not None
         return connection.info
+
+    async def ping(self) -> None:
+        """Wait for the engine to answer a no-op, starting one if none runs.
+
+        Raises:
+            EngineError: the engine cannot be started, or stopped before it answered.
+        """
+        connection = await self._connect()
+        try:
+            await connection.rpc.request("ping", {})
+        except RpcError as exc:
+            raise error_from_wire(exc.error) from None
 
     async def run(self, params: RunParams, on_output: OutputCallback | None = None) -> RunResultWire:
         """Run one program; the engine's death during the run is a `crash` result.
@@ -306,6 +320,7 @@ class Engine:
     async def _start(self) -> _Connection:
         assert self._task_group is not None
         process = await EngineProcess.spawn(self._options.args(), engine_env())
+        self.starts += 1
         assert process.process.stdin is not None and process.process.stdout is not None
         holder: list[_Connection] = []
         rpc = RpcClient(process.process.stdin, process.process.stdout, lambda m, p: holder[0].on_notification(m, p))
