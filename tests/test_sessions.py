@@ -41,7 +41,7 @@ WRITE_THEN_READ = [
     pytest.param(
         "clangpp",
         '#include <fstream>\nint main() { std::ofstream("/note.txt") << "from clangpp"; }',
-        '#include <fstream>\n#include <iostream>\n#include <string>\n'
+        "#include <fstream>\n#include <iostream>\n#include <string>\n"
         'int main() { std::string s; std::getline(std::ifstream("/note.txt"), s); std::cout << s << std::endl; }',
         id="cpp",
     ),
