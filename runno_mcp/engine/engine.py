@@ -188,7 +188,7 @@ class Engine:
         Raises:
             EngineError: the engine cannot be started, or stopped before it answered.
         """
-        connection = await self._connect()
+        connection = await self._connect_shielded()
         try:
             await connection.rpc.request("ping", {})
         except RpcError as exc:
@@ -306,6 +306,13 @@ class Engine:
                         logger.debug("The engine did not acknowledge shutdown", exc_info=True)
             await connection.process.stop()
             await connection.closed.wait()
+
+    async def _connect_shielded(self) -> _Connection:
+        # A start is not abandoned with an impatient caller (a health probe's deadline): runs may be
+        # waiting for it, and `startup_timeout` bounds it anyway.
+        with anyio.CancelScope(shield=True):
+            return await self._connect()
+        raise AssertionError("unreachable: a shielded scope is not cancelled")
 
     async def _connect(self) -> _Connection:
         async with self._start_lock:

@@ -113,7 +113,7 @@ class Operations:
 
     async def healthz(self, request: Request) -> Response:
         """200 when the engine answers a ping (an engine that died is restarted first); 503 with the reason."""
-        sandbox = self._status()
+        sandbox = self.status()
         if not isinstance(sandbox, AsyncSandbox):
             return _unavailable("starting" if sandbox is None else "failed", sandbox)
         started = time.perf_counter()
@@ -138,7 +138,7 @@ class Operations:
 
     async def readyz(self, request: Request) -> Response:
         """200 once the language files are installed and the engine has started; 503 before, or while draining."""
-        sandbox = self._status()
+        sandbox = self.status()
         if self.draining:
             return _unavailable("draining", "the server is shutting down and takes no new runs")
         if not isinstance(sandbox, AsyncSandbox):
@@ -149,7 +149,8 @@ class Operations:
         """The Prometheus text exposition of this server's metrics."""
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
-    def _status(self) -> AsyncSandbox | RunnoError | None:
+    def status(self) -> AsyncSandbox | RunnoError | None:
+        """The sandbox if it runs, the error its start ended with, or None while it starts."""
         return None if self.service is None else self.service.status()
 
     # --- draining ------------------------------------------------------------------------------
@@ -290,7 +291,7 @@ class _SandboxCollector(Collector):
         self._ops = ops
 
     def collect(self) -> Iterable[Any]:
-        sandbox = self._ops._status()  # pyright: ignore[reportPrivateUsage]
+        sandbox = self._ops.status()
         stats = sandbox.stats() if isinstance(sandbox, AsyncSandbox) else None
         ready = 1 if stats is not None and not self._ops.draining else 0
         yield GaugeMetricFamily("runno_ready", "1 when the server takes runs (what /readyz says)", value=ready)
