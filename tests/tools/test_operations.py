@@ -214,51 +214,45 @@ async def test_a_client_over_its_limit_waits_while_other_clients_run(server_env:
             assert [r.structured_content and r.structured_content["stdout"] for r in results] == ["done\n"] * 2
 
 
-async def test_sigterm_lets_a_run_in_progress_finish_then_exits(server_env: dict[str, str]) -> None:
-    """SIGTERM mid-run: the server stops accepting connections, the run completes and its result reaches
-    the client, and the process exits with status 0."""
-    async with http_server_process("streamable-http", "/mcp", server_env, ["--shutdown-grace", "50"]) as running:
+async def stop_during_a_run(env: dict[str, str], grace: float, run_seconds: int) -> tuple[CallToolResult, int]:
+    """Serve with `--shutdown-grace grace`, send SIGTERM while a run of `run_seconds` is in flight, see the
+    server stop accepting connections, and return the run's result and the server's exit status."""
+    async with http_server_process("streamable-http", "/mcp", env, ["--shutdown-grace", str(grace)]) as running:
         await wait_ready(running.base)
         async with Client(running.url, mode="legacy") as client:
             await client.list_tools()  # as an agent does first; the SDK checks results against these schemas
             results: list[CallToolResult] = []
 
             async def run_slow() -> None:
-                results.append(await run_python(client, SLEEPER.format(seconds=2)))
+                results.append(await run_python(client, SLEEPER.format(seconds=run_seconds)))
 
             async with anyio.create_task_group() as tg:
                 tg.start_soon(run_slow)
                 await wait_for_metric(running.base, "runno_runs_in_flight", 1)
                 running.process.send_signal(signal.SIGTERM)
                 await eventually(lambda: _refuses_connections(running.base))
-        [result] = results
-        assert not result.is_error, text_of(result)
-        assert result.structured_content is not None and result.structured_content["stdout"] == "done\n"
         with anyio.fail_after(WAIT_TIMEOUT):
-            assert await running.process.wait() == 0
+            status = await running.process.wait()
+    [result] = results
+    return result, status
+
+
+async def test_sigterm_lets_a_run_in_progress_finish_then_exits(server_env: dict[str, str]) -> None:
+    """SIGTERM mid-run: the server stops accepting connections, the run completes and its result reaches
+    the client, and the process exits with status 0."""
+    result, status = await stop_during_a_run(server_env, grace=50, run_seconds=2)
+    assert not result.is_error, text_of(result)
+    assert result.structured_content is not None and result.structured_content["stdout"] == "done\n"
+    assert status == 0
 
 
 async def test_runs_past_the_grace_period_end_with_an_error_that_says_so(server_env: dict[str, str]) -> None:
     """A run still going when --shutdown-grace runs out is stopped; its client gets an isError result
     saying the server shut down, and the process exits with status 0."""
-    async with http_server_process("streamable-http", "/mcp", server_env, ["--shutdown-grace", "1"]) as running:
-        await wait_ready(running.base)
-        async with Client(running.url, mode="legacy") as client:
-            await client.list_tools()
-            results: list[CallToolResult] = []
-
-            async def run_slow() -> None:
-                results.append(await run_python(client, SLEEPER.format(seconds=40)))
-
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(run_slow)
-                await wait_for_metric(running.base, "runno_runs_in_flight", 1)
-                running.process.send_signal(signal.SIGTERM)
-        [result] = results
-        assert result.is_error
-        assert "server shut down before this call ended" in text_of(result)
-        with anyio.fail_after(WAIT_TIMEOUT):
-            assert await running.process.wait() == 0
+    result, status = await stop_during_a_run(server_env, grace=1, run_seconds=40)
+    assert result.is_error
+    assert "server shut down before this call ended" in text_of(result)
+    assert status == 0
 
 
 async def test_stateless_http_serves_clients_without_an_mcp_session(server_env: dict[str, str]) -> None:
