@@ -35,7 +35,7 @@ from runno_mcp.errors import RunnoError
 from runno_mcp.models import resolve_runtime
 from runno_mcp.sandbox import AsyncSandbox
 from runno_mcp.tools._service import SandboxService
-from runno_mcp.tools.mcp_sessions import STDIO_CLIENT, request_client
+from runno_mcp.tools.mcp_sessions import request_client
 
 __all__ = ["CLIENT_HEADER", "LogFormat", "Operations", "configure_logging"]
 
@@ -344,7 +344,7 @@ def _limit_key(request: object) -> str:
     named = request.headers.get(CLIENT_HEADER)
     if named:
         return f"client:{named}"
-    return f"peer:{request.client.host}" if request.client is not None else STDIO_CLIENT
+    return f"peer:{request.client.host}" if request.client is not None else client
 
 
 def _runtime_label(language: object) -> str:
