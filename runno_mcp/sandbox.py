@@ -11,6 +11,7 @@ import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypedDict, TypeVar
@@ -67,6 +68,7 @@ __all__ = [
     "RunKwargs",
     "Sandbox",
     "SandboxKwargs",
+    "SandboxStats",
     "run_code",
     "run_fs",
 ]
@@ -90,6 +92,22 @@ class SandboxKwargs(TypedDict, total=False):
     max_session_bytes: int
     max_session_files: int
     max_live_sessions: int
+
+
+@dataclass(frozen=True)
+class SandboxStats:
+    """What a sandbox is doing right now, for health checks and metrics."""
+
+    runs_in_flight: int
+    """Runs holding a slot (executing in the engine)."""
+    runs_waiting: int
+    """Calls waiting for a free slot."""
+    sessions_open: int
+    live_sessions_open: int
+    engine_pid: int | None
+    """The engine process's id while one runs."""
+    engine_starts: int
+    """Engine processes started so far; each after the first replaced a dead, wedged or retired one."""
 
 
 DEFAULT_MAX_CONCURRENCY = 4
@@ -245,6 +263,26 @@ class AsyncSandbox:
     def session_limits(self) -> SessionLimits:
         """What the sessions of this sandbox may hold."""
         return self._sessions.limits
+
+    def stats(self) -> SandboxStats:
+        """Runs in flight and waiting, open sessions, and the engine's process; cheap, never blocks."""
+        engine = self._engine
+        return SandboxStats(
+            runs_in_flight=self.max_concurrency - self._slots.value,
+            runs_waiting=self._slots.statistics().tasks_waiting,
+            sessions_open=self._sessions.open_count,
+            live_sessions_open=self._sessions.live_count,
+            engine_pid=None if engine is None else engine.pid,
+            engine_starts=0 if engine is None else engine.starts,
+        )
+
+    async def ping(self) -> None:
+        """Wait for the engine to answer a no-op; an engine that died is restarted first, as for a run.
+
+        Raises:
+            EngineError: the sandbox is not started, or the engine cannot start or answer.
+        """
+        await self._running().ping()
 
     async def list_runtimes(self) -> list[RuntimeInfo]:
         """Describe the runtimes whose language files the engine found."""

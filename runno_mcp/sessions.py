@@ -472,6 +472,10 @@ class SessionRegistry:
     def live_count(self) -> int:
         return sum(session.live for session in self._sessions.values())
 
+    @property
+    def open_count(self) -> int:
+        return len(self._sessions)
+
     def sweep(self) -> None:
         """Expire sessions unused for `session_ttl` seconds (never one in the middle of a call)."""
         deadline = anyio.current_time() - self.limits.session_ttl

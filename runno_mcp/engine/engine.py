@@ -144,6 +144,8 @@ class Engine:
         self._start_lock = anyio.Lock()
         self._task_group: anyio.abc.TaskGroup | None = None
         self._closing = False
+        self.starts = 0
+        """Engine processes started so far; every one after the first replaced a dead, wedged or retired one."""
 
     async def __aenter__(self) -> "Engine":
         self._task_group = anyio.create_task_group()
@@ -179,6 +181,18 @@ class Engine:
         connection = await self._connect()
         assert connection.info is not None
         return connection.info
+
+    async def ping(self) -> None:
+        """Wait for the engine to answer a no-op, starting one if none runs.
+
+        Raises:
+            EngineError: the engine cannot be started, or stopped before it answered.
+        """
+        connection = await self._connect_shielded()
+        try:
+            await connection.rpc.request("ping", {})
+        except RpcError as exc:
+            raise error_from_wire(exc.error) from None
 
     async def run(self, params: RunParams, on_output: OutputCallback | None = None) -> RunResultWire:
         """Run one program; the engine's death during the run is a `crash` result.
@@ -293,6 +307,13 @@ class Engine:
             await connection.process.stop()
             await connection.closed.wait()
 
+    async def _connect_shielded(self) -> _Connection:
+        # A start is not abandoned with an impatient caller (a health probe's deadline): runs may be
+        # waiting for it, and `startup_timeout` bounds it anyway.
+        with anyio.CancelScope(shield=True):
+            return await self._connect()
+        raise AssertionError("unreachable: a shielded scope is not cancelled")
+
     async def _connect(self) -> _Connection:
         async with self._start_lock:
             connection = self._connection
@@ -306,6 +327,7 @@ class Engine:
     async def _start(self) -> _Connection:
         assert self._task_group is not None
         process = await EngineProcess.spawn(self._options.args(), engine_env())
+        self.starts += 1
         assert process.process.stdin is not None and process.process.stdout is not None
         holder: list[_Connection] = []
         rpc = RpcClient(process.process.stdin, process.process.stdout, lambda m, p: holder[0].on_notification(m, p))

@@ -64,6 +64,12 @@ class SandboxService:
             return exc
         raise AssertionError("unreachable: sleep_forever returned")
 
+    def status(self) -> AsyncSandbox | RunnoError | None:
+        """The running sandbox, the error its last start ended with, or None while it starts; never waits."""
+        if not self._ready.is_set():
+            return None
+        return self._sandbox if self._sandbox is not None else self._error
+
     async def get(self) -> AsyncSandbox:
         """The running sandbox, once it is up.
 

@@ -13,6 +13,7 @@ import logging
 import os
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -20,6 +21,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from starlette.applications import Starlette
 
 from runno_mcp import models
 from runno_mcp.engine.engine import OutputCallback
@@ -28,7 +30,9 @@ from runno_mcp.models import DEFAULT_MEMORY_LIMIT_MB, RunResult, RuntimeInfo
 from runno_mcp.sandbox import AsyncSandbox
 from runno_mcp.sessions import AsyncSession, SessionLimits
 from runno_mcp.tools import _descriptions
+from runno_mcp.tools._http import serve_http
 from runno_mcp.tools._inputs import AnyLanguage, CodeLanguage, FileInput, decode_files, payload_bytes
+from runno_mcp.tools._ops import LogFormat, Operations, configure_logging
 from runno_mcp.tools._service import SandboxService
 from runno_mcp.tools.mcp_sessions import add_session_tools, find_session
 
@@ -57,6 +61,8 @@ class ServerOptions(BaseModel):
         session_ttl: Seconds a session may sit unused before it expires with its files.
         max_session_bytes: Bytes of files one session may hold.
         max_live_sessions: Live sessions open at once; each keeps a Python interpreter in memory.
+        max_concurrency_per_client: Runs one client may have in flight (0: no limit); its further runs
+            wait, so other clients' runs go first.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -70,6 +76,7 @@ class ServerOptions(BaseModel):
     session_ttl: float = Field(default=SessionLimits().session_ttl, gt=0, allow_inf_nan=False)
     max_session_bytes: int = Field(default=SessionLimits().max_session_bytes, ge=0)
     max_live_sessions: int = Field(default=SessionLimits().max_live_sessions, ge=0)
+    max_concurrency_per_client: int = Field(default=0, ge=0)
 
     def session_limits(self) -> SessionLimits:
         """The sandbox's session limits these options set."""
@@ -132,16 +139,27 @@ def create_server(
         options,
         log_level,
         lambda: SandboxService(options.max_concurrency, options.max_timeout, options.session_limits(), sandbox),
+        _operations(options),
         owned=sandbox is None,
     )
 
 
+def _operations(options: ServerOptions) -> Operations:
+    return Operations(max_concurrency_per_client=options.max_concurrency_per_client or None)
+
+
 def _create_server(
-    options: ServerOptions, log_level: LogLevel, make_service: Callable[[], SandboxService], *, owned: bool
+    options: ServerOptions,
+    log_level: LogLevel,
+    make_service: Callable[[], SandboxService],
+    ops: Operations,
+    *,
+    owned: bool,
 ) -> MCPServer[SandboxService]:
     @asynccontextmanager
     async def lifespan(server: MCPServer[SandboxService]) -> AsyncGenerator[SandboxService, None]:
         service = make_service()
+        ops.service = service
         if not owned:
             yield service
             return
@@ -244,6 +262,7 @@ def _create_server(
         )
 
     add_session_tools(mcp, options.max_request_bytes)
+    ops.install(mcp)
     return mcp
 
 
@@ -373,6 +392,30 @@ def _check_request_size(options: ServerOptions, size: int) -> None:
 _ENV_PREFIX = "RUNNO_MCP_"
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _LOG_LEVELS: tuple[LogLevel, ...] = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_LOG_FORMATS: tuple[LogFormat, ...] = ("text", "json")
+DEFAULT_SHUTDOWN_GRACE = 30.0  # seconds runs in progress may take to finish once the server is asked to stop
+
+
+@dataclass(frozen=True)
+class _Serving:
+    """How the serve command listens, logs and stops; the limits are `ServerOptions`."""
+
+    transport: Transport
+    host: str
+    port: int
+    log_level: LogLevel
+    log_format: LogFormat
+    shutdown_grace: float
+    stateless_http: bool
+
+
+def _yes_no(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected true or false, got {text!r}")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -393,7 +436,7 @@ def _build_parser() -> argparse.ArgumentParser:
             try:
                 value = convert(raw)
             except ValueError:
-                kind = "a whole number" if convert is int else "a number"
+                kind = "a whole number" if convert is int else "true or false" if convert is _yes_no else "a number"
                 parser.error(f'environment variable {env} is "{raw}": expected {kind}')
             if "choices" in kwargs and value not in kwargs["choices"]:
                 parser.error(f'environment variable {env} is "{raw}": expected one of {", ".join(kwargs["choices"])}')
@@ -409,11 +452,37 @@ def _build_parser() -> argparse.ArgumentParser:
     add("--max-output-bytes", int, defaults.max_output_bytes, "bytes kept of each of stdout and stderr", metavar="N")
     add("--max-request-bytes", int, defaults.max_request_bytes, "bytes of code, stdin and files per call", metavar="N")
     add("--max-concurrency", int, defaults.max_concurrency, "runs in flight at once; more wait", metavar="N")
+    add(
+        "--max-concurrency-per-client",
+        int,
+        defaults.max_concurrency_per_client,
+        "runs one client may have in flight; its further runs wait (0: no limit)",
+        metavar="N",
+    )
     add("--max-sessions", int, defaults.max_sessions, "sessions open at once, all clients together", metavar="N")
     add("--session-ttl", float, defaults.session_ttl, "seconds an unused session lives", metavar="S")
     add("--max-session-bytes", int, defaults.max_session_bytes, "bytes of files one session holds", metavar="N")
     add("--max-live-sessions", int, defaults.max_live_sessions, "live Python sessions open at once", metavar="N")
+    add(
+        "--shutdown-grace",
+        float,
+        DEFAULT_SHUTDOWN_GRACE,
+        "HTTP: seconds calls in progress may take to finish after SIGTERM; then they are stopped",
+        metavar="S",
+    )
+    add(
+        "--stateless-http",
+        _yes_no,
+        False,
+        "streamable HTTP without MCP sessions, so any replica can take any call",
+        nargs="?",
+        const=True,
+        metavar="BOOL",
+    )
     add("--log-level", str.upper, "INFO", "what the server logs to stderr", choices=list(_LOG_LEVELS))
+    add(
+        "--log-format", str.lower, "text", "log lines as plain text or one JSON object each", choices=list(_LOG_FORMATS)
+    )
     return parser
 
 
@@ -429,8 +498,12 @@ def main(argv: list[str] | None = None) -> None:
         options = ServerOptions(**{name: getattr(args, name) for name in ServerOptions.model_fields})
     except ValidationError as exc:
         parser.error("; ".join(_flag_error(error["loc"], error["msg"]) for error in exc.errors()))
+    if not args.shutdown_grace >= 0:
+        parser.error(f"--shutdown-grace: must be 0 or more seconds (got {args.shutdown_grace:g})")
+    serving = _Serving(**{name: getattr(args, name) for name in _Serving.__dataclass_fields__})
+    configure_logging(serving.log_level, serving.log_format)
     try:
-        anyio.run(_serve, options, args.transport, args.host, args.port, args.log_level)
+        anyio.run(_serve, options, serving)
     except KeyboardInterrupt:
         pass
 
@@ -440,22 +513,43 @@ def _flag_error(loc: tuple[int | str, ...], message: str) -> str:
     return f"--{str(loc[0]).replace('_', '-')}: {message}" if loc else message
 
 
-async def _serve(options: ServerOptions, transport: Transport, host: str, port: int, log_level: LogLevel) -> None:
-    if transport != "stdio" and host not in _LOOPBACK:
-        logger.warning("Serving on %s without authentication: anyone who can reach it can run programs here", host)
+async def _serve(options: ServerOptions, serving: _Serving) -> None:
+    if serving.transport != "stdio" and serving.host not in _LOOPBACK:
+        logger.warning(
+            "Serving on %s without authentication: anyone who can reach it can run programs here", serving.host
+        )
     # One sandbox for the whole process, even for SSE, which enters the server's lifespan per connection.
     async with anyio.create_task_group() as tg:
         service = SandboxService(options.max_concurrency, options.max_timeout, options.session_limits())
         tg.start_soon(service.serve)
-        server = _create_server(options, log_level, lambda: service, owned=False)
-        match transport:
+        ops = _operations(options)
+        ops.service = service
+        server = _create_server(options, serving.log_level, lambda: service, ops, owned=False)
+        match serving.transport:
             case "stdio":
                 await server.run_stdio_async()
             case "streamable-http":
-                await server.run_streamable_http_async(host=host, port=port, max_request_body_size=_body_limit(options))
+                app = server.streamable_http_app(
+                    host=serving.host, max_request_body_size=_body_limit(options), stateless_http=serving.stateless_http
+                )
+                await _serve_app(app, ops, serving)
             case "sse":
-                await server.run_sse_async(host=host, port=port, max_request_body_size=_body_limit(options))
+                await _serve_app(
+                    server.sse_app(host=serving.host, max_request_body_size=_body_limit(options)), ops, serving
+                )
         tg.cancel_scope.cancel()
+
+
+async def _serve_app(app: Starlette, ops: Operations, serving: _Serving) -> None:
+    await serve_http(
+        app,
+        ops,
+        host=serving.host,
+        port=serving.port,
+        log_level=serving.log_level,
+        log_format=serving.log_format,
+        grace=serving.shutdown_grace,
+    )
 
 
 def _body_limit(options: ServerOptions) -> int:

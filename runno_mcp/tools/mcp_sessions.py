@@ -24,7 +24,15 @@ from runno_mcp.tools import _descriptions
 from runno_mcp.tools._inputs import FileInput, decode_files, payload_bytes
 from runno_mcp.tools._service import SandboxService
 
-__all__ = ["FileContent", "FileListing", "SessionClosed", "SessionCreated", "add_session_tools", "find_session"]
+__all__ = [
+    "FileContent",
+    "FileListing",
+    "SessionClosed",
+    "SessionCreated",
+    "add_session_tools",
+    "find_session",
+    "request_client",
+]
 
 # Changes only what the sandbox holds for this client, never the host: not read-only, not open-world.
 _SESSION_ANNOTATIONS = ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=False)
@@ -39,7 +47,11 @@ def client_key(ctx: Context[SandboxService]) -> str:
     """Who is asking, for filing sessions: the MCP session over streamable HTTP, the SSE connection,
     the one client of a stdio server. A stateless HTTP call has neither: its sessions are shared by
     all such callers, and the unguessable session id is what guards them."""
-    request = ctx.request_context.request
+    return request_client(ctx.request_context.request)
+
+
+def request_client(request: object) -> str:
+    """`client_key` of the transport's request object (a Starlette `Request` over HTTP, None on stdio)."""
     if not isinstance(request, Request):
         return STDIO_CLIENT
     mcp_session = request.headers.get("mcp-session-id")

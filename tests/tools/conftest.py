@@ -7,8 +7,9 @@ the `mcp` SDK's own `Client`, as any MCP host would.
 import os
 import socket
 import sys
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import anyio
 import pytest
@@ -50,11 +51,26 @@ async def wait_until_listening(process: Process, ready: anyio.Event, log: list[s
             ready.set()
 
 
+@dataclass
+class RunningServer:
+    """A `python -m runno_mcp` HTTP server process: its endpoint, its process, and its stderr so far."""
+
+    url: str
+    base: str
+    process: Process
+    log: list[str]
+
+
 @asynccontextmanager
-async def http_server(transport: str, path: str, env: dict[str, str]) -> AsyncGenerator[str, None]:
-    """Run `python -m runno_mcp` on a free loopback port; yield its endpoint's URL."""
+async def http_server_process(
+    transport: str, path: str, env: dict[str, str], flags: Sequence[str] = ()
+) -> AsyncGenerator[RunningServer, None]:
+    """Run `python -m runno_mcp` on a free loopback port with SERVER_FLAGS and `flags`; stop it after.
+
+    The server is stopped with SIGTERM (a graceful stop) unless the test already ended it.
+    """
     port = free_port()
-    argv = [sys.executable, "-m", "runno_mcp", "--transport", transport, "--port", str(port), *SERVER_FLAGS]
+    argv = [sys.executable, "-m", "runno_mcp", "--transport", transport, "--port", str(port), *SERVER_FLAGS, *flags]
     log: list[str] = []
     async with await anyio.open_process(argv, env={**os.environ, **env}, stdout=None) as process:
         async with anyio.create_task_group() as tg:
@@ -65,10 +81,19 @@ async def http_server(transport: str, path: str, env: dict[str, str]) -> AsyncGe
                     await ready.wait()
             except TimeoutError:
                 raise RuntimeError("the server did not start listening:\n" + "".join(log)) from None
-            yield f"http://127.0.0.1:{port}{path}"
-            process.terminate()
+            base = f"http://127.0.0.1:{port}"
+            yield RunningServer(f"{base}{path}", base, process, log)
+            if process.returncode is None:
+                process.terminate()
             with anyio.fail_after(10):
                 await process.wait()
+
+
+@asynccontextmanager
+async def http_server(transport: str, path: str, env: dict[str, str]) -> AsyncGenerator[str, None]:
+    """Run `python -m runno_mcp` on a free loopback port; yield its endpoint's URL."""
+    async with http_server_process(transport, path, env) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from mcp_types import CallToolResult, TextContent, Tool
 
 from runno_mcp import AsyncSandbox
 from runno_mcp.models import RunResult
-from runno_mcp.tools.mcp import ServerOptions, create_server, main
+from runno_mcp.tools.mcp import ServerOptions, _build_parser, create_server, main  # pyright: ignore[reportPrivateUsage]
 
 CALL_TIMEOUT = 60.0  # seconds: generous for a cold compile on a slow CI machine
 STARTUP_TIMEOUT = 60.0  # seconds: a cold deno plus the first compile of each language module
@@ -459,6 +459,9 @@ note: tty was cut at 10 bytes (max_output_bytes); 91 more bytes were dropped\
             ["--max-concurrency", "0"], "--max-concurrency: Input should be greater than or equal to 1", id="min"
         ),
         pytest.param(["--transport", "carrier-pigeon"], "invalid choice: 'carrier-pigeon'", id="transport"),
+        pytest.param(["--shutdown-grace", "-1"], "--shutdown-grace: must be 0 or more seconds", id="grace"),
+        pytest.param(["--stateless-http", "maybe"], "argument --stateless-http: invalid", id="bool"),
+        pytest.param(["--log-format", "xml"], "invalid choice: 'xml'", id="log-format"),
     ],
 )
 def test_bad_flags_stop_the_server_with_a_usage_error(
@@ -469,6 +472,16 @@ def test_bad_flags_stop_the_server_with_a_usage_error(
         main(argv)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_every_serve_flag_is_documented_with_its_environment_variable() -> None:
+    """docs/tools.md names each flag of `runno-mcp serve` beside its RUNNO_MCP_ variable."""
+    docs = (Path(__file__).parents[2] / "docs" / "tools.md").read_text(encoding="utf-8")
+    flags = [action.option_strings[0] for action in _build_parser()._actions if action.option_strings[0] != "-h"]
+    for flag in flags:
+        env = "RUNNO_MCP_" + flag.removeprefix("--").replace("-", "_").upper()
+        rows = [line for line in docs.splitlines() if f"`{flag}" in line]
+        assert any(env in row or env.removeprefix("RUNNO_MCP") in row for row in rows), flag
 
 
 async def test_a_server_without_language_files_answers_and_says_what_to_do(tmp_path: Path) -> None:
