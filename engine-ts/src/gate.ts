@@ -45,6 +45,8 @@ const ALWAYS_OPEN = new Set(["fd_readdir"]);
 export interface GateOptions {
   /** Top-level names of the base filesystem ("usr", "sys"); paths below them pass freely. */
   baseRoots: Set<string>;
+  /** Preopens other than `/` that lie in the base filesystem: lookups there pass freely. */
+  baseFds?: Set<number>;
   /** The entry file, relative to `/` ("main.py"): touching it always opens the gate. */
   entry: string;
   memory: () => WebAssembly.Memory | undefined;
@@ -100,7 +102,10 @@ function decide(name: string, args: unknown[], options: GateOptions): "pass" | "
   const raw = new TextDecoder().decode(new Uint8Array(memory.buffer, pointer, length));
   const parts = raw.split("/").filter((part) => part !== "" && part !== ".");
   const path = parts.join("/");
-  if (Number(args[argument.fd]) !== ROOT_FD || parts.includes("..")) return "open";
+  if (parts.includes("..")) return "open";
+  const fd = Number(args[argument.fd]);
+  if (options.baseFds?.has(fd)) return "pass";
+  if (fd !== ROOT_FD) return "open";
   // Reading the root's own link or status cannot depend on what is inside it.
   if (parts.length === 0) {
     return name === "path_readlink" || name === "path_filestat_get" ? "pass" : "open";

@@ -14,11 +14,12 @@
  */
 
 import { receiveMessageOnPort } from "node:worker_threads";
-import { type MemoryFs, Wasi } from "./wasi/mod.ts";
+import type { MemoryFs } from "./wasi/mod.ts";
 import { type JobFile, type LiveCell, type LivePlan, LiveSignal } from "./worker_messages.ts";
 import {
   addFiles,
   buildFs,
+  createWasi,
   finish,
   markStart,
   type Outcome,
@@ -56,14 +57,13 @@ export function runLive(plan: LivePlan, port: MessagePort, signal: SharedArrayBu
   const shared = new Int32Array(signal);
   let taken = 0;
   let cell: RunningCell | undefined;
-  const wasi = new Wasi({
-    args: plan.step.argv,
-    env: plan.step.env,
+  // Between cells (and while booting) only the driver runs: what it writes is dropped.
+  const wasi = createWasi(
+    plan.step,
     fs,
-    stdin: new Uint8Array(0),
-    // Between cells (and while booting) only the driver runs: what it writes is dropped.
-    onOutput: (fd, bytes) => cell?.sink.write(fd, bytes),
-  });
+    new Uint8Array(0),
+    (fd, bytes) => cell?.sink.write(fd, bytes),
+  );
   let memory: WebAssembly.Memory | undefined;
   const control = plan.controlDir.replace(/^\/+/, "");
 

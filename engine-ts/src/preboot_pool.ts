@@ -35,19 +35,23 @@ export class PrebootPool {
   readonly #waiting: string[];
   readonly #started = new Set<string>();
   readonly #firstBootDone = new Set<string>();
+  readonly #onUse: Set<string>;
   #closed = false;
 
   constructor(
     workers: WorkerPool,
     plan: (runtime: string) => Promise<PrebootPlan>,
     sizes: Map<string, number>,
+    onUse: Set<string> = new Set(),
   ) {
     this.#workers = workers;
     this.#plan = plan;
     this.#sizes = sizes;
+    this.#onUse = onUse;
     // One runtime at a time at start-up, in the order given: on two cores, booting every
     // interpreter at once would delay the first one a caller is most likely to need.
-    this.#waiting = [...sizes.keys()];
+    // Runtimes in `onUse` (seconds of boot, hundreds of MB each) start at their first take.
+    this.#waiting = [...sizes.keys()].filter((runtime) => !onUse.has(runtime));
     this.#startNext();
   }
 
@@ -63,6 +67,12 @@ export class PrebootPool {
    * none is ready (the caller starts cold). Files under the base filesystem never qualify.
    */
   take(runtime: string, files: string[]): BootedRun | undefined {
+    if (this.#onUse.has(runtime) && !this.#started.has(runtime)) {
+      this.#started.add(runtime);
+      this.#firstBootDone.add(runtime); // it does not hold up the start-up queue
+      this.#fill(runtime);
+      return undefined;
+    }
     const ready = this.#ready.get(runtime) ?? [];
     const index = ready.findIndex((run) =>
       !conflictsWith(run.probes, files) &&

@@ -195,6 +195,7 @@ export class Runner {
           baseFs.flatMap((base) => base.entries.map((entry) => entry.path.split("/")[1] ?? "")),
         ),
       ],
+      scratchDirs: this.#runtimes.scratchDirs(runtime),
       memoryLimitMb: DEFAULT_MEMORY_MB,
       maxFsBytes: this.#limits.maxFsBytes,
     };
@@ -202,7 +203,12 @@ export class Runner {
 
   /** Starts keeping `sizes` booted interpreters per runtime. */
   startPreboot(sizes: Map<string, number>): void {
-    this.#preboot = new PrebootPool(this.#pool, (runtime) => this.plan(runtime), sizes);
+    this.#preboot = new PrebootPool(
+      this.#pool,
+      (runtime) => this.plan(runtime),
+      sizes,
+      this.#runtimes.prebootOnUse,
+    );
   }
 
   /** Stops pre-booting and every live interpreter. */
@@ -246,7 +252,10 @@ export class Runner {
       memoryLimitMb: params.memory_limit_mb,
       maxFsBytes: this.#limits.maxFsBytes,
       // Only multi-step runtimes (compile, link, run) write intermediates.
-      scratchDirs: jobSteps.length > 1 ? [INTERMEDIATE_DIR] : [],
+      scratchDirs: [
+        ...(jobSteps.length > 1 ? [INTERMEDIATE_DIR] : []),
+        ...this.#runtimes.scratchDirs(params.runtime),
+      ],
     };
   }
 

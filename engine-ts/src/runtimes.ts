@@ -10,6 +10,7 @@
  */
 
 import { join } from "node:path";
+import type { Preopen } from "./wasi/mod.ts";
 
 /** A step of a runtime as the manifest spells it. */
 export interface StepSpec {
@@ -18,6 +19,12 @@ export interface StepSpec {
   env?: Record<string, string>;
   /** Prepare steps (compile, link) end the run when they fail. */
   role?: "compile" | "link";
+  /** A reactor's entry export (after `_initialize`), whose i32 result is the exit code. */
+  export?: string;
+  /** Guest preopen name -> directory of the run's filesystem (see WasiOptions.preopens). */
+  preopens?: Record<string, string>;
+  /** Imported host functions the sandbox does not offer: each answers -1 ("no host"). */
+  stub_imports?: string[];
 }
 
 /** A runtime as the manifest spells it. */
@@ -29,6 +36,12 @@ export interface RuntimeSpec {
   base_fs: string[];
   /** Guest path -> file under engine-ts/guest/ added to every run (PHP's stdio prepend). */
   guest_files?: Record<string, string>;
+  /** The optional bundle its files come from (installed on demand), if not the main package. */
+  bundle?: string;
+  /** Folders the runtime writes for itself (matplotlib's cache): made first, never returned. */
+  scratch_dirs?: string[];
+  /** Its interpreters are pre-booted only once it has been asked for (their boot is heavy). */
+  preboot_on_use?: boolean;
   steps: StepSpec[];
 }
 
@@ -45,6 +58,10 @@ export interface ResolvedStep {
   argv: string[];
   env: Record<string, string>;
   role: "compile" | "link" | "run";
+  /** The export to run instead of `_start` (a reactor's). */
+  exportName?: string;
+  preopens: Preopen[];
+  stubImports: string[];
 }
 
 /** The guest-supplied-binary runtime: runs the preview1 `.wasm` at the entry path. */
@@ -119,6 +136,16 @@ export class Runtimes {
     );
   }
 
+  /** Folders runtime `id` writes for itself: made before the run, never returned. */
+  scratchDirs(id: string): string[] {
+    return this.#specs.get(id)?.scratch_dirs ?? [];
+  }
+
+  /** Runtimes whose pre-booting waits for their first run. */
+  get prebootOnUse(): Set<string> {
+    return new Set([...this.#specs].filter(([, spec]) => spec.preboot_on_use).map(([id]) => id));
+  }
+
   /** Host paths of runtime `id`'s base filesystem archives. */
   baseFsPaths(id: string): string[] {
     return (this.#specs.get(id)?.base_fs ?? []).map((name) => join(this.#langsDir, name));
@@ -149,6 +176,12 @@ export class Runtimes {
         // The caller's environment reaches the program only, never the compiler.
         env: isLast ? { ...step.env, ...env } : { ...step.env },
         role: step.role ?? "run",
+        ...(step.export === undefined ? {} : { exportName: step.export }),
+        preopens: Object.entries(step.preopens ?? {}).map(([guestPath, fsPath]) => ({
+          guestPath,
+          fsPath,
+        })),
+        stubImports: step.stub_imports ?? [],
       };
     });
   }

@@ -209,7 +209,9 @@ export class Server {
     if (!this.#runtimes.isInstalled(runtime)) {
       throw new RunRequestError(
         ErrorCode.RUNTIME_NOT_INSTALLED,
-        `Cannot run "${runtime}": its files are missing from the language folder; run "runno-mcp install"`,
+        `Cannot run "${runtime}": its files are missing from the language folder; run "${
+          this.#runtimes.get(runtime)?.bundle ? `runno-mcp install ${runtime}` : "runno-mcp install"
+        }"`,
       );
     }
     if (typeof p.entry !== "string" || !p.entry.startsWith("/")) {

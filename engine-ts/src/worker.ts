@@ -15,11 +15,12 @@
 import { receiveMessageOnPort } from "node:worker_threads";
 import { gateImports } from "./gate.ts";
 import { runLive } from "./live_worker.ts";
-import { type MemoryFs, Wasi } from "./wasi/mod.ts";
+import type { MemoryFs } from "./wasi/mod.ts";
 import type { Job, JobInput, PrebootPlan, WorkerCommand } from "./worker_messages.ts";
 import {
   addFiles,
   buildFs,
+  createWasi,
   finish,
   markStart,
   type Outcome,
@@ -57,13 +58,12 @@ function runJob(job: Job): Outcome {
   let result: StepResult = { outcome: "complete", exitCode: 0, error: null };
   for (const [index, step] of job.steps.entries()) {
     const isLast = index === job.steps.length - 1;
-    const wasi = new Wasi({
-      args: step.argv,
-      env: step.env,
+    const wasi = createWasi(
+      step,
       fs,
-      stdin: isLast ? job.stdin : new Uint8Array(0),
-      onOutput: (fd, bytes) => sink.write(fd, bytes),
-    });
+      isLast ? job.stdin : new Uint8Array(0),
+      (fd, bytes) => sink.write(fd, bytes),
+    );
     result = runStep(step, wasi, fs, job.memoryLimitMb);
     if (result.outcome !== "complete" || (step.role !== "run" && result.exitCode !== 0)) break;
     if (step.role === "link" && job.keepProgram !== undefined) keepProgram(fs, job, index);
@@ -81,19 +81,18 @@ function keepProgram(fs: MemoryFs, job: Job, index: number): void {
 }
 
 function runPrebooted(plan: PrebootPlan, port: MessagePort, signal: SharedArrayBuffer): Outcome {
-  const fs = buildFs(plan.baseFs, [], plan.maxFsBytes);
+  const fs = buildFs(plan.baseFs, plan.scratchDirs, plan.maxFsBytes);
   // Output written while booting is held back until the run it belongs to exists.
   const early: [1 | 2, Uint8Array][] = [];
   let sink: OutputSink | undefined;
   let job: JobInput | undefined;
   let start: RunStart | undefined;
-  const wasi = new Wasi({
-    args: plan.step.argv,
-    env: plan.step.env,
+  const wasi = createWasi(
+    plan.step,
     fs,
-    stdin: new Uint8Array(0),
-    onOutput: (fd, bytes) => sink ? sink.write(fd, bytes) : early.push([fd, bytes]),
-  });
+    new Uint8Array(0),
+    (fd, bytes) => sink ? sink.write(fd, bytes) : early.push([fd, bytes]),
+  );
   let memory: WebAssembly.Memory | undefined;
   const probes: string[] = [];
   const open = () => {
@@ -114,6 +113,8 @@ function runPrebooted(plan: PrebootPlan, port: MessagePort, signal: SharedArrayB
     (imports) =>
       gateImports(imports, {
         baseRoots: new Set(plan.baseRoots),
+        // The step's further preopens come after the root (fd 3), in order.
+        baseFds: new Set(plan.step.preopens.map((_, index) => 4 + index)),
         entry: plan.entry.replace(/^\/+/, ""),
         memory: () => memory,
         probe: (path) => probes.push(path),
@@ -125,5 +126,13 @@ function runPrebooted(plan: PrebootPlan, port: MessagePort, signal: SharedArrayB
     },
   );
   if (!job) open(); // the program ended without touching a path: take its job anyway
-  return finish({ result, fs, start: start!, input: job!, sink: sink!, hidden: [], alive: false });
+  return finish({
+    result,
+    fs,
+    start: start!,
+    input: job!,
+    sink: sink!,
+    hidden: plan.scratchDirs,
+    alive: false,
+  });
 }

@@ -67,6 +67,8 @@ export interface PrebootPlan {
   baseRoots: string[];
   /** The runtime's entry file, which always opens the gate. */
   entry: string;
+  /** The runtime's own folders (see Job.scratchDirs). */
+  scratchDirs: string[];
   memoryLimitMb: number;
   maxFsBytes: number;
 }

@@ -9,7 +9,7 @@
 /// <reference lib="deno.worker" />
 
 import type { BaseFs } from "./base_fs.ts";
-import { type FsSnapshot, MemoryFs, ProcExit, type Wasi } from "./wasi/mod.ts";
+import { type FsSnapshot, MemoryFs, ProcExit, Wasi } from "./wasi/mod.ts";
 import { capMemory, MemoryCapError, PAGE_BYTES } from "./wasm_memory.ts";
 import type { JobFile, JobInput, JobStep, ResultFile, WorkerMessage } from "./worker_messages.ts";
 
@@ -147,6 +147,26 @@ export function addFiles(fs: MemoryFs, files: JobFile[]): void {
   }
 }
 
+/** The WASI host of `step` over `fs`: its argv, env and preopens. */
+export function createWasi(
+  step: JobStep,
+  fs: MemoryFs,
+  stdin: Uint8Array,
+  onOutput: (fd: 1 | 2, bytes: Uint8Array) => void,
+): Wasi {
+  return new Wasi({ args: step.argv, env: step.env, fs, preopens: step.preopens, stdin, onOutput });
+}
+
+/** `imports` plus an answer of -1 ("no host") for each of `step`'s stubbed host functions. */
+function withStubs(step: JobStep, imports: WebAssembly.Imports): WebAssembly.Imports {
+  for (const name of step.stubImports) {
+    const dot = name.indexOf(".");
+    const namespace = name.slice(0, dot);
+    imports[namespace] = { ...imports[namespace], [name.slice(dot + 1)]: () => -1 };
+  }
+  return imports;
+}
+
 /** Instantiates `step`'s module over `wasi` and runs it to its end. */
 export function runStep(
   step: JobStep,
@@ -164,9 +184,12 @@ export function runStep(
   }
   let instance: WebAssembly.Instance | undefined;
   try {
-    instance = new WebAssembly.Instance(module, wrapImports(wasi.getImports(module)));
+    instance = new WebAssembly.Instance(
+      module,
+      wrapImports(withStubs(step, wasi.getImports(module))),
+    );
     onInstance(instance);
-    const exitCode = wasi.start(instance);
+    const exitCode = wasi.start(instance, step.exportName);
     return { outcome: "complete", exitCode, error: null };
   } catch (err) {
     if (err instanceof ProcExit) return { outcome: "complete", exitCode: err.code, error: null };

@@ -119,6 +119,12 @@ export class MemoryFs {
     return inode instanceof FileInode ? inode.content() : undefined;
   }
 
+  /** The directory at `path`, or undefined. */
+  directory(path: string): DirInode | undefined {
+    const inode = this.#lookup(path);
+    return inode instanceof DirInode ? inode : undefined;
+  }
+
   /** Bytes currently allocated by guest writes (see `maxBytes`). */
   get usedBytes(): number {
     return this.#counter.used;

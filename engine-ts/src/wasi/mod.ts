@@ -9,5 +9,5 @@
 export { MemoryFs } from "./fs.ts";
 export type { AddFileOptions, FsEntry, FsSnapshot, MemoryFsOptions } from "./fs.ts";
 export { ProcExit, Wasi } from "./wasi.ts";
-export type { WasiOptions } from "./wasi.ts";
+export type { Preopen, WasiOptions } from "./wasi.ts";
 export { patchWasiVfsPoll } from "./wasi_vfs.ts";

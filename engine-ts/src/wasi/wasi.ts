@@ -29,12 +29,26 @@ export interface WasiOptions {
   fs: MemoryFs;
   /** Whether to preopen `fs` as "/"; default true. */
   preopenRoot?: boolean;
+  /**
+   * Further preopens, from fd 4 on: a directory of `fs` announced under another name.
+   * wasi-libc resolves a path through the preopen with the longest matching name, so
+   * this puts a directory where the root has a file (matplotlib's data "inside" the
+   * stdlib zip).
+   */
+  preopens?: Preopen[];
   /** The whole of stdin; EOF after it. */
   stdin: Uint8Array;
   /** Receives a copy of the bytes of every write to stdout (1) or stderr (2). */
   onOutput: (fd: 1 | 2, bytes: Uint8Array) => void;
   /** Report fds 0-2 as character devices (terminals); default false. */
   isTty?: boolean;
+}
+
+/** A directory of the filesystem announced to the guest under `guestPath`. */
+export interface Preopen {
+  guestPath: string;
+  /** The directory's path in the filesystem. */
+  fsPath: string;
 }
 
 /** A syscall as imported by the guest: wasm values in, an errno out. */
@@ -64,6 +78,20 @@ export class Wasi {
           rightsInheriting: RIGHTS_DIRECTORY_INHERITING,
           preopen: "/",
           devices: this.#stdio,
+        }),
+      );
+    }
+    for (const [index, preopen] of (options.preopens ?? []).entries()) {
+      const dir = options.fs.directory(preopen.fsPath);
+      if (dir === undefined) {
+        throw new TypeError(`Cannot preopen "${preopen.fsPath}": no such directory`);
+      }
+      fds.set(
+        4 + index,
+        new DirFd(dir, {
+          rightsBase: RIGHTS_DIRECTORY,
+          rightsInheriting: RIGHTS_DIRECTORY_INHERITING,
+          preopen: preopen.guestPath,
         }),
       );
     }
@@ -102,20 +130,26 @@ export class Wasi {
     return imports;
   }
 
-  /** Calls `_start`; returns the exit code (0 when it returns). Traps propagate. */
-  start(instance: WebAssembly.Instance): number {
+  /**
+   * Runs the program: `_start` for a command; for a reactor, `_initialize` (when exported)
+   * and then the export named `entry`, whose i32 result is the exit code. Returns the exit
+   * code (0 when `_start` returns). Traps propagate.
+   */
+  start(instance: WebAssembly.Instance, entry = "_start"): number {
     const memory = instance.exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) {
       throw new TypeError("Cannot start: the module exports no memory");
     }
     this.#memory = new GuestMemory(memory);
-    const start = instance.exports._start;
-    if (typeof start !== "function") {
-      throw new TypeError("Cannot start: the module exports no _start");
+    const initialize = instance.exports._initialize;
+    const main = instance.exports[entry];
+    if (typeof main !== "function") {
+      throw new TypeError(`Cannot start: the module exports no ${entry}`);
     }
     try {
-      start();
-      return 0;
+      if (entry !== "_start" && typeof initialize === "function") initialize();
+      const code: unknown = main();
+      return typeof code === "number" ? code : 0;
     } catch (error: unknown) {
       if (error instanceof ProcExit) return error.code;
       throw error;
