@@ -4,10 +4,11 @@ DENO ?= $(shell $(PYTHON) -c "import deno; print(deno.find_deno_bin())")
 PY_PATHS = runno_mcp tests examples benchmarks scripts
 
 .PHONY: install
-install: ## Install the package and its dev tools into the current environment, then the language files
+install: ## Install the package and its dev tools into the current environment, then the language files and python-sci
 	$(PYTHON) -m pip install --quiet "pip>=25.1"  # for --group
 	$(PYTHON) -m pip install -e . --group dev
 	$(PYTHON) -m runno_mcp install
+	$(PYTHON) -m runno_mcp install python-sci
 
 .PHONY: format
 format: ## Format Python and TypeScript
@@ -29,7 +30,7 @@ typecheck: ## Type-check Python (pyright strict) and TypeScript (deno check)
 .PHONY: test
 test: ## Run the Python tests (real engine, real language files) and the engine's own tests
 	$(PYTHON) -m pytest
-	cd engine-ts && $(DENO) task test
+	cd engine-ts && RUNNO_MCP_LANGS_DIR="$$($(PYTHON) -c 'from runno_mcp import langs; print(langs.langs_dir())')" $(DENO) task test
 
 .PHONY: check
 check: lint typecheck test ## Run every check CI runs

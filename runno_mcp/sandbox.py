@@ -113,7 +113,7 @@ class SandboxStats:
 DEFAULT_MAX_CONCURRENCY = 4
 DEFAULT_MAX_QUEUE = 256  # calls waiting for a slot before further calls are refused as busy
 # Booted interpreters kept waiting: the runtimes whose start-up dominates a small program.
-DEFAULT_PREBOOT: Mapping[str, int] = {"python": 2, "quickjs": 1, "php-cgi": 1, "sqlite": 1, "ruby": 1}
+DEFAULT_PREBOOT: Mapping[str, int] = {"python": 2, "quickjs": 1, "php-cgi": 1, "sqlite": 1, "ruby": 1, "python-sci": 1}
 DEFAULT_MAX_TIMEOUT = 300.0  # seconds: the largest `timeout` a call may ask for
 BACKSTOP_GRACE = 5.0  # seconds past a run's timeout before Python gives up on the engine's answer
 MAX_SWEEP_INTERVAL = 60.0  # seconds between looks for expired sessions

@@ -85,7 +85,18 @@ def test_runtimes_lists_versions_licences_and_install_state() -> None:
     assert done.returncode == 0
     assert rows["python"]["version"] == "3.11.3" and rows["python"]["license"] == "PSF-2.0"
     assert rows["sqlite"]["aliases"] == "sql"
-    assert set(rows) == {"python", "ruby", "quickjs", "clang", "clangpp", "php-cgi", "sqlite", "wasi"}
+    assert set(rows) == {"python", "python-sci", "ruby", "quickjs", "clang", "clangpp", "php-cgi", "sqlite", "wasi"}
+    assert rows["python-sci"]["version"] == "3.15.0" and rows["python-sci"]["license"].startswith("Apache-2.0")
+
+
+def test_install_options_that_do_not_go_together_are_usage_errors() -> None:
+    """--wheel is for an optional runtime and --tarball for the main files; mixing them says which is which."""
+    done = runno("install", "--wheel", "x.whl")
+    assert done.returncode == 2 and "--wheel goes with an optional runtime" in done.stderr
+    done = runno("install", "python-sci", "--tarball", "x.tgz")
+    assert done.returncode == 2 and "use --wheel for an optional runtime" in done.stderr
+    done = runno("install", "python-gpu")
+    assert done.returncode == 2 and "python-sci" in done.stderr
 
 
 def test_install_refuses_a_tarball_that_fails_its_integrity_check(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from runno_mcp import langs
+from runno_mcp.bundles import bundle_files
 from runno_mcp.errors import LanguageNotInstalledError
 from runno_mcp.langs import LangFile, Manifest, ensure_installed, install, load_manifest
 from runno_mcp.models import ALIASES, RUNTIMES
@@ -48,7 +49,8 @@ def test_the_packaged_manifest_is_consistent() -> None:
     manifest = load_manifest()
     assert set(manifest.runtimes) == set(RUNTIMES) - {"wasi"}
     for runtime_id, runtime in manifest.runtimes.items():
-        assert set(runtime.files()) <= set(manifest.files), runtime_id
+        available = set(manifest.files) if runtime.bundle is None else set(bundle_files(runtime.bundle, manifest))
+        assert set(runtime.files()) <= available, runtime_id
         assert runtime.entry.startswith("/")
         assert dict.fromkeys(runtime.aliases, runtime_id) == {
             alias: target for alias, target in ALIASES.items() if target == runtime_id

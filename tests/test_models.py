@@ -43,8 +43,8 @@ def test_an_unknown_runtime_lists_the_known_ones() -> None:
     with pytest.raises(UnknownRuntimeError) as caught:
         resolve_runtime("cobol")
     assert str(caught.value) == snapshot(
-        'Cannot run "cobol": known runtimes are clang, clangpp, php-cgi, python, quickjs, ruby, sqlite, wasi '
-        "(also accepted: c, c++, cpp, javascript, js, php, sql)"
+        'Cannot run "cobol": known runtimes are clang, clangpp, php-cgi, python, python-sci, quickjs, ruby, sqlite, '
+        "wasi (also accepted: c, c++, cpp, javascript, js, php, sql)"
     )
     assert isinstance(caught.value, ValueError)
 

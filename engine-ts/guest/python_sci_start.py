@@ -1,6 +1,7 @@
 # The start of every python-sci run: `python /usr/local/lib/runno/sci_start.py ENTRY ARGS...`.
 #
-# The heavy imports (numpy, pandas, matplotlib with its font list) come first and touch only
+# The heavy imports (numpy, pandas, matplotlib with its font list, scipy.stats,
+# sklearn.linear_model) come first and touch only
 # the base filesystem, so a pre-booted interpreter has done them before its request exists
 # (see engine-ts/src/gate.ts); then the entry file runs as `__main__`, as `python ENTRY ARGS`
 # would run it: same argv, same sys.path[0], tracebacks that start at the program's own frame.
@@ -16,6 +17,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot
 import numpy
 import pandas
+import scipy.stats
+import sklearn.linear_model
 
 FIGURE_DIR = "/figures"
 _shown = 0
@@ -32,13 +35,16 @@ def _show(*args: object, **kwargs: object) -> None:
 
 
 matplotlib.pyplot.show = _show
-del numpy, pandas
+del numpy, pandas, scipy, sklearn
 
 
 def _main() -> None:
     entry = sys.argv[1]
     sys.argv = sys.argv[1:]
-    sys.path[0] = os.path.dirname(entry) or "/"
+    # The reactor runs with a safe path (no script folder on sys.path); put the program's
+    # folder first, as `python ENTRY` does, so its own modules import.
+    here = os.path.dirname(__file__)
+    sys.path[:] = [os.path.dirname(entry) or "/", *(path for path in sys.path if path != here)]
     try:
         runpy.run_path(entry, run_name="__main__")
     except SystemExit:

@@ -9,6 +9,9 @@
  * would not have changed that answer (see `conflictsWith`). Anything else outside the base
  * filesystem opens the gate first: touching the entry file, listing a directory, creating
  * or removing anything, a path with `..`, or a lookup from a directory other than `/`.
+ * Inside the base filesystem everything passes, listing included: the gate follows which
+ * fds path_open returned there, and the runtime's further preopens (matplotlib's data) count
+ * as such fds from the start.
  * The program therefore sees exactly what a fresh `python /main.py` would see.
  *
  * @module
@@ -38,8 +41,14 @@ const READ_ONLY = new Set(["path_open", "path_filestat_get", "path_readlink"]);
 const OFLAGS_CREAT = 1;
 const OFLAGS_TRUNC = 8;
 
-/** Syscalls that reveal the filesystem without a path: always open the gate. */
-const ALWAYS_OPEN = new Set(["fd_readdir"]);
+/** Syscalls that list a directory by fd: they pass only for a directory of the base filesystem. */
+const FD_LISTING = new Set(["fd_readdir"]);
+
+/** The argument of path_open that points at the new fd. */
+const OPENED_FD_POINTER = 8;
+
+/** What the gate makes of one syscall: through to the base filesystem, through, or open. */
+type Decision = "base" | "pass" | "open";
 
 /** What the gate needs from the worker. */
 export interface GateOptions {
@@ -62,22 +71,50 @@ export function gateImports(
   options: GateOptions,
 ): WebAssembly.Imports {
   let opened = false;
+  // Fds of the base filesystem: its preopens, and what path_open opened there before the gate
+  // (matplotlib lists its font folders while it is imported).
+  const baseFds = new Set(options.baseFds);
   const gated: WebAssembly.Imports = {};
   for (const [namespace, functions] of Object.entries(imports)) {
     const wrapped: WebAssembly.ModuleImports = {};
     for (const [name, value] of Object.entries(functions)) {
-      const argument = PATH_ARGUMENT[name];
-      if (typeof value !== "function" || (argument === undefined && !ALWAYS_OPEN.has(name))) {
+      if (typeof value !== "function") {
         wrapped[name] = value;
         continue;
       }
       const syscall = value as (...args: unknown[]) => unknown;
+      if (name === "fd_close") {
+        wrapped[name] = (...args: unknown[]) => {
+          baseFds.delete(Number(args[0]));
+          return syscall(...args);
+        };
+        continue;
+      }
+      if (PATH_ARGUMENT[name] === undefined && !FD_LISTING.has(name)) {
+        wrapped[name] = value;
+        continue;
+      }
       wrapped[name] = (...args: unknown[]) => {
-        if (!opened && decide(name, args, options) === "open") {
+        if (opened) return syscall(...args);
+        const decision: Decision = FD_LISTING.has(name)
+          ? (baseFds.has(Number(args[0])) ? "base" : "open")
+          : decide(name, args, options, baseFds);
+        if (decision === "open") {
           opened = true;
           options.open();
+          return syscall(...args);
         }
-        return syscall(...args);
+        const errno = syscall(...args);
+        const memory = options.memory();
+        if (name === "path_open" && errno === 0 && memory !== undefined) {
+          const fd = new DataView(memory.buffer).getUint32(
+            Number(args[OPENED_FD_POINTER]) >>> 0,
+            true,
+          );
+          if (decision === "base") baseFds.add(fd);
+          else baseFds.delete(fd);
+        }
+        return errno;
       };
     }
     gated[namespace] = wrapped;
@@ -93,7 +130,12 @@ export function conflictsWith(probes: string[], files: string[]): boolean {
   });
 }
 
-function decide(name: string, args: unknown[], options: GateOptions): "pass" | "open" {
+function decide(
+  name: string,
+  args: unknown[],
+  options: GateOptions,
+  baseFds: Set<number>,
+): Decision {
   const argument = PATH_ARGUMENT[name];
   const memory = options.memory();
   if (argument === undefined || memory === undefined) return "open";
@@ -104,13 +146,13 @@ function decide(name: string, args: unknown[], options: GateOptions): "pass" | "
   const path = parts.join("/");
   if (parts.includes("..")) return "open";
   const fd = Number(args[argument.fd]);
-  if (options.baseFds?.has(fd)) return "pass";
+  if (baseFds.has(fd)) return "base";
   if (fd !== ROOT_FD) return "open";
   // Reading the root's own link or status cannot depend on what is inside it.
   if (parts.length === 0) {
     return name === "path_readlink" || name === "path_filestat_get" ? "pass" : "open";
   }
-  if (parts[0] !== undefined && options.baseRoots.has(parts[0])) return "pass";
+  if (parts[0] !== undefined && options.baseRoots.has(parts[0])) return "base";
   if (path === options.entry || !READ_ONLY.has(name)) return "open";
   if (name === "path_open" && (Number(args[4]) & (OFLAGS_CREAT | OFLAGS_TRUNC)) !== 0) {
     return "open";

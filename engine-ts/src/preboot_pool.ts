@@ -36,6 +36,8 @@ export class PrebootPool {
   readonly #started = new Set<string>();
   readonly #firstBootDone = new Set<string>();
   readonly #onUse: Set<string>;
+  /** Callers of `takeSoon` waiting for a boot of a runtime to end. */
+  readonly #bootEnded = new Map<string, (() => void)[]>();
   #closed = false;
 
   constructor(
@@ -84,6 +86,22 @@ export class PrebootPool {
     return run;
   }
 
+  /**
+   * Like `take`, but when none is ready and one is booting, waits for that boot: it began
+   * before this request, so it ends no later than a cold start begun now would.
+   */
+  async takeSoon(runtime: string, files: string[]): Promise<BootedRun | undefined> {
+    const run = this.take(runtime, files);
+    if (run !== undefined || (this.#booting.get(runtime) ?? 0) === 0 || this.#closed) return run;
+    await new Promise<void>((resolve) => {
+      const waiting = this.#bootEnded.get(runtime) ?? [];
+      waiting.push(resolve);
+      this.#bootEnded.set(runtime, waiting);
+    });
+    // Once only: a boot that starts after this request is no sooner than a cold start.
+    return this.take(runtime, files);
+  }
+
   /** Booted runs ready now, per runtime. */
   get readyCounts(): Record<string, number> {
     return Object.fromEntries([...this.#ready].map(([runtime, runs]) => [runtime, runs.length]));
@@ -114,6 +132,9 @@ export class PrebootPool {
         console.error(`Cannot pre-boot "${runtime}":`, err);
       }).finally(() => {
         this.#booting.set(runtime, (this.#booting.get(runtime) ?? 1) - 1);
+        const waiting = this.#bootEnded.get(runtime) ?? [];
+        this.#bootEnded.delete(runtime);
+        for (const wake of waiting) wake();
         if (!this.#firstBootDone.has(runtime)) {
           this.#firstBootDone.add(runtime);
           this.#startNext();

@@ -109,7 +109,7 @@ export class Runner {
     let worker: Worker;
     let begin: () => void;
     const booted = this.#isBootable(params)
-      ? this.#preboot?.take(params.runtime, params.files.map((file) => file.path))
+      ? await this.#preboot?.takeSoon(params.runtime, params.files.map((file) => file.path))
       : undefined;
     if (booted) {
       worker = booted.worker;
