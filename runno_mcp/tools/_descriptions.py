@@ -34,7 +34,12 @@ __all__ = [
 ]
 
 RUNTIME_NOTES: dict[str, str] = {
-    "python": "Python 3.11 (CPython, standard library only: no pip, no numpy or pandas)",
+    "python": "Python 3.11 (CPython, standard library only: no pip; for numpy or pandas use python-sci)",
+    "python-sci": (
+        "Python 3.15 with numpy, pandas, scipy, scikit-learn, statsmodels, matplotlib, seaborn, sympy and more "
+        "preinstalled, for data work and charts: plt.show() or plt.savefig('/chart.png') returns the image; "
+        "starts slower than python; only if the operator installed it (list_runtimes shows what is installed)"
+    ),
     "ruby": "Ruby 3.2 (standard library only, no gems)",
     "quickjs": "JavaScript (QuickJS, ES2020; print with console.log; not Node.js, no npm modules)",
     "clang": "C (clang 8, C11 with wasi-libc; compiled, linked, then run; compile errors appear on stderr)",
