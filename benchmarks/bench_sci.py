@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench import Table, rss_mb  # noqa: E402
+from bench import Table, rss_mb
 
-from runno_mcp import AsyncSandbox  # noqa: E402
+from runno_mcp import AsyncSandbox
 
 PANDAS = (
     "import pandas as pd, io\n"
