@@ -8,6 +8,7 @@
     - SessionLimitError: too many sessions or live interpreters, or a session over its size
   + LanguageNotInstalledError: binaries missing or failing their checksum
   + SandboxBusyError: every slot is taken and the queue of waiting calls is full
+    - InsufficientMemoryError: too little free host memory for the runtime (python-sci)
   + EngineError: the engine could not be started or spoken to
     - EngineNotFoundError: no deno binary to start the engine with
     - EngineStartError: the engine exited or stayed silent during its handshake
@@ -20,6 +21,7 @@ __all__ = [
     "EngineError",
     "EngineNotFoundError",
     "EngineStartError",
+    "InsufficientMemoryError",
     "InvalidRequestError",
     "LanguageNotInstalledError",
     "ProtocolError",
@@ -62,6 +64,10 @@ class LanguageNotInstalledError(RunnoError):
 
 class SandboxBusyError(RunnoError):
     """Every run slot is taken and `max_queue` calls already wait; try again later."""
+
+
+class InsufficientMemoryError(SandboxBusyError):
+    """The host has too little free memory for the runtime's interpreter now; the message says how much."""
 
 
 class EngineError(RunnoError):

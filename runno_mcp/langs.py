@@ -108,6 +108,8 @@ class RuntimeEntry(BaseModel):
     """Pre-boot its interpreters only after its first run (a boot costs seconds and ~0.5 GB)."""
     preinstalled: list[str] = []
     """Packages importable without `packages=`, as `name==version`."""
+    host_memory_mb: int | None = None
+    """Host memory one interpreter takes (python-sci); runs and pre-boots check it is free."""
     steps: list[Step]
 
     def files(self) -> list[str]:

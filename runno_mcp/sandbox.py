@@ -7,6 +7,7 @@ behind module-level `run_code` / `run_fs`, started on first use and closed at ex
 """
 
 import atexit
+import logging
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Future
@@ -23,7 +24,7 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 from pydantic import ValidationError
 from typing_extensions import Unpack
 
-from runno_mcp import langs
+from runno_mcp import _host_memory, langs
 from runno_mcp._calls import (
     MAX_CODE_BYTES,
     MAX_INPUT_BYTES,
@@ -41,7 +42,7 @@ from runno_mcp._calls import (
 from runno_mcp.engine import Engine, EngineOptions
 from runno_mcp.engine._protocol import RunParams, RunResultWire, WireFile
 from runno_mcp.engine.engine import STARTUP_TIMEOUT, OutputCallback
-from runno_mcp.errors import EngineError, InvalidRequestError, SandboxBusyError
+from runno_mcp.errors import EngineError, InsufficientMemoryError, InvalidRequestError, SandboxBusyError
 from runno_mcp.models import (
     DEFAULT_MAX_OUTPUT_BYTES,
     DEFAULT_MEMORY_LIMIT_MB,
@@ -56,6 +57,8 @@ from runno_mcp.models import (
 )
 from runno_mcp.sessions import AsyncSession, Session, SessionBackend, SessionLimits, SessionRegistry
 from runno_mcp.streaming import RunStream
+
+logger = logging.getLogger("runno_mcp.sandbox")
 
 __all__ = [
     "MAX_CODE_BYTES",
@@ -220,7 +223,7 @@ class AsyncSandbox:
                 startup_timeout=self._startup_timeout,
                 pool_size=self.max_concurrency,
                 warm=self._warm,
-                preboot=self._preboot,
+                preboot=self._preboot_that_fits(),
             )
         )
         task_group = anyio.create_task_group()
@@ -482,9 +485,41 @@ class AsyncSandbox:
             keep_program=keep_program,
         )
 
+    def _preboot_that_fits(self) -> dict[str, int]:
+        """The pre-boot counts, each heavy runtime's cut to what half the free memory holds."""
+        available = _host_memory.available_mb()
+        counts = dict(self._preboot)
+        for runtime, count in self._preboot.items():
+            entry = self._manifest.runtimes.get(runtime)
+            need = entry.host_memory_mb if entry is not None else None
+            if need is None or available is None or count * need <= available / 2:
+                continue
+            counts[runtime] = int(available / 2 // need)
+            logger.warning(
+                "Pre-booting %d %s interpreter(s), not %d: each takes about %d MB and %.0f MB are available",
+                counts[runtime],
+                runtime,
+                count,
+                need,
+                available,
+            )
+        return counts
+
+    def _check_host_memory(self, runtime: str) -> None:
+        entry = self._manifest.runtimes.get(runtime)
+        need = entry.host_memory_mb if entry is not None else None
+        available = _host_memory.available_mb()
+        if need is not None and available is not None and available < need:
+            raise InsufficientMemoryError(
+                f"Cannot run {runtime} now: its interpreter needs about {need} MB of memory and the machine has "
+                f"{available:.0f} MB available; try again when other runs have finished, lower max_concurrency, "
+                "or use python (standard library only), which needs far less"
+            )
+
     async def _execute(self, params: RunParams, on_output: OutputCallback | None) -> RunResultWire:
         """Run `params` in a free slot, with Python's own timeout as a backstop."""
         engine = self._running()
+        self._check_host_memory(params.runtime)
         params = params.model_copy(update={"stream_output": on_output is not None})
         timeout = params.timeout_ms / 1000
         wire: RunResultWire | None = None

@@ -11,7 +11,7 @@ LAYERS = [
     {"runno_mcp.models", "runno_mcp.errors"},
     {"runno_mcp.langs", "runno_mcp.bundles"},
     {"runno_mcp.engine"},
-    {"runno_mcp.sandbox", "runno_mcp.sessions", "runno_mcp.streaming", "runno_mcp._calls"},
+    {"runno_mcp.sandbox", "runno_mcp.sessions", "runno_mcp.streaming", "runno_mcp._calls", "runno_mcp._host_memory"},
     {"runno_mcp.tools"},
     {"runno_mcp.__main__", "runno_mcp.cli", "runno_mcp"},
 ]

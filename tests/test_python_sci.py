@@ -13,8 +13,8 @@ from pathlib import Path
 import anyio
 import pytest
 
-from runno_mcp import AsyncSandbox, RunResult, langs
-from runno_mcp.errors import LanguageNotInstalledError
+from runno_mcp import AsyncSandbox, RunResult, _host_memory, langs
+from runno_mcp.errors import InsufficientMemoryError, LanguageNotInstalledError
 from runno_mcp.models import BinaryFile, StringFile
 
 pytestmark = pytest.mark.sci
@@ -211,3 +211,29 @@ async def test_without_the_bundle_a_run_says_how_to_install_it(tmp_path: Path) -
         with pytest.raises(LanguageNotInstalledError, match='run "runno-mcp install python-sci"'):
             await sandbox.run_code("python-sci", "print(1)")
         assert (await sandbox.run_code("python", "print(1)")).stdout == "1\n"
+
+
+def test_the_host_memory_reading_is_real() -> None:
+    available = _host_memory.available_mb()
+    assert available is not None and 0 < available < 10_000_000
+
+
+async def test_too_little_free_memory_is_a_clear_error_and_other_runtimes_still_run(
+    sandbox: AsyncSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the reading of /proc/meminfo is replaced: the check, the error and the engine are real."""
+    monkeypatch.setattr(_host_memory, "available_mb", lambda: 300.0)
+    with pytest.raises(InsufficientMemoryError, match=r"needs about 600 MB .* 300 MB available"):
+        await sandbox.run_code("python-sci", "print(1)")
+    assert (await sandbox.run_code("python", "print(1)")).stdout == "1\n"
+
+
+async def test_the_pre_boot_pool_is_cut_to_what_free_memory_holds(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(_host_memory, "available_mb", lambda: 2000.0)
+    async with AsyncSandbox(preboot={"python-sci": 3}) as small:
+        assert (await small.run_code("python", "print(2)")).stdout == "2\n"
+    assert "Pre-booting 1 python-sci interpreter(s), not 3: each takes about 600 MB and 2000 MB are available" in (
+        caplog.text
+    )
