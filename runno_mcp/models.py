@@ -9,7 +9,15 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    computed_field,
+    field_serializer,
+    field_validator,
+)
 
 from runno_mcp.errors import InvalidRequestError, UnknownRuntimeError
 
@@ -22,14 +30,18 @@ __all__ = [
     "RUNTIMES",
     "BinaryFile",
     "File",
+    "ImageType",
     "ResultType",
     "ReturnFs",
+    "RunImage",
     "RunOptions",
     "RunResult",
     "Runtime",
     "RuntimeInfo",
     "StringFile",
     "Timestamps",
+    "file_bytes",
+    "find_images",
     "normalize_path",
     "resolve_runtime",
 ]
@@ -56,6 +68,8 @@ LIVE_RUNTIMES: frozenset[Runtime] = frozenset({"python"})
 
 ResultType = Literal["complete", "crash", "terminated", "timeout"]
 ReturnFs = Literal["changed", "all", "none"]
+ImageType = Literal["image/png", "image/jpeg", "image/gif", "image/webp"]
+"""The MIME types `RunResult.images` recognises, by a file's first bytes."""
 
 DEFAULT_TIMEOUT = 10.0  # seconds: compile, link and run together
 DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024  # per stream: stdout, stderr and tty each
@@ -170,6 +184,97 @@ File = Annotated[StringFile | BinaryFile, Field(discriminator="mode")]
 """A file in `RunResult.fs`: text that is valid UTF-8, bytes otherwise."""
 
 
+def file_bytes(file: StringFile | BinaryFile) -> bytes:
+    """The bytes of `file`: its text as UTF-8, or its binary content."""
+    return file.content.encode("utf-8") if isinstance(file, StringFile) else file.content
+
+
+class RunImage(BaseModel):
+    """An image file a run wrote; its bytes are `RunResult.fs[path]`."""
+
+    path: str
+    mime_type: ImageType
+    """Found from the file's first bytes (its signature), never from its name."""
+    size_bytes: int
+    width: int | None = None
+    """Pixels, read from the file's header; None when the header is cut short."""
+    height: int | None = None
+
+
+def find_images(fs: dict[str, StringFile | BinaryFile]) -> list[RunImage]:
+    """The PNG, JPEG, GIF and WebP files among `fs`, by their first bytes, sorted by path."""
+    images: list[RunImage] = []
+    for path, file in sorted(fs.items()):
+        # PNG and JPEG signatures are never valid UTF-8; GIF and WebP ones are ASCII, so a tiny one could be text.
+        if isinstance(file, StringFile) and not file.content.startswith(("GIF8", "RIFF")):
+            continue
+        data = file_bytes(file)
+        found = _sniff_image(data)
+        if found is not None:
+            mime_type, size = found
+            width, height = size if size is not None else (None, None)
+            images.append(RunImage(path=path, mime_type=mime_type, size_bytes=len(data), width=width, height=height))
+    return images
+
+
+def _sniff_image(data: bytes) -> tuple[ImageType, tuple[int, int] | None] | None:
+    """The image type `data` starts with and its width and height if the header holds them; None if no image."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        ok = len(data) >= 24 and data[12:16] == b"IHDR"
+        return "image/png", (_be(data, 16, 4), _be(data, 20, 4)) if ok else None
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", _jpeg_size(data)
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif", (_le(data, 6, 2), _le(data, 8, 2)) if len(data) >= 10 else None
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "image/webp", _webp_size(data)
+    return None
+
+
+def _be(data: bytes, start: int, size: int) -> int:
+    return int.from_bytes(data[start : start + size], "big")
+
+
+def _le(data: bytes, start: int, size: int) -> int:
+    return int.from_bytes(data[start : start + size], "little")
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from the first start-of-frame segment, skipping the segments before it."""
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+        elif marker in (0x01, 0xD8) or 0xD0 <= marker <= 0xD7:  # markers without a length
+            at += 2
+        elif marker in (0xD9, 0xDA):  # end of image, or image data, before any frame header
+            return None
+        elif 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # SOFn: length, precision, height, width
+            return (_be(data, at + 7, 2), _be(data, at + 5, 2)) if at + 9 <= len(data) else None
+        else:
+            length = _be(data, at + 2, 2)
+            if length < 2:
+                return None
+            at += 2 + length
+    return None
+
+
+def _webp_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from the first chunk: extended (VP8X), lossless (VP8L) or lossy (VP8)."""
+    chunk = data[12:16]
+    if chunk == b"VP8X" and len(data) >= 30:
+        return _le(data, 24, 3) + 1, _le(data, 27, 3) + 1
+    if chunk == b"VP8L" and len(data) >= 25 and data[20] == 0x2F:
+        bits = _le(data, 21, 4)
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b"VP8 " and len(data) >= 30 and data[23:26] == b"\x9d\x01\x2a":
+        return _le(data, 26, 2) & 0x3FFF, _le(data, 28, 2) & 0x3FFF
+    return None
+
+
 class RunOptions(BaseModel):
     """Options of one run; every field has a default.
 
@@ -215,6 +320,9 @@ class RunOptions(BaseModel):
 class RunResult(BaseModel):
     """What one run produced; a guest that fails, traps or times out is a result, not an exception."""
 
+    # The schema shows what the JSON holds: `images` (computed from `fs`) and binary content as base64 text.
+    model_config = ConfigDict(json_schema_mode_override="serialization")
+
     result_type: ResultType
     """"complete" (the program exited), "timeout", "crash" (trap, engine death) or "terminated"."""
     stdout: str = ""
@@ -230,6 +338,15 @@ class RunResult(BaseModel):
     duration_ms: float = 0.0
     error: str | None = None
     """Why a crash or termination happened; None otherwise."""
+
+    @computed_field
+    @property
+    def images(self) -> list[RunImage]:
+        """The image files among `fs` (PNG, JPEG, GIF, WebP), found by their first bytes, sorted by path.
+
+        Computed from `fs` whenever read or serialised; the bytes are only in `fs`.
+        """
+        return find_images(self.fs)
 
     @field_validator("stdout", "stderr", "tty", "error")
     @classmethod
@@ -254,9 +371,15 @@ class RunResult(BaseModel):
             lines.append("(no output)")
         if self.fs:
             lines.append("--- files ---")
+            images = {image.path: image for image in self.images}
             for path, file in sorted(self.fs.items()):
-                size = len(file.content.encode("utf-8")) if isinstance(file, StringFile) else len(file.content)
+                size = len(file_bytes(file))
                 kind = "text" if isinstance(file, StringFile) else "binary"
+                image = images.get(path)
+                if image is not None:
+                    kind = image.mime_type
+                    if image.width is not None and image.height is not None:
+                        kind += f", {image.width}x{image.height}"
                 lines.append(f"{path} ({kind}, {size} bytes)")
         lines.extend(f"note: {warning}" for warning in self.warnings)
         return "\n".join(lines)

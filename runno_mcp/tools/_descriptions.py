@@ -23,7 +23,9 @@ __all__ = [
     "READ_PATH",
     "RUNTIME_NOTES",
     "RUN_CODE",
+    "RUN_CODE_TEXT",
     "RUN_FS",
+    "RUN_FS_TEXT",
     "SERVER_INSTRUCTIONS",
     "SESSION_ID",
     "STDIN",
@@ -78,25 +80,42 @@ _SANDBOX = (
     "time is a normal result: read stderr and fix the code."
 )
 
-RUN_CODE = (
-    "Run a program written as one source file and return what it printed.\n\n"
-    f"{_SANDBOX}\n\n"
-    "Languages:\n"
-    f"{_language_lines(code_languages())}\n\n"
-    "Print the values you need: only output comes back, not the value of the last expression. "
-    "To work with several files or data files, use run_fs instead."
+_IMAGES = (
+    " Image files the program writes (PNG, JPEG, GIF or WebP, such as a chart saved with "
+    "plt.savefig('/plot.png') in a runtime that has matplotlib) also come back as images you can look at."
 )
 
-RUN_FS = (
-    "Run a program together with files you provide (several source files, a CSV or JSON data file, a "
-    "compiled .wasm) and return what it printed plus the files it created or changed.\n\n"
-    f"{_SANDBOX}\n\n"
-    "Give every file as {path, content, encoding}: paths are absolute (/main.py, /data/input.csv); "
-    'text goes in as is with encoding "utf-8", binary data base64-encoded with encoding "base64". '
-    "entry_path names the file to run, and must be one of the files.\n\n"
-    "Languages:\n"
-    f"{_language_lines(RUNTIMES)}"
-)
+
+def _run_code(images: bool) -> str:
+    return (
+        "Run a program written as one source file and return what it printed.\n\n"
+        f"{_SANDBOX}{_IMAGES if images else ''}\n\n"
+        "Languages:\n"
+        f"{_language_lines(code_languages())}\n\n"
+        "Print the values you need: only output comes back, not the value of the last expression. "
+        "To work with several files or data files, use run_fs instead."
+    )
+
+
+def _run_fs(images: bool) -> str:
+    return (
+        "Run a program together with files you provide (several source files, a CSV or JSON data file, a "
+        "compiled .wasm) and return what it printed plus the files it created or changed.\n\n"
+        f"{_SANDBOX}{_IMAGES if images else ''}\n\n"
+        "Give every file as {path, content, encoding}: paths are absolute (/main.py, /data/input.csv); "
+        'text goes in as is with encoding "utf-8", binary data base64-encoded with encoding "base64". '
+        "entry_path names the file to run, and must be one of the files.\n\n"
+        "Languages:\n"
+        f"{_language_lines(RUNTIMES)}"
+    )
+
+
+RUN_CODE = _run_code(images=True)
+"""For a tool whose result carries the image files a run writes as images (MCP; LangChain with images_in_content)."""
+RUN_CODE_TEXT = _run_code(images=False)
+"""For a tool whose result the model reads as text only."""
+RUN_FS = _run_fs(images=True)
+RUN_FS_TEXT = _run_fs(images=False)
 
 LIST_RUNTIMES = (
     "List the languages this sandbox can run: for each, its id (the value to pass as language), the "
@@ -125,7 +144,8 @@ CLOSE_SESSION = "Close a session and drop its files and interpreter."
 LIST_FILES = "List the files a session holds: path, size in bytes, modification time."
 READ_FILE = (
     "Read one file from a session, for example a result a program wrote. Text comes back as is "
-    '(encoding "utf-8"), anything else base64-encoded (encoding "base64").'
+    '(encoding "utf-8"), anything else base64-encoded (encoding "base64"); an image file (PNG, JPEG, GIF, '
+    "WebP) also comes back as an image you can look at."
 )
 READ_PATH = "Absolute path of the file in the session, for example /out/result.csv."
 WRITE_FILES = (

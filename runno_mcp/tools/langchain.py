@@ -6,6 +6,7 @@ program gets (the whole `RunResult` as the tool message's artifact), and turning
 times out is a normal result. Every run goes through the sandbox layer; nothing here talks to the engine.
 """
 
+import base64
 import threading
 import weakref
 from collections.abc import Awaitable, Callable
@@ -14,11 +15,17 @@ from typing import Literal
 
 import anyio.to_thread
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
+from langchain_core.messages.content import (
+    ImageContentBlock,
+    TextContentBlock,
+    create_image_block,
+    create_text_block,
+)
 from langchain_core.tools import ArgsSchema, BaseTool, BaseToolkit, ToolException
 from langchain_core.tools.base import ToolExceptionHandlerOutput
-from pydantic import BaseModel, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, model_validator
 from pydantic.v1 import ValidationError as ValidationErrorV1
-from typing_extensions import Unpack
+from typing_extensions import Self, Unpack
 
 from runno_mcp import models
 from runno_mcp.errors import InvalidRequestError, RunnoError, SessionExpiredError
@@ -26,6 +33,7 @@ from runno_mcp.models import RunResult
 from runno_mcp.sandbox import AsyncSandbox, RunKwargs, Sandbox, SandboxKwargs
 from runno_mcp.sessions import AsyncSession, Session
 from runno_mcp.tools import _descriptions
+from runno_mcp.tools._images import ImageLimits, attach_images
 from runno_mcp.tools._inputs import AnyLanguage, CodeLanguage, FileInput, decode_files
 
 __all__ = ["RunCodeInput", "RunCodeTool", "RunFilesInput", "RunFilesTool", "RunnoToolkit", "SessionMode"]
@@ -36,6 +44,9 @@ DEFAULT_MAX_TIMEOUT = 60.0  # seconds: the most a model may ask for
 
 SessionMode = Literal["none", "files", "live"]
 """How a toolkit's runs share state: not at all, files, or files and one Python interpreter."""
+
+Content = str | list[TextContentBlock | ImageContentBlock]
+"""A tool message's content: the compact text, or (with `images_in_content`) text and image blocks."""
 
 
 class _ToolSandbox(Sandbox):
@@ -141,9 +152,27 @@ class _RunnoTool(BaseTool):
     """Bytes kept of each of stdout, stderr and tty; the result says when output was cut."""
     max_concurrency: int = 4
     """Runs in flight at once; further calls wait for a free slot."""
+    images_in_content: bool = False
+    """Send image files a run wrote to the model as standard image content blocks after the text (for
+    chat models that accept images in tool messages); otherwise they are only in the artifact."""
+    max_images: int = ImageLimits().max_images
+    """With `images_in_content`: image files sent per call; the text names the ones left out."""
+    max_image_bytes: int = ImageLimits().max_image_bytes
+    """With `images_in_content`: bytes of one image file sent as an image."""
+    max_total_image_bytes: int = ImageLimits().max_total_image_bytes
+    """With `images_in_content`: bytes of all the images of one call."""
 
     _shared: _SharedSandbox | None = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _text_description: str = PrivateAttr(default="")
+    _image_description: str = PrivateAttr(default="")
+
+    @model_validator(mode="after")
+    def _describe_images(self) -> Self:
+        # Tell the model that images come back only when they do; a caller's own description is kept.
+        if self.images_in_content and self.description == self._text_description:
+            self.description = self._image_description
+        return self
 
     @property
     def sandbox(self) -> _ToolSandbox:
@@ -163,9 +192,22 @@ class _RunnoTool(BaseTool):
         timeout = self.default_timeout if timeout_seconds is None else timeout_seconds
         return {"stdin": stdin, "timeout": timeout, "max_output_bytes": self.max_output_bytes}
 
-
-def _answer(result: RunResult) -> tuple[str, RunResult]:
-    return result.as_text(), result
+    def _answer(self, result: RunResult) -> tuple[Content, RunResult]:
+        """The content the model reads and the artifact; image blocks follow the text if asked for."""
+        if not self.images_in_content:
+            return result.as_text(), result
+        limits = ImageLimits(self.max_images, self.max_image_bytes, self.max_total_image_bytes)
+        attached, lines = attach_images(
+            result.images, result.fs, limits, elsewhere="it is in the tool message's artifact"
+        )
+        text = result.as_text()
+        if lines:
+            text += "\n--- images ---\n" + "\n".join(lines)
+        content: list[TextContentBlock | ImageContentBlock] = [create_text_block(text)]
+        for item in attached:
+            data = base64.b64encode(item.data).decode("ascii")
+            content.append(create_image_block(base64=data, mime_type=item.image.mime_type))
+        return content, result
 
 
 class RunCodeTool(_RunnoTool):
@@ -183,7 +225,9 @@ class RunCodeTool(_RunnoTool):
     """
 
     name: str = "run_code"
-    description: str = _descriptions.RUN_CODE
+    description: str = _descriptions.RUN_CODE_TEXT
+    _text_description: str = PrivateAttr(default=_descriptions.RUN_CODE_TEXT)
+    _image_description: str = PrivateAttr(default=_descriptions.RUN_CODE)
     args_schema: ArgsSchema | None = RunCodeInput  # base-class field type: pyright rejects narrowing
 
     def _run(
@@ -193,13 +237,13 @@ class RunCodeTool(_RunnoTool):
         stdin: str | None = None,
         timeout_seconds: float | None = None,
         run_manager: CallbackManagerForToolRun | None = None,
-    ) -> tuple[str, RunResult]:
+    ) -> tuple[Content, RunResult]:
         try:
             options = self._options(stdin, timeout_seconds)
             result = self.sandbox.run(lambda target: target.run_code(language, code, **options))
         except RunnoError as exc:
             raise ToolException(str(exc)) from exc
-        return _answer(result)
+        return self._answer(result)
 
     async def _arun(
         self,
@@ -208,20 +252,22 @@ class RunCodeTool(_RunnoTool):
         stdin: str | None = None,
         timeout_seconds: float | None = None,
         run_manager: AsyncCallbackManagerForToolRun | None = None,
-    ) -> tuple[str, RunResult]:
+    ) -> tuple[Content, RunResult]:
         try:
             options = self._options(stdin, timeout_seconds)
             result = await self.sandbox.arun(lambda target: target.run_code(language, code, **options))
         except RunnoError as exc:
             raise ToolException(str(exc)) from exc
-        return _answer(result)
+        return self._answer(result)
 
 
 class RunFilesTool(_RunnoTool):
     """Run a program with the files it needs; the artifact is the `RunResult`, files written included."""
 
     name: str = "run_fs"
-    description: str = _descriptions.RUN_FS
+    description: str = _descriptions.RUN_FS_TEXT
+    _text_description: str = PrivateAttr(default=_descriptions.RUN_FS_TEXT)
+    _image_description: str = PrivateAttr(default=_descriptions.RUN_FS)
     args_schema: ArgsSchema | None = RunFilesInput  # base-class field type: pyright rejects narrowing
 
     def _run(
@@ -232,14 +278,14 @@ class RunFilesTool(_RunnoTool):
         stdin: str | None = None,
         timeout_seconds: float | None = None,
         run_manager: CallbackManagerForToolRun | None = None,
-    ) -> tuple[str, RunResult]:
+    ) -> tuple[Content, RunResult]:
         try:
             fs = decode_files(files)
             options = self._options(stdin, timeout_seconds)
             result = self.sandbox.run(lambda target: target.run_fs(language, entry_path, fs, **options))
         except RunnoError as exc:
             raise ToolException(str(exc)) from exc
-        return _answer(result)
+        return self._answer(result)
 
     async def _arun(
         self,
@@ -249,14 +295,14 @@ class RunFilesTool(_RunnoTool):
         stdin: str | None = None,
         timeout_seconds: float | None = None,
         run_manager: AsyncCallbackManagerForToolRun | None = None,
-    ) -> tuple[str, RunResult]:
+    ) -> tuple[Content, RunResult]:
         try:
             fs = decode_files(files)
             options = self._options(stdin, timeout_seconds)
             result = await self.sandbox.arun(lambda target: target.run_fs(language, entry_path, fs, **options))
         except RunnoError as exc:
             raise ToolException(str(exc)) from exc
-        return _answer(result)
+        return self._answer(result)
 
 
 class RunnoToolkit(BaseToolkit):
@@ -282,6 +328,11 @@ class RunnoToolkit(BaseToolkit):
     max_timeout: float = DEFAULT_MAX_TIMEOUT
     max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES
     max_concurrency: int = 4
+    images_in_content: bool = False
+    """Send image files a run wrote to the model as image content blocks (see `RunCodeTool`)."""
+    max_images: int = ImageLimits().max_images
+    max_image_bytes: int = ImageLimits().max_image_bytes
+    max_total_image_bytes: int = ImageLimits().max_total_image_bytes
     session: SessionMode = "none"
     """Whether the tools' runs share state: "none", "files", or "live" (files and a Python interpreter)."""
 
@@ -311,6 +362,10 @@ class RunnoToolkit(BaseToolkit):
                     max_timeout=self.max_timeout,
                     max_output_bytes=self.max_output_bytes,
                     max_concurrency=self.max_concurrency,
+                    images_in_content=self.images_in_content,
+                    max_images=self.max_images,
+                    max_image_bytes=self.max_image_bytes,
+                    max_total_image_bytes=self.max_total_image_bytes,
                 )
                 tool._shared = shared  # pyright: ignore[reportPrivateUsage]
                 self._tools.append(tool)

@@ -7,6 +7,7 @@ to the engine itself.
 """
 
 import argparse
+import base64
 import codecs
 import importlib.metadata
 import logging
@@ -19,7 +20,7 @@ from typing import Annotated, Any, Literal
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp_types import CallToolResult, ContentBlock, ImageContent, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from starlette.applications import Starlette
 
@@ -31,6 +32,7 @@ from runno_mcp.sandbox import AsyncSandbox
 from runno_mcp.sessions import AsyncSession, SessionLimits
 from runno_mcp.tools import _descriptions
 from runno_mcp.tools._http import serve_http
+from runno_mcp.tools._images import ImageLimits, attach_images, format_limit
 from runno_mcp.tools._inputs import AnyLanguage, CodeLanguage, FileInput, decode_files, payload_bytes
 from runno_mcp.tools._ops import LogFormat, Operations, configure_logging
 from runno_mcp.tools._service import SandboxService
@@ -63,6 +65,9 @@ class ServerOptions(BaseModel):
         max_live_sessions: Live sessions open at once; each keeps a Python interpreter in memory.
         max_concurrency_per_client: Runs one client may have in flight (0: no limit); its further runs
             wait, so other clients' runs go first.
+        max_images: Image files a run wrote that go back as image content, per call (0: none).
+        max_image_bytes: Bytes of one image file sent back as image content; a larger one is only in `fs`.
+        max_total_image_bytes: Bytes of all the image content of one call.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -77,6 +82,13 @@ class ServerOptions(BaseModel):
     max_session_bytes: int = Field(default=SessionLimits().max_session_bytes, ge=0)
     max_live_sessions: int = Field(default=SessionLimits().max_live_sessions, ge=0)
     max_concurrency_per_client: int = Field(default=0, ge=0)
+    max_images: int = Field(default=ImageLimits().max_images, ge=0)
+    max_image_bytes: int = Field(default=ImageLimits().max_image_bytes, ge=0)
+    max_total_image_bytes: int = Field(default=ImageLimits().max_total_image_bytes, ge=0)
+
+    def image_limits(self) -> ImageLimits:
+        """How many image files, and bytes, a call's result carries as image content."""
+        return ImageLimits(self.max_images, self.max_image_bytes, self.max_total_image_bytes)
 
     def session_limits(self) -> SessionLimits:
         """The sandbox's session limits these options set."""
@@ -111,6 +123,10 @@ class Limits(BaseModel):
     session_idle_timeout_seconds: float
     max_session_bytes: int
     max_live_sessions: int
+    max_images: int
+    """Image files a run writes that come back as images, per call; others are only in `fs`."""
+    max_image_bytes: int
+    max_total_image_bytes: int
 
 
 class RuntimeCatalog(BaseModel):
@@ -187,6 +203,9 @@ def _create_server(
         session_idle_timeout_seconds=options.session_ttl,
         max_session_bytes=options.max_session_bytes,
         max_live_sessions=options.max_live_sessions,
+        max_images=options.max_images,
+        max_image_bytes=options.max_image_bytes,
+        max_total_image_bytes=options.max_total_image_bytes,
     )
     timeout_field = Field(
         default=None,
@@ -219,7 +238,7 @@ def _create_server(
                 on_output=on_output,
             )
 
-        return _to_tool_result(await _run_reporting_progress(ctx, language, timeout, run))
+        return _to_tool_result(await _run_reporting_progress(ctx, language, timeout, run), options.image_limits())
 
     @mcp.tool(title="Run files", description=_descriptions.RUN_FS, annotations=_ANNOTATIONS)
     async def run_fs(
@@ -248,7 +267,7 @@ def _create_server(
                 on_output=on_output,
             )
 
-        return _to_tool_result(await _run_reporting_progress(ctx, language, timeout, run))
+        return _to_tool_result(await _run_reporting_progress(ctx, language, timeout, run), options.image_limits())
 
     @mcp.tool(title="List runtimes", description=_descriptions.LIST_RUNTIMES, annotations=_ANNOTATIONS)
     async def list_runtimes(ctx: Context[SandboxService]) -> Annotated[CallToolResult, RuntimeCatalog]:
@@ -261,7 +280,7 @@ def _create_server(
             structured_content=catalog.model_dump(mode="json"),
         )
 
-    add_session_tools(mcp, options.max_request_bytes)
+    add_session_tools(mcp, options.max_request_bytes, options.max_image_bytes)
     ops.install(mcp)
     return mcp
 
@@ -351,11 +370,18 @@ async def _report_progress(ctx: Context[SandboxService], language: str, timeout:
             return
 
 
-def _to_tool_result(result: RunResult) -> CallToolResult:
-    return CallToolResult(
-        content=[TextContent(type="text", text=result.as_text())],
-        structured_content=result.model_dump(mode="json"),
-    )
+def _to_tool_result(result: RunResult, image_limits: ImageLimits) -> CallToolResult:
+    """The compact text, then one image block per image file the run wrote, within the caps."""
+    attached, lines = attach_images(result.images, result.fs, image_limits, elsewhere="it is in structuredContent fs")
+    text = result.as_text()
+    if lines:
+        text += "\n--- images ---\n" + "\n".join(lines)
+    content: list[ContentBlock] = [TextContent(type="text", text=text)]
+    content += [
+        ImageContent(type="image", data=base64.b64encode(item.data).decode("ascii"), mime_type=item.image.mime_type)
+        for item in attached
+    ]
+    return CallToolResult(content=content, structured_content=result.model_dump(mode="json"))
 
 
 def _catalog_text(catalog: RuntimeCatalog) -> str:
@@ -368,7 +394,9 @@ def _catalog_text(catalog: RuntimeCatalog) -> str:
     lines.append(
         f"limits: timeout {limits.default_timeout_seconds:g} s by default, at most {limits.max_timeout_seconds:g} s; "
         f"output {limits.max_output_bytes} bytes per stream; request {limits.max_request_bytes} bytes; "
-        f"memory {limits.memory_limit_mb} MiB; {limits.max_concurrency} runs at once"
+        f"memory {limits.memory_limit_mb} MiB; {limits.max_concurrency} runs at once; "
+        f"image files written come back as images, at most {limits.max_images} per call, "
+        f"{format_limit(limits.max_image_bytes)} each, {format_limit(limits.max_total_image_bytes)} together"
     )
     live = [info.id for info in catalog.runtimes if info.live_sessions]
     lines.append(
@@ -463,6 +491,15 @@ def _build_parser() -> argparse.ArgumentParser:
     add("--session-ttl", float, defaults.session_ttl, "seconds an unused session lives", metavar="S")
     add("--max-session-bytes", int, defaults.max_session_bytes, "bytes of files one session holds", metavar="N")
     add("--max-live-sessions", int, defaults.max_live_sessions, "live Python sessions open at once", metavar="N")
+    add("--max-images", int, defaults.max_images, "image files a run wrote sent back as images per call", metavar="N")
+    add("--max-image-bytes", int, defaults.max_image_bytes, "bytes of one image sent back as an image", metavar="N")
+    add(
+        "--max-total-image-bytes",
+        int,
+        defaults.max_total_image_bytes,
+        "bytes of all images sent back by one call",
+        metavar="N",
+    )
     add(
         "--shutdown-grace",
         float,

@@ -12,15 +12,16 @@ from typing import Annotated, Literal, TypeVar
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp_types import CallToolResult, ContentBlock, ImageContent, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
 from runno_mcp.errors import RunnoError
-from runno_mcp.models import StringFile
+from runno_mcp.models import StringFile, file_bytes, find_images
 from runno_mcp.sandbox import AsyncSandbox
 from runno_mcp.sessions import AsyncSession, SessionFile
 from runno_mcp.tools import _descriptions
+from runno_mcp.tools._images import format_bytes, format_limit
 from runno_mcp.tools._inputs import FileInput, decode_files, payload_bytes
 from runno_mcp.tools._service import SandboxService
 
@@ -116,8 +117,8 @@ class FileContent(BaseModel):
     size: int
 
 
-def add_session_tools(mcp: MCPServer[SandboxService], max_request_bytes: int) -> None:
-    """Register the session tools on `mcp`."""
+def add_session_tools(mcp: MCPServer[SandboxService], max_request_bytes: int, max_image_bytes: int) -> None:
+    """Register the session tools on `mcp`; `read_file` sends an image file of up to `max_image_bytes` as an image."""
     session_id_field = Field(description="The id create_session returned.")
 
     @mcp.tool(title="Create session", description=_descriptions.CREATE_SESSION, annotations=_SESSION_ANNOTATIONS)
@@ -183,7 +184,18 @@ def add_session_tools(mcp: MCPServer[SandboxService], max_request_bytes: int) ->
                 size=len(file.content),
             )
             text = f"{file.path} ({content.size} bytes, binary; base64 in the structured result)"
-        return _result(text, content)
+        blocks: list[ContentBlock] = []
+        for image in find_images({file.path: file}):
+            if image.size_bytes > max_image_bytes:
+                text = (
+                    f"{file.path} ({image.mime_type}, {format_bytes(image.size_bytes)}) not attached as an image: over "
+                    f"the limit of {format_limit(max_image_bytes)} per image; its content is in the structured result"
+                )
+            else:
+                text = f"{file.path} ({image.mime_type}, {image.size_bytes} bytes): the image is attached below"
+                data = base64.b64encode(file_bytes(file)).decode("ascii")
+                blocks.append(ImageContent(type="image", data=data, mime_type=image.mime_type))
+        return _result(text, content, blocks)
 
     @mcp.tool(title="Write files", description=_descriptions.WRITE_FILES, annotations=_SESSION_ANNOTATIONS)
     async def write_files(
@@ -231,7 +243,7 @@ def _listing(session_id: str, files: list[SessionFile]) -> CallToolResult:
     return _result(f"Session {session_id} holds {len(files)} file(s):\n" + "\n".join(lines), listing)
 
 
-def _result(text: str, model: BaseModel) -> CallToolResult:
+def _result(text: str, model: BaseModel, images: list[ContentBlock] | None = None) -> CallToolResult:
     return CallToolResult(
-        content=[TextContent(type="text", text=text)], structured_content=model.model_dump(mode="json")
+        content=[TextContent(type="text", text=text), *(images or [])], structured_content=model.model_dump(mode="json")
     )

@@ -20,6 +20,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from runno_mcp.models import RunResult
 from runno_mcp.tools.langchain import RunCodeTool, RunFilesTool, RunnoToolkit
+from tests.images_support import NOT_PNG, expected_bytes, writer_program
 
 CALL_TIMEOUT = 60.0  # seconds: generous for a cold engine on a slow CI machine
 RESERVED = {"runtime", "config", "callbacks", "run_manager"}  # LangChain swallows these argument names
@@ -333,3 +334,53 @@ def test_a_toolkit_without_a_session_keeps_nothing_and_says_so() -> None:
         assert message.artifact.stdout == "False\n"
         with pytest.raises(ValueError, match='session="files" or "live"'):
             toolkit.bound_session()
+
+
+IMAGE_PNGS = {"/plot.png": (3, 2), "/wide.png": (20, 4)}
+IMAGE_OTHERS: dict[str, bytes | str] = {"/fake.png": NOT_PNG}
+
+
+async def test_the_artifact_lists_image_files_and_the_text_names_them(run_code: BaseTool) -> None:
+    """By default the model reads text naming each image file, and the artifact holds the images and their bytes."""
+    code = writer_program(IMAGE_PNGS, IMAGE_OTHERS)
+    message = await ainvoke(run_code, tool_call("run_code", {"language": "python", "code": code}))
+    assert isinstance(message, ToolMessage) and isinstance(message.artifact, RunResult)
+    written = expected_bytes(IMAGE_PNGS, IMAGE_OTHERS)
+    result = message.artifact
+    assert [(image.path, image.width, image.height) for image in result.images] == [
+        ("/plot.png", 3, 2),
+        ("/wide.png", 20, 4),
+    ]
+    assert {path: result.fs[path].content for path in ("/plot.png", "/wide.png")} == {
+        path: written[path] for path in ("/plot.png", "/wide.png")
+    }
+    assert isinstance(message.content, str)
+    assert f"/plot.png (image/png, 3x2, {len(written['/plot.png'])} bytes)" in message.content
+    assert f"/fake.png (text, {len(NOT_PNG)} bytes)" in message.content
+    assert "come back as images" not in run_code.description  # the model is not promised what it will not see
+
+
+async def test_images_in_content_sends_image_blocks_within_the_caps() -> None:
+    """With images_in_content, the content is a text block then standard image blocks with the exact bytes;
+    an image past max_images stays in the artifact, and the text says so."""
+    async with RunnoToolkit(default_timeout=30, images_in_content=True, max_images=1) as images_toolkit:
+        tool = images_toolkit.get_tools()[0]
+        assert "come back as images you can look at" in tool.description
+        code = writer_program(IMAGE_PNGS, IMAGE_OTHERS)
+        message = await ainvoke(tool, tool_call("run_code", {"language": "python", "code": code}))
+    assert isinstance(message, ToolMessage) and isinstance(message.artifact, RunResult)
+    written = expected_bytes(IMAGE_PNGS, IMAGE_OTHERS)
+    assert isinstance(message.content, list)
+    text, *images = message.content
+    assert isinstance(text, dict) and text["type"] == "text"
+    blocks = [block for block in images if isinstance(block, dict)]
+    assert [(block["type"], block["mime_type"], base64.b64decode(block["base64"])) for block in blocks] == [
+        ("image", "image/png", written["/plot.png"])
+    ]
+    assert len(blocks) == len(images)
+    assert text["text"].endswith(
+        f"--- images ---\nimage /plot.png (image/png, 3x2, {len(written['/plot.png'])} bytes): attached below as "
+        f"image 1\nimage /wide.png (image/png, 20x4, {len(written['/wide.png'])} bytes) not attached: the limit of "
+        "1 images per call is reached; it is in the tool message's artifact"
+    )
+    assert [image.path for image in message.artifact.images] == ["/plot.png", "/wide.png"]

@@ -263,9 +263,13 @@ async def test_list_runtimes_describes_each_runtime_and_the_limits(stdio_client:
             "session_idle_timeout_seconds": 1800.0,
             "max_session_bytes": 33554432,
             "max_live_sessions": 4,
+            "max_images": 4,
+            "max_image_bytes": 2097152,
+            "max_total_image_bytes": 4194304,
         }
     )
     assert "python: Python 3.11.3, entry /main.py" in text_of(result)
+    assert "image files written come back as images, at most 4 per call, 2 MiB each, 4 MiB together" in text_of(result)
     assert "live sessions keep variables for: python" in text_of(result)
 
 
