@@ -69,7 +69,7 @@ def test_run_code_schema_as_a_model_sees_it() -> None:
         {
             "properties": {
                 "language": {
-                    "enum": ["clang", "clangpp", "php-cgi", "python", "quickjs", "ruby", "sqlite"],
+                    "enum": ["clang", "clangpp", "php-cgi", "python", "python-sci", "quickjs", "ruby", "sqlite"],
                     "type": "string",
                 },
                 "code": {"type": "string"},
@@ -92,6 +92,7 @@ def test_run_fs_schema_as_a_model_sees_it() -> None:
         "clangpp",
         "php-cgi",
         "python",
+        "python-sci",
         "quickjs",
         "ruby",
         "sqlite",
@@ -169,7 +170,8 @@ def test_a_failing_program_is_a_normal_result(
     [
         pytest.param(
             {"language": "cobol", "code": "x"},
-            'Cannot run "cobol": known runtimes are clang, clangpp, php-cgi, python, quickjs, ruby, sqlite, wasi',
+            'Cannot run "cobol": known runtimes are clang, clangpp, php-cgi, python, python-sci, quickjs, ruby, sqlite, '
+            "wasi",
             id="unknown-language",
         ),
         pytest.param(

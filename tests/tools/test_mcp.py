@@ -84,7 +84,7 @@ async def test_run_code_input_schema(stdio_client: Client) -> None:
             "type": "object",
             "properties": {
                 "language": {
-                    "enum": ["clang", "clangpp", "php-cgi", "python", "quickjs", "ruby", "sqlite"],
+                    "enum": ["clang", "clangpp", "php-cgi", "python", "python-sci", "quickjs", "ruby", "sqlite"],
                     "title": "Language",
                     "type": "string",
                 },
@@ -133,7 +133,17 @@ async def test_run_fs_input_schema(stdio_client: Client) -> None:
             },
             "properties": {
                 "language": {
-                    "enum": ["clang", "clangpp", "php-cgi", "python", "quickjs", "ruby", "sqlite", "wasi"],
+                    "enum": [
+                        "clang",
+                        "clangpp",
+                        "php-cgi",
+                        "python",
+                        "python-sci",
+                        "quickjs",
+                        "ruby",
+                        "sqlite",
+                        "wasi",
+                    ],
                     "title": "Language",
                     "type": "string",
                 },
@@ -248,8 +258,11 @@ async def test_list_runtimes_describes_each_runtime_and_the_limits(stdio_client:
         "entry": "/main.py",
         "aliases": [],
         "live_sessions": True,
+        "preinstalled": [],
+        "optional": False,
     }
     assert runtimes["quickjs"]["aliases"] == ["javascript", "js"]
+    assert runtimes["python-sci"]["optional"] is True and "pandas==3.0.6" in runtimes["python-sci"]["preinstalled"]
     assert [name for name, runtime in runtimes.items() if runtime["live_sessions"]] == ["python"]
     assert result.structured_content["limits"] == snapshot(
         {
