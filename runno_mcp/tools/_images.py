@@ -61,7 +61,8 @@ def attach_images(
         if image.size_bytes > limits.max_image_bytes:
             reason = f"over the limit of {format_limit(limits.max_image_bytes)} per image"
         elif len(attached) >= limits.max_images:
-            reason = f"the limit of {limits.max_images} images per call is reached"
+            noun = "image" if limits.max_images == 1 else "images"
+            reason = f"the limit of {limits.max_images} {noun} per call is reached"
         elif total + image.size_bytes > limits.max_total_image_bytes:
             reason = f"it would take the call's images past {format_limit(limits.max_total_image_bytes)} together"
         else:

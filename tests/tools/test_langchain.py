@@ -383,6 +383,6 @@ async def test_images_in_content_sends_image_blocks_within_the_caps() -> None:
     assert text["text"].endswith(
         f"--- images ---\nimage /plot.png (image/png, 3x2, {len(written['/plot.png'])} bytes): attached below as "
         f"image 1\nimage /wide.png (image/png, 20x4, {len(written['/wide.png'])} bytes) not attached: the limit of "
-        "1 images per call is reached; it is in the tool message's artifact"
+        "1 image per call is reached; it is in the tool message's artifact"
     )
     assert [image.path for image in message.artifact.images] == ["/plot.png", "/wide.png"]

@@ -177,3 +177,28 @@ async def test_read_file_returns_an_image_file_as_an_image(capped_client: Client
     assert big.structured_content is not None
     assert base64.b64decode(big.structured_content["content"]) == written["/big.png"]
     await call(capped_client, "close_session", {"session_id": session_id})
+
+
+@pytest.mark.sci
+async def test_a_python_sci_chart_of_a_csv_comes_back_as_an_image(http_url: str) -> None:
+    """What an agent asks: "plot column b against a from this CSV"; the chart arrives as a PNG image block."""
+    code = (
+        "import pandas as pd\nimport matplotlib.pyplot as plt\n"
+        "df = pd.read_csv('/data.csv')\n"
+        "df.plot(x='a', y='b', marker='o'); plt.title('b against a'); plt.show()\n"
+        "print(len(df))\n"
+    )
+    files = [
+        {"path": "/main.py", "content": code},
+        {"path": "/data.csv", "content": "a,b\n1,2\n2,4\n3,9\n4,16\n"},
+    ]
+    with anyio.fail_after(CALL_TIMEOUT * 4):
+        async with Client(http_url) as client:
+            result = await client.call_tool(
+                "run_fs", {"language": "python-sci", "entry_path": "/main.py", "files": files, "timeout_seconds": 120}
+            )
+    assert not result.is_error, result.content
+    [(mime, data)] = images_of(result)
+    assert mime == "image/png" and data.startswith(b"\x89PNG\r\n\x1a\n") and 5_000 < len(data) < 500_000
+    assert "image /figures/figure_1.png (image/png, 640x480" in image_lines(result)
+    assert result.structured_content is not None and result.structured_content["stdout"] == "4\n"
