@@ -88,6 +88,8 @@ class RuntimeEntry(BaseModel):
     base_fs: list[str]
     guest_files: dict[str, str] = {}
     """Guest path -> file under engine-ts/guest/ that the engine adds to every run's filesystem."""
+    packages: bool = False
+    """Whether runs may add pure-Python wheels (`packages=`): the interpreter reads PYTHONPATH."""
     steps: list[Step]
 
     def files(self) -> list[str]:

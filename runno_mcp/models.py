@@ -272,3 +272,6 @@ class RuntimeInfo(BaseModel):
     aliases: list[str]
     live_sessions: bool = False
     """Whether a live session keeps this runtime's interpreter between runs, so variables persist."""
+    packages_allowed: bool = False
+    """Whether runs may add pure-Python packages from PyPI (`packages=`): the runtime takes them and
+    the sandbox's operator enabled them."""
