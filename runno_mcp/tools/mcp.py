@@ -9,6 +9,7 @@ to the engine itself.
 import argparse
 import codecs
 import importlib.metadata
+import inspect
 import logging
 import os
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
@@ -63,6 +64,8 @@ class ServerOptions(BaseModel):
         max_live_sessions: Live sessions open at once; each keeps a Python interpreter in memory.
         max_concurrency_per_client: Runs one client may have in flight (0: no limit); its further runs
             wait, so other clients' runs go first.
+        allow_packages: Whether Python runs may add pure-Python packages from PyPI (`packages`), resolved
+            with pip on this host; without it the tools have no `packages` argument.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -77,6 +80,7 @@ class ServerOptions(BaseModel):
     max_session_bytes: int = Field(default=SessionLimits().max_session_bytes, ge=0)
     max_live_sessions: int = Field(default=SessionLimits().max_live_sessions, ge=0)
     max_concurrency_per_client: int = Field(default=0, ge=0)
+    allow_packages: bool = False
 
     def session_limits(self) -> SessionLimits:
         """The sandbox's session limits these options set."""
@@ -138,7 +142,13 @@ def create_server(
     return _create_server(
         options,
         log_level,
-        lambda: SandboxService(options.max_concurrency, options.max_timeout, options.session_limits(), sandbox),
+        lambda: SandboxService(
+            options.max_concurrency,
+            options.max_timeout,
+            options.session_limits(),
+            sandbox,
+            allow_packages=options.allow_packages,
+        ),
         _operations(options),
         owned=sandbox is None,
     )
@@ -195,8 +205,10 @@ def _create_server(
     )
     language_field = Field(description=_descriptions.LANGUAGE)
     session_field = Field(default=None, description=_descriptions.SESSION_ID)
+    packages_field = Field(default=None, description=_descriptions.PACKAGES, max_length=32)
 
     @mcp.tool(title="Run code", description=_descriptions.RUN_CODE, annotations=_ANNOTATIONS)
+    @_packages_argument(options.allow_packages)
     async def run_code(
         language: Annotated[CodeLanguage, language_field],
         code: Annotated[str, Field(description=_descriptions.CODE)],
@@ -204,6 +216,7 @@ def _create_server(
         stdin: Annotated[str | None, Field(description=_descriptions.STDIN)] = None,
         timeout_seconds: Annotated[float | None, timeout_field] = None,
         session_id: Annotated[str | None, session_field] = None,
+        packages: Annotated[list[str] | None, packages_field] = None,
     ) -> Annotated[CallToolResult, RunResult]:
         _check_request_size(options, payload_bytes(code, stdin))
         timeout = options.default_timeout if timeout_seconds is None else timeout_seconds
@@ -217,11 +230,13 @@ def _create_server(
                 stdin=stdin,
                 max_output_bytes=options.max_output_bytes,
                 on_output=on_output,
+                packages=packages,
             )
 
         return _to_tool_result(await _run_reporting_progress(ctx, language, timeout, run))
 
     @mcp.tool(title="Run files", description=_descriptions.RUN_FS, annotations=_ANNOTATIONS)
+    @_packages_argument(options.allow_packages)
     async def run_fs(
         language: Annotated[AnyLanguage, language_field],
         entry_path: Annotated[str, Field(description=_descriptions.ENTRY_PATH)],
@@ -230,6 +245,7 @@ def _create_server(
         stdin: Annotated[str | None, Field(description=_descriptions.STDIN)] = None,
         timeout_seconds: Annotated[float | None, timeout_field] = None,
         session_id: Annotated[str | None, session_field] = None,
+        packages: Annotated[list[str] | None, packages_field] = None,
     ) -> Annotated[CallToolResult, RunResult]:
         with _caller_errors():
             fs = decode_files(files)
@@ -246,6 +262,7 @@ def _create_server(
                 stdin=stdin,
                 max_output_bytes=options.max_output_bytes,
                 on_output=on_output,
+                packages=packages,
             )
 
         return _to_tool_result(await _run_reporting_progress(ctx, language, timeout, run))
@@ -272,6 +289,22 @@ async def _target(ctx: Context[SandboxService], session_id: str | None) -> Async
         return await find_session(ctx, session_id)
     with _caller_errors():
         return await ctx.request_context.lifespan_context.get()
+
+
+_Tool = Callable[..., Awaitable[CallToolResult]]
+
+
+def _packages_argument(allowed: bool) -> Callable[[_Tool], _Tool]:
+    """Leave a run tool's `packages` argument out of its schema unless the operator allows packages."""
+
+    def shape(tool: _Tool) -> _Tool:
+        if not allowed:
+            signature = inspect.signature(tool)
+            kept = [parameter for parameter in signature.parameters.values() if parameter.name != "packages"]
+            tool.__signature__ = signature.replace(parameters=kept)  # pyright: ignore[reportFunctionMemberAccess]
+        return tool
+
+    return shape
 
 
 def _version() -> str:
@@ -370,6 +403,11 @@ def _catalog_text(catalog: RuntimeCatalog) -> str:
         f"output {limits.max_output_bytes} bytes per stream; request {limits.max_request_bytes} bytes; "
         f"memory {limits.memory_limit_mb} MiB; {limits.max_concurrency} runs at once"
     )
+    with_packages = [info.id for info in catalog.runtimes if info.packages_allowed]
+    if with_packages:
+        lines.append(
+            f"packages: pure-Python wheels from PyPI may be added (packages argument) for: {', '.join(with_packages)}"
+        )
     live = [info.id for info in catalog.runtimes if info.live_sessions]
     lines.append(
         f"sessions: at most {limits.max_sessions} open ({limits.max_live_sessions} live), each up to "
@@ -479,6 +517,15 @@ def _build_parser() -> argparse.ArgumentParser:
         const=True,
         metavar="BOOL",
     )
+    add(
+        "--allow-packages",
+        _yes_no,
+        False,
+        "let Python runs add pure-Python packages from PyPI, resolved with pip on this host (see docs/packages.md)",
+        nargs="?",
+        const=True,
+        metavar="BOOL",
+    )
     add("--log-level", str.upper, "INFO", "what the server logs to stderr", choices=list(_LOG_LEVELS))
     add(
         "--log-format", str.lower, "text", "log lines as plain text or one JSON object each", choices=list(_LOG_FORMATS)
@@ -520,7 +567,12 @@ async def _serve(options: ServerOptions, serving: _Serving) -> None:
         )
     # One sandbox for the whole process, even for SSE, which enters the server's lifespan per connection.
     async with anyio.create_task_group() as tg:
-        service = SandboxService(options.max_concurrency, options.max_timeout, options.session_limits())
+        service = SandboxService(
+            options.max_concurrency,
+            options.max_timeout,
+            options.session_limits(),
+            allow_packages=options.allow_packages,
+        )
         tg.start_soon(service.serve)
         ops = _operations(options)
         ops.service = service
