@@ -231,17 +231,16 @@ class PackageResolver:
                 compiled code, or the unpacked files are over `max_bytes`.
         """
         requirements = check_requirements(packages)
-        key = self._key(requirements, python_version)
+        wheels = await self.resolve(requirements, python_version)
+        key = " ".join(wheel.sha256 for wheel in wheels)
         mount = self._mounts.get(key)
         if mount is None:
-            wheels = await self.resolve(requirements, python_version)
             mount = await anyio.to_thread.run_sync(self._read_mount, requirements, wheels)
             self._mounts[key] = mount
             while len(self._mounts) > MEMORY_MOUNTS:
                 self._mounts.popitem(last=False)
         else:
             self._mounts.move_to_end(key)
-            self.stats.memory_hits += 1
         if mount.total_bytes > max_bytes:
             biggest = sorted(mount.wheel_bytes, key=lambda name: -mount.wheel_bytes[name])[:3]
             raise PackageError(

@@ -248,6 +248,7 @@ async def test_list_runtimes_describes_each_runtime_and_the_limits(stdio_client:
         "entry": "/main.py",
         "aliases": [],
         "live_sessions": True,
+        "packages_allowed": False,
     }
     assert runtimes["quickjs"]["aliases"] == ["javascript", "js"]
     assert [name for name, runtime in runtimes.items() if runtime["live_sessions"]] == ["python"]
