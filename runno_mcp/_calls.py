@@ -51,6 +51,7 @@ class RunKwargs(TypedDict, total=False):
     memory_limit_mb: int
     return_fs: ReturnFs
     on_output: OutputCallback | None
+    packages: Sequence[str] | None
 
 
 def b64(data: bytes) -> str:

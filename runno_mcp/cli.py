@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, TextIO
 
-from runno_mcp import langs
+import anyio
+
+from runno_mcp import langs, packages
 from runno_mcp.bundles import install_bundle
 from runno_mcp.errors import InvalidRequestError, RunnoError
 from runno_mcp.models import ALIASES, RUNTIMES, RunResult, resolve_runtime
@@ -26,7 +28,7 @@ EXIT_TIMEOUT = 124
 EXIT_CRASH = 125
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
-COMMANDS = ("run", "runtimes", "install")
+COMMANDS = ("run", "runtimes", "install", "packages")
 SERVE_COMMAND = "serve"
 
 _TOP_HELP = f"""\
@@ -35,6 +37,7 @@ usage: runno-mcp [serve] [--transport stdio|streamable-http|sse] [--host HOST] [
        runno-mcp runtimes [--json]
        runno-mcp install [--tarball PATH_OR_URL] [--force]
        runno-mcp install python-sci [--wheel PATH_OR_URL] [--force]
+       runno-mcp packages download PACKAGE... -d WHEELHOUSE [--python-version X.Y]
 
 Run code in a WebAssembly sandbox: Python, Ruby, JavaScript, C, C++, PHP and SQL.
 
@@ -44,6 +47,7 @@ commands:
   runtimes   list the runtimes, their versions, licences and whether their files are installed
   install    download and check the language files (about 48 MB, once); `install python-sci` adds
              Python with numpy, pandas, scipy, scikit-learn and matplotlib (about 98 MB, on request)
+  packages   download pure-Python wheels into a wheelhouse for offline machines (RUNNO_MCP_WHEELHOUSE)
 
 languages: {", ".join(RUNTIMES)} (also: {", ".join(sorted(ALIASES))})
 """
@@ -61,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(_runtimes(args[1:]))
     if args[:1] == ["install"]:
         sys.exit(_install(args[1:]))
+    if args[:1] == ["packages"]:
+        sys.exit(_packages(args[1:]))
     if args[:1] == [SERVE_COMMAND]:
         args = args[1:]
     # Imported here: the MCP SDK is only needed to serve, and `run` should start fast.
@@ -252,3 +258,40 @@ def _install(argv: list[str]) -> int:
         print(f"runno-mcp: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE
     return 0
+
+
+def _packages(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="runno-mcp packages",
+        description="Download pure-Python wheels (py3-none-any), with their dependencies, into a folder: a "
+        f"wheelhouse that {packages.WHEELHOUSE_ENV} points an offline sandbox at. Uses this Python's pip and "
+        "its configuration (PIP_INDEX_URL, pip.conf).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="download")
+    download = commands.add_parser("download", help="download wheels into a wheelhouse")
+    download.add_argument("packages", nargs="+", metavar="PACKAGE", help='a name with an optional version: "rich>=13"')
+    download.add_argument("-d", "--dest", type=Path, required=True, metavar="WHEELHOUSE", help="folder for the wheels")
+    download.add_argument(
+        "--python-version",
+        default=None,
+        metavar="X.Y",
+        help=f"the guest Python the wheels are for (default: the python runtime's, {_python_version('python')})",
+    )
+    options = parser.parse_args(argv)
+    version = options.python_version or _python_version("python")
+    resolver = packages.PackageResolver(wheelhouse=None)
+    try:
+        requirements = packages.check_requirements(options.packages)
+        wheels = anyio.run(resolver.download, requirements, version, options.dest)
+    except InvalidRequestError as exc:
+        print(f"runno-mcp: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for wheel in wheels:
+        print(wheel)
+    print(f"runno-mcp: {len(wheels)} wheels in {options.dest}; point {packages.WHEELHOUSE_ENV} at it", file=sys.stderr)
+    return 0
+
+
+def _python_version(runtime: str) -> str:
+    entry = langs.load_manifest().runtimes[runtime]
+    return ".".join(entry.version.split(".")[:2])

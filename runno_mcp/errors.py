@@ -6,6 +6,7 @@
     - SessionNotFoundError: no session has that id (for this caller)
       . SessionExpiredError: the session was closed, or idle past its time to live
     - SessionLimitError: too many sessions or live interpreters, or a session over its size
+    - PackageError: packages not allowed, a requirement refused, no pure-Python wheel, compiled code
   + LanguageNotInstalledError: binaries missing or failing their checksum
   + SandboxBusyError: every slot is taken and the queue of waiting calls is full
     - InsufficientMemoryError: too little free host memory for the runtime (python-sci)
@@ -24,6 +25,7 @@ __all__ = [
     "InsufficientMemoryError",
     "InvalidRequestError",
     "LanguageNotInstalledError",
+    "PackageError",
     "ProtocolError",
     "RunnoError",
     "SandboxBusyError",
@@ -56,6 +58,10 @@ class SessionExpiredError(SessionNotFoundError):
 
 class SessionLimitError(InvalidRequestError):
     """A session limit was reached: too many sessions or live interpreters, or too many bytes or files."""
+
+
+class PackageError(InvalidRequestError):
+    """Packages cannot be added to the run as asked; the message names the package and the problem."""
 
 
 class LanguageNotInstalledError(RunnoError):

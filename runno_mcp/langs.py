@@ -110,6 +110,8 @@ class RuntimeEntry(BaseModel):
     """Packages importable without `packages=`, as `name==version`."""
     host_memory_mb: int | None = None
     """Host memory one interpreter takes (python-sci); runs and pre-boots check it is free."""
+    packages: bool = False
+    """Whether runs may add pure-Python wheels (`packages=`): the interpreter reads PYTHONPATH."""
     steps: list[Step]
 
     def files(self) -> list[str]:

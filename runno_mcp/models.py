@@ -400,3 +400,6 @@ class RuntimeInfo(BaseModel):
     """Packages the runtime can import as it is, as `name==version` (python-sci's data stack)."""
     optional: bool = False
     """Installed only on request (`runno-mcp install <id>`), not with the main language files."""
+    packages_allowed: bool = False
+    """Whether runs may add pure-Python packages from PyPI (`packages=`): the runtime takes them and
+    the sandbox's operator enabled them."""

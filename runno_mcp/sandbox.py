@@ -24,7 +24,7 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 from pydantic import ValidationError
 from typing_extensions import Unpack
 
-from runno_mcp import _host_memory, langs
+from runno_mcp import _host_memory, langs, packages
 from runno_mcp._calls import (
     MAX_CODE_BYTES,
     MAX_INPUT_BYTES,
@@ -42,7 +42,13 @@ from runno_mcp._calls import (
 from runno_mcp.engine import Engine, EngineOptions
 from runno_mcp.engine._protocol import RunParams, RunResultWire, WireFile
 from runno_mcp.engine.engine import STARTUP_TIMEOUT, OutputCallback
-from runno_mcp.errors import EngineError, InsufficientMemoryError, InvalidRequestError, SandboxBusyError
+from runno_mcp.errors import (
+    EngineError,
+    InsufficientMemoryError,
+    InvalidRequestError,
+    PackageError,
+    SandboxBusyError,
+)
 from runno_mcp.models import (
     DEFAULT_MAX_OUTPUT_BYTES,
     DEFAULT_MEMORY_LIMIT_MB,
@@ -95,6 +101,10 @@ class SandboxKwargs(TypedDict, total=False):
     max_session_bytes: int
     max_session_files: int
     max_live_sessions: int
+    allow_packages: bool
+    max_package_bytes: int
+    packages_dir: Path | None
+    wheelhouse: Path | None
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,12 @@ class AsyncSandbox:
         max_session_files: files one session may hold (default 5,000).
         max_live_sessions: live sessions open at once (default 4); each keeps a Python
             interpreter in the engine's memory.
+        allow_packages: let calls add pure-Python packages from PyPI (`packages=`), resolved
+            with pip on the host and mounted read-only in the guest (off by default).
+        max_package_bytes: unpacked bytes of packages one run may mount (default 24 MiB).
+        packages_dir: the package cache (default: `RUNNO_MCP_PACKAGES_DIR`, else the user cache).
+        wheelhouse: a folder of wheels to resolve packages from, offline (`pip --no-index
+            --find-links`); default: `RUNNO_MCP_WHEELHOUSE`, else pip's configured index.
     """
 
     def __init__(
@@ -168,6 +184,10 @@ class AsyncSandbox:
         max_session_bytes: int = SessionLimits().max_session_bytes,
         max_session_files: int = SessionLimits().max_session_files,
         max_live_sessions: int = SessionLimits().max_live_sessions,
+        allow_packages: bool = False,
+        max_package_bytes: int = packages.DEFAULT_MAX_PACKAGE_BYTES,
+        packages_dir: Path | None = None,
+        wheelhouse: Path | None = None,
     ) -> None:
         if max_concurrency < 1:
             raise InvalidRequestError(
@@ -198,6 +218,11 @@ class AsyncSandbox:
             resolve_runtime(name): count for name, count in (DEFAULT_PREBOOT if preboot is None else preboot).items()
         }
         self._manifest = langs.load_manifest()
+        self.allow_packages = allow_packages
+        self.max_package_bytes = max_package_bytes
+        self.packages = packages.PackageResolver(
+            cache_dir=packages_dir or packages.packages_dir(), wheelhouse=wheelhouse or packages.wheelhouse_dir()
+        )
         self._slots = anyio.Semaphore(max_concurrency)
         self._engine: Engine | None = None
         self._task_group: anyio.abc.TaskGroup | None = None
@@ -291,7 +316,11 @@ class AsyncSandbox:
         """Describe the runtimes whose language files the engine found."""
         info = await self._running().start()
         installed = {runtime.id for runtime in info.runtimes if runtime.installed}
-        return [runtime for runtime in langs.runtime_infos(self._manifest) if runtime.id in installed]
+        return [
+            runtime.model_copy(update={"packages_allowed": self._packages_allowed(runtime.id)})
+            for runtime in langs.runtime_infos(self._manifest)
+            if runtime.id in installed
+        ]
 
     def session(self, *, live: bool = False, owner: str | None = None) -> AsyncSession:
         """Open a session: runs that share files, and with `live=True` one Python interpreter.
@@ -334,6 +363,7 @@ class AsyncSandbox:
         memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
         return_fs: ReturnFs = "changed",
         on_output: OutputCallback | None = None,
+        packages: Sequence[str] | None = None,
     ) -> RunResult:
         """Write `code` to the runtime's default entry file (`/main.py`, ...) and run it.
 
@@ -349,10 +379,14 @@ class AsyncSandbox:
             memory_limit_mb: cap on the guest's linear memory.
             return_fs: which files come back: "changed" (created or changed), "all", "none".
             on_output: called with ("stdout" | "stderr", bytes) as the program writes.
+            packages: pure-Python packages from PyPI to import, as requirement strings
+                (`["tabulate", "rich>=13"]`), with their dependencies; only when the sandbox was
+                made with `allow_packages=True`, and only for runtimes that take them (`python`).
 
         Raises:
             InvalidRequestError: an argument is out of range or over its limit;
-                `UnknownRuntimeError` for an unknown runtime.
+                `UnknownRuntimeError` for an unknown runtime; `PackageError` for packages that
+                cannot be added.
             SandboxBusyError: every slot is taken and `max_queue` calls already wait.
             LanguageNotInstalledError: the runtime's files are missing.
             EngineError: the engine cannot be started.
@@ -372,6 +406,7 @@ class AsyncSandbox:
             memory_limit_mb=memory_limit_mb,
             return_fs=return_fs,
             on_output=on_output,
+            packages=packages,
         )
 
     async def run_fs(
@@ -388,6 +423,7 @@ class AsyncSandbox:
         memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
         return_fs: ReturnFs = "changed",
         on_output: OutputCallback | None = None,
+        packages: Sequence[str] | None = None,
     ) -> RunResult:
         """Run `entry_path` from the files `fs` (absolute POSIX paths to text, bytes or file models).
 
@@ -408,8 +444,9 @@ class AsyncSandbox:
             "max_output_bytes": max_output_bytes,
             "memory_limit_mb": memory_limit_mb,
             "return_fs": return_fs,
+            "packages": packages,
         }
-        params = self._prepare(resolve_runtime(runtime), entry_path, wire_files(fs), options)
+        params = await self._prepare(resolve_runtime(runtime), entry_path, wire_files(fs), options)
         return to_result(await self._execute(params, on_output))
 
     def stream_code(self, runtime: str, code: str | bytes, **options: Unpack[RunKwargs]) -> RunStream:
@@ -439,7 +476,7 @@ class AsyncSandbox:
 
         return RunStream(start, self._tasks())
 
-    def _prepare(
+    async def _prepare(
         self,
         runtime: Runtime,
         entry_path: str,
@@ -448,7 +485,7 @@ class AsyncSandbox:
         live_session: str | None = None,
         keep_program: str | None = None,
     ) -> RunParams:
-        """Check a run's options, entry and sizes; build the engine's `run` params."""
+        """Check a run's options, entry and sizes; build the engine's `run` params, packages mounted."""
         timeout = options.get("timeout")
         checked = self._options(
             timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
@@ -469,13 +506,22 @@ class AsyncSandbox:
                 f"Cannot send stdin of {len(stdin_bytes)} bytes: the limit is {MAX_STDIN_BYTES} bytes "
                 "(MAX_STDIN_BYTES); write the data to a file instead"
             )
+        env = checked.env
+        for file in files:
+            if _is_mounted(file.path):
+                raise InvalidRequestError(
+                    f'Cannot run with file "{file.path}": {packages.MOUNT_PREFIX} is where packages are mounted'
+                )
+        requested = options.get("packages")
+        if requested is not None and (isinstance(requested, str) or len(requested) > 0):
+            files, env = await self._mount_packages(runtime, requested, files, env, live_session)
         return RunParams(
             runtime=runtime,
             entry=entry,
             files=files,
             stdin=None if stdin_bytes is None else b64(stdin_bytes),
             args=checked.args,
-            env=checked.env,
+            env=env,
             timeout_ms=max(1, round(checked.timeout * 1000)),
             max_output_bytes=checked.max_output_bytes,
             memory_limit_mb=checked.memory_limit_mb,
@@ -516,8 +562,48 @@ class AsyncSandbox:
                 "or use python (standard library only), which needs far less"
             )
 
+    def _packages_allowed(self, runtime: str) -> bool:
+        entry = self._manifest.runtimes.get(runtime)
+        return self.allow_packages and entry is not None and entry.packages
+
+    async def _mount_packages(
+        self,
+        runtime: Runtime,
+        requested: Sequence[str],
+        files: list[WireFile],
+        env: dict[str, str],
+        live_session: str | None,
+    ) -> tuple[list[WireFile], dict[str, str]]:
+        """`files` and `env` with `requested` packages mounted and first on the guest's PYTHONPATH.
+
+        Raises:
+            PackageError: packages are not allowed here, or cannot be resolved (see `PackageResolver`).
+        """
+        if not self.allow_packages:
+            raise PackageError(
+                "Cannot install packages: this sandbox does not allow them. The operator must enable them: "
+                "AsyncSandbox(allow_packages=True) or Sandbox(allow_packages=True), `runno-mcp serve "
+                "--allow-packages` (RUNNO_MCP_ALLOW_PACKAGES=1), or RunnoToolkit(allow_packages=True)"
+            )
+        entry = self._manifest.runtimes.get(runtime)
+        if entry is None or not entry.packages:
+            takers = ", ".join(name for name, spec in self._manifest.runtimes.items() if spec.packages)
+            raise PackageError(f'Cannot install packages for "{runtime}": only these runtimes take them: {takers}')
+        if live_session is not None:
+            raise PackageError(
+                "Cannot install packages in a live session: its interpreter started before them; "
+                'use a session without live=True (session="files" in LangChain), or no session'
+            )
+        python_version = ".".join(entry.version.split(".")[:2])
+        mount = await self.packages.mount(requested, python_version, max_bytes=self.max_package_bytes)
+        mounted = [WireFile(path=path, content=b64(data), mtime_ns=None) for path, data in mount.files.items()]
+        # A PYTHONPATH the caller (or, later, the runtime's own step) sets stays after ours.
+        search = [packages.MOUNT_PREFIX, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])]
+        return [*files, *mounted], {**env, "PYTHONPATH": ":".join(search)}
+
     async def _execute(self, params: RunParams, on_output: OutputCallback | None) -> RunResultWire:
-        """Run `params` in a free slot, with Python's own timeout as a backstop."""
+        """Run `params` in a free slot, with Python's own timeout as a backstop; mounted packages
+        never come back as the run's files."""
         engine = self._running()
         self._check_host_memory(params.runtime)
         params = params.model_copy(update={"stream_output": on_output is not None})
@@ -539,6 +625,13 @@ class AsyncSandbox:
                     f"The engine did not end the run within {BACKSTOP_GRACE:g} s after its {timeout:g} s "
                     "timeout; the run was cancelled"
                 ),
+            )
+        if any(_is_mounted(file.path) for file in wire.files) or any(_is_mounted(path) for path in wire.deleted):
+            wire = wire.model_copy(
+                update={
+                    "files": [file for file in wire.files if not _is_mounted(file.path)],
+                    "deleted": [path for path in wire.deleted if not _is_mounted(path)],
+                }
             )
         return wire
 
@@ -576,6 +669,10 @@ class AsyncSandbox:
             return RunOptions(**values)
         except ValidationError as exc:
             raise InvalidRequestError(f"Cannot run with these options: {_problems(exc)}") from None
+
+
+def _is_mounted(path: str) -> bool:
+    return path.startswith(packages.MOUNT_PREFIX + "/")
 
 
 def _problems(exc: ValidationError) -> str:

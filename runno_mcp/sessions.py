@@ -87,7 +87,7 @@ class SessionFile(BaseModel):
     modified: datetime | None = None
 
 
-Prepare = Callable[[Runtime, str, list[WireFile], RunKwargs, "str | None", "str | None"], RunParams]
+Prepare = Callable[[Runtime, str, list[WireFile], RunKwargs, "str | None", "str | None"], Awaitable[RunParams]]
 """Builds a run's wire params: (runtime, entry, files, options, live session id, where to keep the program)."""
 
 COMPILED_RUNTIMES: frozenset[Runtime] = frozenset({"clang", "clangpp"})
@@ -264,7 +264,7 @@ class AsyncSession:
             return_fs: ReturnFs = options.pop("return_fs", "changed")
             live_session = self.id if self.live and resolved in LIVE_RUNTIMES else None
             program = _program_path(entry_path) if resolved in COMPILED_RUNTIMES else None
-            params = self._registry.backend.prepare(
+            params = await self._registry.backend.prepare(
                 resolved, entry_path, list(files.values()), {**options, "return_fs": "changed"}, live_session, program
             )
             self._files.replace(files)

@@ -1,4 +1,5 @@
-"""Dependencies point one way: models, errors <- langs, bundles <- engine <- sandbox (with sessions, streaming)
+"""Dependencies point one way: models, errors <- langs, bundles, packages <- engine <- sandbox (with sessions,
+streaming)
 <- tools <- __main__."""
 
 import ast
@@ -9,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).parents[1] / "runno_mcp"
 LAYERS = [
     {"runno_mcp.models", "runno_mcp.errors"},
-    {"runno_mcp.langs", "runno_mcp.bundles"},
+    {"runno_mcp.langs", "runno_mcp.bundles", "runno_mcp.packages"},
     {"runno_mcp.engine"},
     {"runno_mcp.sandbox", "runno_mcp.sessions", "runno_mcp.streaming", "runno_mcp._calls", "runno_mcp._host_memory"},
     {"runno_mcp.tools"},

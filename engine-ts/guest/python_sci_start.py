@@ -43,8 +43,11 @@ def _main() -> None:
     sys.argv = sys.argv[1:]
     # The reactor runs with a safe path (no script folder on sys.path); put the program's
     # folder first, as `python ENTRY` does, so its own modules import.
+    # The reactor also ignores PYTHONPATH (where packages= mounts its wheels): honour it here.
     here = os.path.dirname(__file__)
-    sys.path[:] = [os.path.dirname(entry) or "/", *(path for path in sys.path if path != here)]
+    extra = [path for path in os.environ.get("PYTHONPATH", "").split(":") if path]
+    rest = [path for path in sys.path if path != here and path not in extra]
+    sys.path[:] = [os.path.dirname(entry) or "/", *extra, *rest]
     try:
         runpy.run_path(entry, run_name="__main__")
     except SystemExit:

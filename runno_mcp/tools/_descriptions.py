@@ -19,6 +19,7 @@ __all__ = [
     "LIST_FILES",
     "LIST_RUNTIMES",
     "LIVE",
+    "PACKAGES",
     "READ_FILE",
     "READ_PATH",
     "RUNTIME_NOTES",
@@ -151,6 +152,14 @@ READ_PATH = "Absolute path of the file in the session, for example /out/result.c
 WRITE_FILES = (
     "Upload files into a session (data to analyse, source files), replacing files of the same path; "
     "the session's later runs see them."
+)
+
+PACKAGES = (
+    "Optional, Python only: pure-Python packages from PyPI to make importable, as pip requirement strings "
+    '(["tabulate", "rich>=13"]); their dependencies come too. The program itself cannot install anything '
+    "(it has no network and no pip); this argument is the way. Only packages published as pure-Python wheels "
+    "(py3-none-any) work: packages with compiled code, such as numpy or pandas, are refused. Give names and "
+    "versions only, no URLs, paths or pip options."
 )
 
 LANGUAGE = "The language to run, by runtime id; the aliases listed in the tool description are accepted too."

@@ -30,11 +30,14 @@ class SandboxService:
         max_timeout: float,
         session_limits: SessionLimits | None = None,
         sandbox: AsyncSandbox | None = None,
+        *,
+        allow_packages: bool = False,
     ) -> None:
         self._max_concurrency = max_concurrency
         self._max_timeout = max_timeout
         self._session_limits = session_limits or SessionLimits()
         self._sandbox = sandbox
+        self._allow_packages = allow_packages
         self._ready = anyio.Event()
         self._error: RunnoError | None = None
         self._retry: anyio.Event | None = None
@@ -55,6 +58,7 @@ class SandboxService:
             async with AsyncSandbox(
                 max_concurrency=self._max_concurrency,
                 max_timeout=self._max_timeout,
+                allow_packages=self._allow_packages,
                 **self._session_limits.model_dump(),  # its fields are the sandbox's session arguments
             ) as sb:
                 self._sandbox = sb

@@ -36,7 +36,16 @@ from runno_mcp.tools import _descriptions
 from runno_mcp.tools._images import ImageLimits, attach_images
 from runno_mcp.tools._inputs import AnyLanguage, CodeLanguage, FileInput, decode_files
 
-__all__ = ["RunCodeInput", "RunCodeTool", "RunFilesInput", "RunFilesTool", "RunnoToolkit", "SessionMode"]
+__all__ = [
+    "RunCodeInput",
+    "RunCodePackagesInput",
+    "RunCodeTool",
+    "RunFilesInput",
+    "RunFilesPackagesInput",
+    "RunFilesTool",
+    "RunnoToolkit",
+    "SessionMode",
+]
 
 DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024  # per stream: about 4k tokens, what a model's context can spare
 DEFAULT_MAX_TIMEOUT = 60.0  # seconds: the most a model may ask for
@@ -96,8 +105,16 @@ class _SharedSandbox:
     runs on its own thread.
     """
 
-    def __init__(self, max_timeout: float, max_concurrency: int, session_mode: SessionMode = "none") -> None:
-        self.sandbox = _ToolSandbox(session_mode, max_timeout=max_timeout, max_concurrency=max_concurrency)
+    def __init__(
+        self,
+        max_timeout: float,
+        max_concurrency: int,
+        session_mode: SessionMode = "none",
+        allow_packages: bool = False,
+    ) -> None:
+        self.sandbox = _ToolSandbox(
+            session_mode, max_timeout=max_timeout, max_concurrency=max_concurrency, allow_packages=allow_packages
+        )
         # Closes the engine when this object is collected, or at interpreter exit if never closed.
         self._finalizer = weakref.finalize(self, self.sandbox.close)
 
@@ -126,6 +143,18 @@ class RunFilesInput(BaseModel):
     timeout_seconds: float | None = Field(
         default=None, description=_descriptions.timeout_seconds(models.DEFAULT_TIMEOUT, DEFAULT_MAX_TIMEOUT)
     )
+
+
+class RunCodePackagesInput(RunCodeInput):
+    """Arguments of `run_code` when packages are allowed."""
+
+    packages: list[str] | None = Field(default=None, description=_descriptions.PACKAGES, max_length=32)
+
+
+class RunFilesPackagesInput(RunFilesInput):
+    """Arguments of `run_fs` when packages are allowed."""
+
+    packages: list[str] | None = Field(default=None, description=_descriptions.PACKAGES, max_length=32)
 
 
 def _explain_validation_error(error: ValidationError | ValidationErrorV1) -> str:
@@ -161,6 +190,8 @@ class _RunnoTool(BaseTool):
     """With `images_in_content`: bytes of one image file sent as an image."""
     max_total_image_bytes: int = ImageLimits().max_total_image_bytes
     """With `images_in_content`: bytes of all the images of one call."""
+    allow_packages: bool = False
+    """Whether Python runs may add pure-Python packages from PyPI (a `packages` argument the model sees)."""
 
     _shared: _SharedSandbox | None = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
@@ -179,7 +210,9 @@ class _RunnoTool(BaseTool):
         """The sandbox this tool runs in (shared when the tool came from a `RunnoToolkit`)."""
         with self._lock:
             if self._shared is None:
-                self._shared = _SharedSandbox(self.max_timeout, self.max_concurrency)
+                self._shared = _SharedSandbox(
+                    self.max_timeout, self.max_concurrency, allow_packages=self.allow_packages
+                )
             return self._shared.sandbox
 
     def close(self) -> None:
@@ -188,9 +221,11 @@ class _RunnoTool(BaseTool):
             if self._shared is not None:
                 self._shared.close()
 
-    def _options(self, stdin: str | None, timeout_seconds: float | None) -> RunKwargs:
+    def _options(
+        self, stdin: str | None, timeout_seconds: float | None, packages: list[str] | None = None
+    ) -> RunKwargs:
         timeout = self.default_timeout if timeout_seconds is None else timeout_seconds
-        return {"stdin": stdin, "timeout": timeout, "max_output_bytes": self.max_output_bytes}
+        return {"stdin": stdin, "timeout": timeout, "max_output_bytes": self.max_output_bytes, "packages": packages}
 
     def _answer(self, result: RunResult) -> tuple[Content, RunResult]:
         """The content the model reads and the artifact; image blocks follow the text if asked for."""
@@ -230,16 +265,23 @@ class RunCodeTool(_RunnoTool):
     _image_description: str = PrivateAttr(default=_descriptions.RUN_CODE)
     args_schema: ArgsSchema | None = RunCodeInput  # base-class field type: pyright rejects narrowing
 
+    @model_validator(mode="after")
+    def _offer_packages(self) -> "RunCodeTool":
+        if self.allow_packages and self.args_schema is RunCodeInput:
+            self.args_schema = RunCodePackagesInput
+        return self
+
     def _run(
         self,
         language: str,
         code: str,
         stdin: str | None = None,
         timeout_seconds: float | None = None,
+        packages: list[str] | None = None,
         run_manager: CallbackManagerForToolRun | None = None,
     ) -> tuple[Content, RunResult]:
         try:
-            options = self._options(stdin, timeout_seconds)
+            options = self._options(stdin, timeout_seconds, packages)
             result = self.sandbox.run(lambda target: target.run_code(language, code, **options))
         except RunnoError as exc:
             raise ToolException(str(exc)) from exc
@@ -251,10 +293,11 @@ class RunCodeTool(_RunnoTool):
         code: str,
         stdin: str | None = None,
         timeout_seconds: float | None = None,
+        packages: list[str] | None = None,
         run_manager: AsyncCallbackManagerForToolRun | None = None,
     ) -> tuple[Content, RunResult]:
         try:
-            options = self._options(stdin, timeout_seconds)
+            options = self._options(stdin, timeout_seconds, packages)
             result = await self.sandbox.arun(lambda target: target.run_code(language, code, **options))
         except RunnoError as exc:
             raise ToolException(str(exc)) from exc
@@ -270,6 +313,12 @@ class RunFilesTool(_RunnoTool):
     _image_description: str = PrivateAttr(default=_descriptions.RUN_FS)
     args_schema: ArgsSchema | None = RunFilesInput  # base-class field type: pyright rejects narrowing
 
+    @model_validator(mode="after")
+    def _offer_packages(self) -> "RunFilesTool":
+        if self.allow_packages and self.args_schema is RunFilesInput:
+            self.args_schema = RunFilesPackagesInput
+        return self
+
     def _run(
         self,
         language: str,
@@ -277,11 +326,12 @@ class RunFilesTool(_RunnoTool):
         files: list[FileInput],
         stdin: str | None = None,
         timeout_seconds: float | None = None,
+        packages: list[str] | None = None,
         run_manager: CallbackManagerForToolRun | None = None,
     ) -> tuple[Content, RunResult]:
         try:
             fs = decode_files(files)
-            options = self._options(stdin, timeout_seconds)
+            options = self._options(stdin, timeout_seconds, packages)
             result = self.sandbox.run(lambda target: target.run_fs(language, entry_path, fs, **options))
         except RunnoError as exc:
             raise ToolException(str(exc)) from exc
@@ -294,11 +344,12 @@ class RunFilesTool(_RunnoTool):
         files: list[FileInput],
         stdin: str | None = None,
         timeout_seconds: float | None = None,
+        packages: list[str] | None = None,
         run_manager: AsyncCallbackManagerForToolRun | None = None,
     ) -> tuple[Content, RunResult]:
         try:
             fs = decode_files(files)
-            options = self._options(stdin, timeout_seconds)
+            options = self._options(stdin, timeout_seconds, packages)
             result = await self.sandbox.arun(lambda target: target.run_fs(language, entry_path, fs, **options))
         except RunnoError as exc:
             raise ToolException(str(exc)) from exc
@@ -335,6 +386,8 @@ class RunnoToolkit(BaseToolkit):
     max_total_image_bytes: int = ImageLimits().max_total_image_bytes
     session: SessionMode = "none"
     """Whether the tools' runs share state: "none", "files", or "live" (files and a Python interpreter)."""
+    allow_packages: bool = False
+    """Whether Python runs may add pure-Python packages from PyPI: the tools get a `packages` argument."""
 
     _shared: _SharedSandbox | None = PrivateAttr(default=None)
     _tools: list[_RunnoTool] = PrivateAttr(default_factory=list[_RunnoTool])
@@ -355,7 +408,7 @@ class RunnoToolkit(BaseToolkit):
     def get_tools(self) -> list[BaseTool]:
         """The toolkit's tools, `run_code` then `run_fs`, all running in the toolkit's sandbox."""
         if not self._tools:
-            shared = _SharedSandbox(self.max_timeout, self.max_concurrency, self.session)
+            shared = _SharedSandbox(self.max_timeout, self.max_concurrency, self.session, self.allow_packages)
             for tool_type in (RunCodeTool, RunFilesTool):
                 tool = tool_type(
                     default_timeout=self.default_timeout,
@@ -366,6 +419,7 @@ class RunnoToolkit(BaseToolkit):
                     max_images=self.max_images,
                     max_image_bytes=self.max_image_bytes,
                     max_total_image_bytes=self.max_total_image_bytes,
+                    allow_packages=self.allow_packages,
                 )
                 tool._shared = shared  # pyright: ignore[reportPrivateUsage]
                 self._tools.append(tool)

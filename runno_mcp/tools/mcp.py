@@ -10,6 +10,7 @@ import argparse
 import base64
 import codecs
 import importlib.metadata
+import inspect
 import logging
 import os
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
@@ -68,6 +69,8 @@ class ServerOptions(BaseModel):
         max_images: Image files a run wrote that go back as image content, per call (0: none).
         max_image_bytes: Bytes of one image file sent back as image content; a larger one is only in `fs`.
         max_total_image_bytes: Bytes of all the image content of one call.
+        allow_packages: Whether Python runs may add pure-Python packages from PyPI (`packages`), resolved
+            with pip on this host; without it the tools have no `packages` argument.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -89,6 +92,8 @@ class ServerOptions(BaseModel):
     def image_limits(self) -> ImageLimits:
         """How many image files, and bytes, a call's result carries as image content."""
         return ImageLimits(self.max_images, self.max_image_bytes, self.max_total_image_bytes)
+
+    allow_packages: bool = False
 
     def session_limits(self) -> SessionLimits:
         """The sandbox's session limits these options set."""
@@ -154,7 +159,13 @@ def create_server(
     return _create_server(
         options,
         log_level,
-        lambda: SandboxService(options.max_concurrency, options.max_timeout, options.session_limits(), sandbox),
+        lambda: SandboxService(
+            options.max_concurrency,
+            options.max_timeout,
+            options.session_limits(),
+            sandbox,
+            allow_packages=options.allow_packages,
+        ),
         _operations(options),
         owned=sandbox is None,
     )
@@ -214,8 +225,10 @@ def _create_server(
     )
     language_field = Field(description=_descriptions.LANGUAGE)
     session_field = Field(default=None, description=_descriptions.SESSION_ID)
+    packages_field = Field(default=None, description=_descriptions.PACKAGES, max_length=32)
 
     @mcp.tool(title="Run code", description=_descriptions.RUN_CODE, annotations=_ANNOTATIONS)
+    @_packages_argument(options.allow_packages)
     async def run_code(
         language: Annotated[CodeLanguage, language_field],
         code: Annotated[str, Field(description=_descriptions.CODE)],
@@ -223,6 +236,7 @@ def _create_server(
         stdin: Annotated[str | None, Field(description=_descriptions.STDIN)] = None,
         timeout_seconds: Annotated[float | None, timeout_field] = None,
         session_id: Annotated[str | None, session_field] = None,
+        packages: Annotated[list[str] | None, packages_field] = None,
     ) -> Annotated[CallToolResult, RunResult]:
         _check_request_size(options, payload_bytes(code, stdin))
         timeout = options.default_timeout if timeout_seconds is None else timeout_seconds
@@ -236,11 +250,13 @@ def _create_server(
                 stdin=stdin,
                 max_output_bytes=options.max_output_bytes,
                 on_output=on_output,
+                packages=packages,
             )
 
         return _to_tool_result(await _run_reporting_progress(ctx, language, timeout, run), options.image_limits())
 
     @mcp.tool(title="Run files", description=_descriptions.RUN_FS, annotations=_ANNOTATIONS)
+    @_packages_argument(options.allow_packages)
     async def run_fs(
         language: Annotated[AnyLanguage, language_field],
         entry_path: Annotated[str, Field(description=_descriptions.ENTRY_PATH)],
@@ -249,6 +265,7 @@ def _create_server(
         stdin: Annotated[str | None, Field(description=_descriptions.STDIN)] = None,
         timeout_seconds: Annotated[float | None, timeout_field] = None,
         session_id: Annotated[str | None, session_field] = None,
+        packages: Annotated[list[str] | None, packages_field] = None,
     ) -> Annotated[CallToolResult, RunResult]:
         with _caller_errors():
             fs = decode_files(files)
@@ -265,6 +282,7 @@ def _create_server(
                 stdin=stdin,
                 max_output_bytes=options.max_output_bytes,
                 on_output=on_output,
+                packages=packages,
             )
 
         return _to_tool_result(await _run_reporting_progress(ctx, language, timeout, run), options.image_limits())
@@ -291,6 +309,22 @@ async def _target(ctx: Context[SandboxService], session_id: str | None) -> Async
         return await find_session(ctx, session_id)
     with _caller_errors():
         return await ctx.request_context.lifespan_context.get()
+
+
+_Tool = Callable[..., Awaitable[CallToolResult]]
+
+
+def _packages_argument(allowed: bool) -> Callable[[_Tool], _Tool]:
+    """Leave a run tool's `packages` argument out of its schema unless the operator allows packages."""
+
+    def shape(tool: _Tool) -> _Tool:
+        if not allowed:
+            signature = inspect.signature(tool)
+            kept = [parameter for parameter in signature.parameters.values() if parameter.name != "packages"]
+            tool.__signature__ = signature.replace(parameters=kept)  # pyright: ignore[reportFunctionMemberAccess]
+        return tool
+
+    return shape
 
 
 def _version() -> str:
@@ -398,6 +432,11 @@ def _catalog_text(catalog: RuntimeCatalog) -> str:
         f"image files written come back as images, at most {limits.max_images} per call, "
         f"{format_limit(limits.max_image_bytes)} each, {format_limit(limits.max_total_image_bytes)} together"
     )
+    with_packages = [info.id for info in catalog.runtimes if info.packages_allowed]
+    if with_packages:
+        lines.append(
+            f"packages: pure-Python wheels from PyPI may be added (packages argument) for: {', '.join(with_packages)}"
+        )
     live = [info.id for info in catalog.runtimes if info.live_sessions]
     lines.append(
         f"sessions: at most {limits.max_sessions} open ({limits.max_live_sessions} live), each up to "
@@ -516,6 +555,15 @@ def _build_parser() -> argparse.ArgumentParser:
         const=True,
         metavar="BOOL",
     )
+    add(
+        "--allow-packages",
+        _yes_no,
+        False,
+        "let Python runs add pure-Python packages from PyPI, resolved with pip on this host (see docs/packages.md)",
+        nargs="?",
+        const=True,
+        metavar="BOOL",
+    )
     add("--log-level", str.upper, "INFO", "what the server logs to stderr", choices=list(_LOG_LEVELS))
     add(
         "--log-format", str.lower, "text", "log lines as plain text or one JSON object each", choices=list(_LOG_FORMATS)
@@ -557,7 +605,12 @@ async def _serve(options: ServerOptions, serving: _Serving) -> None:
         )
     # One sandbox for the whole process, even for SSE, which enters the server's lifespan per connection.
     async with anyio.create_task_group() as tg:
-        service = SandboxService(options.max_concurrency, options.max_timeout, options.session_limits())
+        service = SandboxService(
+            options.max_concurrency,
+            options.max_timeout,
+            options.session_limits(),
+            allow_packages=options.allow_packages,
+        )
         tg.start_soon(service.serve)
         ops = _operations(options)
         ops.service = service

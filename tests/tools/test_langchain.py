@@ -170,8 +170,8 @@ def test_a_failing_program_is_a_normal_result(
     [
         pytest.param(
             {"language": "cobol", "code": "x"},
-            'Cannot run "cobol": known runtimes are clang, clangpp, php-cgi, python, python-sci, quickjs, ruby, sqlite, '
-            "wasi",
+            'Cannot run "cobol": known runtimes are clang, clangpp, php-cgi, python, python-sci, quickjs, ruby, '
+            "sqlite, wasi",
             id="unknown-language",
         ),
         pytest.param(

@@ -260,6 +260,7 @@ async def test_list_runtimes_describes_each_runtime_and_the_limits(stdio_client:
         "live_sessions": True,
         "preinstalled": [],
         "optional": False,
+        "packages_allowed": False,
     }
     assert runtimes["quickjs"]["aliases"] == ["javascript", "js"]
     assert runtimes["python-sci"]["optional"] is True and "pandas==3.0.6" in runtimes["python-sci"]["preinstalled"]
