@@ -237,3 +237,16 @@ async def test_the_pre_boot_pool_is_cut_to_what_free_memory_holds(
     assert "Pre-booting 1 python-sci interpreter(s), not 3: each takes about 600 MB and 2000 MB are available" in (
         caplog.text
     )
+
+
+@pytest.mark.network
+async def test_a_pure_python_package_is_importable_beside_the_data_stack() -> None:
+    """packages= works for python-sci too: resolved for Python 3.15, mounted before the stdlib zip."""
+    code = "import humanize, pandas\nprint(humanize.intcomma(int(pandas.Series([1234000, 567]).sum())))\n"
+    async with AsyncSandbox(allow_packages=True, preboot={}) as sandbox:
+        with anyio.fail_after(TIMEOUT * 2):
+            result = await sandbox.run_code("python-sci", code, packages=["humanize"], timeout=TIMEOUT)
+        assert (result.stdout, result.exit_code) == ("1,234,567\n", 0), result.stderr
+        assert result.fs == {}
+        infos = {info.id: info for info in await sandbox.list_runtimes()}
+        assert infos["python-sci"].packages_allowed and not infos["ruby"].packages_allowed
