@@ -112,6 +112,9 @@ class RuntimeEntry(BaseModel):
     """Host memory one interpreter takes (python-sci); runs and pre-boots check it is free."""
     packages: bool = False
     """Whether runs may add pure-Python wheels (`packages=`): the interpreter reads PYTHONPATH."""
+    shadowed_dirs: list[str] = []
+    """Folders the interpreter serves from inside its binary (python.wasm's /usr): files sent there
+    would be invisible to the program, so they are refused."""
     steps: list[Step]
 
     def files(self) -> list[str]:

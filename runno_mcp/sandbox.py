@@ -507,6 +507,7 @@ class AsyncSandbox:
                 "(MAX_STDIN_BYTES); write the data to a file instead"
             )
         env = checked.env
+        self._check_not_shadowed(runtime, files)
         for file in files:
             if _is_mounted(file.path):
                 raise InvalidRequestError(
@@ -530,6 +531,17 @@ class AsyncSandbox:
             live_session=live_session,
             keep_program=keep_program,
         )
+
+    def _check_not_shadowed(self, runtime: Runtime, files: list[WireFile]) -> None:
+        """Refuse files the interpreter could not see: it serves these folders from inside its binary."""
+        entry = self._manifest.runtimes.get(runtime)
+        for folder in entry.shadowed_dirs if entry is not None else []:
+            hidden = [file.path for file in files if file.path.startswith(folder + "/")]
+            if hidden:
+                raise InvalidRequestError(
+                    f'Cannot run {runtime} with "{hidden[0]}": {runtime} serves {folder} from inside its own binary, '
+                    f"so a file sent there would be invisible to the program; put it in another folder"
+                )
 
     def _preboot_that_fits(self) -> dict[str, int]:
         """The pre-boot counts, each heavy runtime's cut to what half the free memory holds."""

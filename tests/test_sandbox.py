@@ -537,3 +537,11 @@ async def test_a_runtime_whose_files_are_missing_is_not_installed_error(tmp_path
         with anyio.fail_after(30), pytest.raises(LanguageNotInstalledError, match="runno-mcp install"):
             await bare.run_code("python", "print(1)")
         assert [info.id for info in await bare.list_runtimes()] == ["wasi"]  # needs no language files
+
+
+async def test_a_file_python_could_not_see_is_refused_with_the_reason(sandbox: AsyncSandbox) -> None:
+    """python.wasm serves /usr from inside its binary: a file sent there would vanish, so the call says so."""
+    with pytest.raises(InvalidRequestError, match=r'"/usr/lib/helper.py": python serves /usr from inside its own'):
+        await sandbox.run_fs("python", "/main.py", {"/main.py": "print(1)", "/usr/lib/helper.py": "X = 1"})
+    ruby = await sandbox.run_fs("ruby", "/main.rb", {"/main.rb": "p File.exist?('/usr/x.rb')", "/usr/x.rb": "X = 1"})
+    assert ruby.stdout == "true\n"
