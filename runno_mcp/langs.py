@@ -16,7 +16,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from functools import cache
 from pathlib import Path
 from typing import IO, Literal, TextIO
@@ -35,6 +35,7 @@ __all__ = [
     "Manifest",
     "RuntimeEntry",
     "Step",
+    "copy_source",
     "data_path",
     "install_lock",
     "ensure_installed",
@@ -311,23 +312,31 @@ def open_source(source: str) -> IO[bytes]:
     return Path(source).expanduser().open("rb")
 
 
+def copy_source(
+    source: str, destination: Path, total: int, progress: TextIO | None, update: Callable[[bytes], None]
+) -> None:
+    """Copy `source` (a URL or a path) to `destination`, passing each chunk to `update` (a digest's) and
+    reporting progress against `total` bytes at most once a second. Raises OSError as the copy does."""
+    received = 0
+    next_report = 0.0
+    with open_source(source) as response, destination.open("wb") as out:
+        while chunk := response.read(CHUNK_BYTES):
+            update(chunk)
+            out.write(chunk)
+            received += len(chunk)
+            if progress is not None and time.monotonic() >= next_report:
+                next_report = time.monotonic() + 1.0
+                percent = 100 * received / total if total else 0
+                say(progress, f"  {received / 1e6:.1f} of {total / 1e6:.1f} MB ({percent:.0f}%)")
+
+
 def _download(source: str, destination: Path, manifest: Manifest, progress: TextIO | None) -> None:
     algorithm, _, expected = manifest.integrity.partition("-")
     digest = hashlib.new(algorithm)
     total = manifest.tarball_bytes
-    received = 0
-    next_report = 0.0
     say(progress, f"Downloading {manifest.package}@{manifest.version} ({total / 1e6:.1f} MB) from {source}")
     try:
-        with open_source(source) as response, destination.open("wb") as out:
-            while chunk := response.read(CHUNK_BYTES):
-                digest.update(chunk)
-                out.write(chunk)
-                received += len(chunk)
-                if progress is not None and time.monotonic() >= next_report:
-                    next_report = time.monotonic() + 1.0
-                    percent = 100 * received / total if total else 0
-                    say(progress, f"  {received / 1e6:.1f} of {total / 1e6:.1f} MB ({percent:.0f}%)")
+        copy_source(source, destination, total, progress, digest.update)
     except OSError as exc:
         raise LanguageNotInstalledError(f'Cannot download the language files from "{source}": {exc}') from exc
     actual = base64.b64encode(digest.digest()).decode("ascii")
