@@ -86,3 +86,13 @@ def test_claude_desktop_configs_start_the_console_script(file: str, command: lis
     assert [server["command"], *server["args"]] == command
     assert all(name.startswith("RUNNO_MCP_") for name in server.get("env", {}))
     assert 'runno-mcp = "runno_mcp.__main__:main"' in PYPROJECT.read_text(encoding="utf-8")
+
+
+@pytest.mark.sci
+async def test_mcp_chart_client_example_gets_the_chart_as_an_image() -> None:
+    """Over MCP with python-sci: the CSV's chart comes back as a PNG image block."""
+    with anyio.fail_after(240):
+        text, png = await load("mcp_chart_client").main()
+    assert "5 points, slope 1.99" in text
+    assert "image /figures/figure_1.png (image/png, 640x480" in text
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5_000
