@@ -30,7 +30,8 @@ typecheck: ## Type-check Python (pyright strict) and TypeScript (deno check)
 .PHONY: test
 test: ## Run the Python tests (real engine, real language files) and the engine's own tests
 	$(PYTHON) -m pytest
-	cd engine-ts && RUNNO_MCP_LANGS_DIR="$$($(PYTHON) -c 'from runno_mcp import langs; print(langs.langs_dir())')" $(DENO) task test
+	langs_dir="$$($(PYTHON) -c 'from runno_mcp import langs; print(langs.langs_dir())')" && \
+		cd engine-ts && RUNNO_MCP_LANGS_DIR="$$langs_dir" $(DENO) task test
 
 .PHONY: check
 check: lint typecheck test ## Run every check CI runs
