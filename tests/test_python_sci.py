@@ -250,3 +250,40 @@ async def test_a_pure_python_package_is_importable_beside_the_data_stack() -> No
         assert result.fs == {}
         infos = {info.id: info for info in await sandbox.list_runtimes()}
         assert infos["python-sci"].packages_allowed and not infos["ruby"].packages_allowed
+
+
+async def test_the_end_of_a_program_is_what_python_main_py_shows(sandbox: AsyncSandbox) -> None:
+    """python-sci skips Py_Finalize's teardown of the data stack, but not what a program can see of its end:
+    atexit handlers, __del__, files left open (in the program and in its own modules) flushed."""
+    files = {
+        "/main.py": (
+            "import atexit, helper\n"
+            "class Noisy:\n    def __del__(self):\n        print('del ran')\n"
+            "keep = Noisy()\n"
+            "f = open('/left-open.txt', 'w'); f.write('flushed at exit')\n"
+            "atexit.register(lambda: print('atexit ran'))\n"
+            "helper.start()\n"
+            "print('main done')\n"
+        ),
+        "/helper.py": "def start():\n    global h\n    h = open('/helper.txt', 'w'); h.write('helper data')\n",
+    }
+    with anyio.fail_after(TIMEOUT * 2):
+        result = await sandbox.run_fs("python-sci", "/main.py", files, timeout=TIMEOUT)
+    assert (result.stdout, result.exit_code) == ("main done\natexit ran\ndel ran\n", 0), result.stderr
+    contents = {path: file_bytes(result, path) for path in result.fs}
+    assert contents == {"/left-open.txt": b"flushed at exit", "/helper.txt": b"helper data"}
+
+
+@pytest.mark.parametrize(
+    ("code", "exit_code", "stderr"),
+    [
+        ("import sys; sys.exit('bad thing')", 1, "bad thing\n"),
+        ("raise SystemExit(3)", 3, ""),
+        ("x = (1,\n", 1, "  File \"/main.py\", line 1\n    x = (1,\n        ^\nSyntaxError: '(' was never closed\n"),
+    ],
+)
+async def test_exit_statuses_and_syntax_errors_read_as_in_python(
+    sandbox: AsyncSandbox, code: str, exit_code: int, stderr: str
+) -> None:
+    result = await run(sandbox, code)
+    assert (result.result_type, result.exit_code, result.stderr) == ("complete", exit_code, stderr)

@@ -6,6 +6,7 @@ from pathlib import Path
 from types import ModuleType
 
 import anyio
+import mcp.client.stdio  # noqa: F401  # bound now: its default errlog is sys.stderr as of the import, not capsys's
 import pytest
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "agents"
