@@ -6,8 +6,12 @@ from pathlib import Path
 from types import ModuleType
 
 import anyio
-import mcp.client.stdio  # noqa: F401  # bound now: its default errlog is sys.stderr as of the import, not capsys's
+import mcp.client.stdio
 import pytest
+
+# Imported here, at collection: its default errlog is sys.stderr as of the import, and an import
+# inside a test using capsys would bind capsys's stream, which has no file descriptor.
+STDIO_CLIENT = mcp.client.stdio.stdio_client
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "agents"
 PYPROJECT = Path(__file__).parents[2] / "pyproject.toml"
