@@ -2,9 +2,13 @@
  * The engine process: reads length-prefixed JSON-RPC frames on stdin, answers on stdout,
  * logs to stderr only. Exits when stdin closes, so it never outlives its parent.
  *
- * Usage: deno run <permissions> main.ts --langs-dir DIR --manifest FILE [--pool-size N]
- *   [--warm python,ruby] [--preboot python=2,quickjs=1] [--max-fs-mb 128]
+ * Usage: deno run <permissions> main.ts --langs-dir DIR --manifest FILE --memory-limit-mb N
+ *   [--pool-size N] [--warm python,ruby] [--preboot python=2,quickjs=1] [--max-fs-mb 128]
  *   [--max-return-mb 16]
+ *
+ * --memory-limit-mb is the default memory_limit_mb of a run: pre-booted and warmed
+ * interpreters are capped at it. It is required, so the default lives in one place, the
+ * Python side's RunOptions, and never drifts from a literal here.
  *
  * @module
  */
@@ -23,6 +27,7 @@ async function main(): Promise<void> {
     options: {
       "langs-dir": { type: "string" },
       manifest: { type: "string" },
+      "memory-limit-mb": { type: "string" },
       "pool-size": { type: "string", default: "2" },
       warm: { type: "string", default: "" },
       preboot: { type: "string", default: "" },
@@ -32,13 +37,24 @@ async function main(): Promise<void> {
   });
   const langsDir = values["langs-dir"];
   const manifestPath = values.manifest;
-  if (!langsDir || !manifestPath) {
-    console.error("Cannot start the engine: --langs-dir and --manifest are required");
+  const memoryLimit = values["memory-limit-mb"];
+  if (!langsDir || !manifestPath || memoryLimit === undefined) {
+    console.error(
+      "Cannot start the engine: --langs-dir, --manifest and --memory-limit-mb are required",
+    );
+    Deno.exit(2);
+  }
+  const defaultMemoryMb = Number(memoryLimit);
+  if (!Number.isSafeInteger(defaultMemoryMb) || defaultMemoryMb < 1) {
+    console.error(
+      `Cannot start the engine: --memory-limit-mb must be a positive integer, got "${memoryLimit}"`,
+    );
     Deno.exit(2);
   }
   const runtimes = await Runtimes.load(manifestPath, langsDir);
   const pool = new WorkerPool(Number(values["pool-size"]));
   const runner = new Runner(runtimes, pool, {
+    defaultMemoryMb,
     maxFsBytes: Number(values["max-fs-mb"]) * 2 ** 20,
     maxReturnBytes: Number(values["max-return-mb"]) * 2 ** 20,
   });
@@ -57,7 +73,7 @@ async function main(): Promise<void> {
 
   for (const id of values.warm.split(",").filter(Boolean)) {
     if (runtimes.isInstalled(id)) {
-      runner.warm(id, 512).catch((err) => console.error(`Cannot warm "${id}":`, err));
+      runner.warm(id).catch((err) => console.error(`Cannot warm "${id}":`, err));
     }
   }
 

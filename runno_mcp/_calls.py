@@ -1,38 +1,48 @@
-"""What one call carries between the public API and the wire, checked on the way in and decoded on the way out.
+"""What one call carries between the public API and the engine, checked on the way in and decoded on the way out.
 
-Owns the run options as keyword arguments (`RunKwargs`), the limits on one call's input (code,
-stdin, file count and bytes), turning a caller's `fs` mapping into wire files, and turning the
-engine's answer into a `RunResult`.
+Owns the run options as keyword arguments (`RunKwargs`, a mirror of `RunOptions` plus
+`on_output`), the limits on one call's input (code, file count and bytes), a caller's `fs`
+turned into bytes (`FileData`), the run a sandbox or session asks for (`RunRequest`), and the
+engine's answer turned into a `RunResult` plus what sessions need of it (`RunOutcome`).
 """
 
 import base64
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TypedDict
 
-from runno_mcp.engine._protocol import RunResultWire, WireFile
-from runno_mcp.engine.engine import OutputCallback
+from runno_mcp.engine import LiveState, RunParams, RunResultWire
 from runno_mcp.errors import InvalidRequestError
-from runno_mcp.models import BinaryFile, ReturnFs, RunResult, Runtime, StringFile, Timestamps, normalize_path
+from runno_mcp.models import (
+    BinaryFile,
+    OutputCallback,
+    ReturnFs,
+    RunResult,
+    Runtime,
+    StringFile,
+    Timestamps,
+    normalize_path,
+)
 
 __all__ = [
     "MAX_CODE_BYTES",
     "MAX_INPUT_BYTES",
     "MAX_INPUT_FILES",
-    "MAX_STDIN_BYTES",
+    "FileData",
     "FileValue",
+    "PreparedRun",
     "RunKwargs",
-    "b64",
+    "RunOutcome",
+    "RunRequest",
     "check_code",
     "decode_file",
+    "input_files",
+    "outcome_of",
     "to_bytes",
-    "to_result",
-    "wire_files",
-    "with_output",
 ]
 
 MAX_CODE_BYTES = 16 * 1024 * 1024  # run_code's source (or a wasi module's bytes)
-MAX_STDIN_BYTES = 16 * 1024 * 1024
 MAX_INPUT_FILES = 5000  # files one call may send
 MAX_INPUT_BYTES = 32 * 1024 * 1024  # all files one call sends, together: base64 of it must fit a 64 MiB frame
 
@@ -41,22 +51,60 @@ FileValue = str | bytes | bytearray | memoryview | StringFile | BinaryFile
 
 
 class RunKwargs(TypedDict, total=False):
-    """The options of `run_code` / `run_fs`, as keyword arguments (see `AsyncSandbox.run_code`)."""
+    """The options of `run_code` / `run_fs` as keyword arguments: the fields of `RunOptions`, where
+    their defaults and meanings live, plus `on_output`. An option left out (or None) takes its default."""
 
     timeout: float | None
     stdin: str | bytes | None
     args: Sequence[str]
     env: Mapping[str, str] | None
     max_output_bytes: int
-    memory_limit_mb: int
+    memory_limit_mb: int | None
     return_fs: ReturnFs
-    on_output: OutputCallback | None
     packages: Sequence[str] | None
+    on_output: OutputCallback | None
 
 
-def b64(data: bytes) -> str:
-    """Base64 text of `data`, as bytes cross the pipe."""
-    return base64.b64encode(data).decode("ascii")
+@dataclass(frozen=True)
+class FileData:
+    """A file's exact bytes and, when known, its modification time in nanoseconds since the epoch."""
+
+    data: bytes
+    mtime_ns: int | None = None
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """One run as a sandbox or a session asks for it; the sandbox checks it and builds the engine's params."""
+
+    runtime: Runtime
+    entry_path: str
+    files: Mapping[str, FileData]
+    options: RunKwargs
+    live_session: str | None = None
+    """Run in the engine's live interpreter with this id (python only), started on first use."""
+    keep_program: str | None = None
+    """For clang/clangpp: also keep the linked program at this path."""
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    """A checked run, ready for the engine (packages mounted); what a session hands back to execute."""
+
+    params: RunParams
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a run produced: the public result, and the file changes a session applies."""
+
+    result: RunResult
+    changed: dict[str, FileData] = field(default_factory=dict[str, FileData])
+    """The files the run created or changed (what `result.fs` holds), as exact bytes and times."""
+    deleted: list[str] = field(default_factory=list[str])
+    """Regular files there when the program started and gone at its end, sorted."""
+    live: LiveState | None = None
+    """For a live run: whether it started a fresh interpreter or continued one."""
 
 
 def to_bytes(value: object, what: str) -> bytes:
@@ -92,8 +140,8 @@ def check_code(runtime: Runtime, code: object) -> None:
         )
 
 
-def wire_files(fs: Mapping[str, FileValue]) -> list[WireFile]:
-    """Check a caller's `fs` (paths, count, total size) and turn it into wire files.
+def input_files(fs: Mapping[str, FileValue]) -> dict[str, FileData]:
+    """Check a caller's `fs` (paths, count, total size) and return its files by normalised path.
 
     Raises:
         InvalidRequestError: a path is refused, two keys name one path, or a limit is passed.
@@ -104,16 +152,16 @@ def wire_files(fs: Mapping[str, FileValue]) -> list[WireFile]:
         raise InvalidRequestError(
             f"Cannot run with {len(fs)} files: the limit is {MAX_INPUT_FILES} files (MAX_INPUT_FILES)"
         )
-    files: dict[str, WireFile] = {}
+    files: dict[str, FileData] = {}
     total = 0
     for key, value in fs.items():
         path = normalize_path(key)
         if path in files:
             raise InvalidRequestError(f'Cannot run: "{key}" and another key both name "{path}"')
-        mtime_ns: str | None = None
+        mtime_ns: int | None = None
         if isinstance(value, StringFile | BinaryFile):
             if value.timestamps is not None:
-                mtime_ns = str(int(value.timestamps.modification.timestamp() * 1_000_000) * 1000)
+                mtime_ns = int(value.timestamps.modification.timestamp() * 1_000_000) * 1000
             data = to_bytes(value.content, f'file "{key}"')
         else:
             data = to_bytes(value, f'file "{key}"')
@@ -123,38 +171,38 @@ def wire_files(fs: Mapping[str, FileValue]) -> list[WireFile]:
                 f"Cannot run with these files: together they are over the limit of {MAX_INPUT_BYTES} bytes "
                 f'(MAX_INPUT_BYTES), reached at "{key}"'
             )
-        files[path] = WireFile(path=path, content=b64(data), mtime_ns=mtime_ns)
-    return list(files.values())
+        files[path] = FileData(data, mtime_ns)
+    return files
 
 
-def decode_file(path: str, data: bytes, mtime_ns: str | None) -> StringFile | BinaryFile:
-    """A `StringFile` when `data` is valid UTF-8, else a `BinaryFile`."""
+def decode_file(path: str, file: FileData) -> StringFile | BinaryFile:
+    """A `StringFile` when the bytes are valid UTF-8, else a `BinaryFile`."""
     timestamps = None
-    if mtime_ns is not None:
-        moment = datetime.fromtimestamp(int(mtime_ns) / 1e9, tz=timezone.utc)
+    if file.mtime_ns is not None:
+        moment = datetime.fromtimestamp(file.mtime_ns / 1e9, tz=timezone.utc)
         timestamps = Timestamps(access=moment, modification=moment, change=moment)
     try:
-        return StringFile(path=path, content=data.decode("utf-8"), timestamps=timestamps)
+        return StringFile(path=path, content=file.data.decode("utf-8"), timestamps=timestamps)
     except UnicodeDecodeError:
-        return BinaryFile(path=path, content=data, timestamps=timestamps)
+        return BinaryFile(path=path, content=file.data, timestamps=timestamps)
 
 
-def to_result(wire: RunResultWire) -> RunResult:
-    """The public `RunResult` of the engine's answer."""
-    return RunResult(
+def outcome_of(wire: RunResultWire) -> RunOutcome:
+    """The `RunOutcome` of the engine's answer: its files decoded from base64 once."""
+    changed = {
+        file.path: FileData(base64.b64decode(file.content), None if file.mtime_ns is None else int(file.mtime_ns))
+        for file in wire.files
+    }
+    result = RunResult(
         result_type=wire.result_type,
         stdout=wire.stdout,
         stderr=wire.stderr,
         tty=wire.tty,
         exit_code=wire.exit_code,
-        fs={file.path: decode_file(file.path, base64.b64decode(file.content), file.mtime_ns) for file in wire.files},
+        fs={path: decode_file(path, file) for path, file in changed.items()},
         truncated=wire.truncated,
         warnings=wire.warnings,
         duration_ms=wire.duration_ms,
         error=wire.error,
     )
-
-
-def with_output(options: RunKwargs, on_output: OutputCallback) -> RunKwargs:
-    """`options` with `on_output` set, for a run that streams."""
-    return {**options, "on_output": on_output}
+    return RunOutcome(result, changed, wire.deleted, wire.live)

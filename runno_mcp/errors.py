@@ -14,6 +14,15 @@
     - EngineNotFoundError: no deno binary to start the engine with
     - EngineStartError: the engine exited or stayed silent during its handshake
     - ProtocolError: the engine sent something that breaks the wire contract
+    - ConnectionLostError (engine-internal): the engine's pipes closed while a call waited
+    - RpcError (engine-internal): the engine answered a call with a JSON-RPC error
+
+The two engine-internal classes live in `runno_mcp.engine.rpc`, beside the wire they describe
+(this module imports nothing of the engine), and are not exported. `runno_mcp.engine.engine`
+maps every `RpcError` to the class its code stands for, and turns a lost connection into a
+`crash` result or an `EngineStartError`, or absorbs it; only `Engine.ping` lets a
+`ConnectionLostError` through, caught as the `EngineError` it is. Both subclass `EngineError`,
+so one `except EngineError` covers every way a call to the engine can fail.
 
 A guest program that misbehaves is never an exception: it is a `RunResult`.
 """

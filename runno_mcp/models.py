@@ -6,8 +6,9 @@ and the shape of what comes back (`RunResult`, which always serialises to JSON).
 
 import base64
 import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -19,18 +20,18 @@ from pydantic import (
     field_validator,
 )
 
+from runno_mcp._image_sniff import ImageType, sniff_image
 from runno_mcp.errors import InvalidRequestError, UnknownRuntimeError
 
 __all__ = [
     "ALIASES",
-    "DEFAULT_MAX_OUTPUT_BYTES",
-    "DEFAULT_MEMORY_LIMIT_MB",
-    "DEFAULT_TIMEOUT",
     "LIVE_RUNTIMES",
+    "MAX_MEMORY_LIMIT_MB",
     "RUNTIMES",
     "BinaryFile",
     "File",
     "ImageType",
+    "OutputCallback",
     "ResultType",
     "ReturnFs",
     "RunImage",
@@ -44,6 +45,7 @@ __all__ = [
     "find_images",
     "normalize_path",
     "resolve_runtime",
+    "run_default",
 ]
 
 Runtime = Literal["clang", "clangpp", "php-cgi", "python", "python-sci", "quickjs", "ruby", "sqlite", "wasi"]
@@ -68,12 +70,10 @@ LIVE_RUNTIMES: frozenset[Runtime] = frozenset({"python"})
 
 ResultType = Literal["complete", "crash", "terminated", "timeout"]
 ReturnFs = Literal["changed", "all", "none"]
-ImageType = Literal["image/png", "image/jpeg", "image/gif", "image/webp"]
-"""The MIME types `RunResult.images` recognises, by a file's first bytes."""
 
-DEFAULT_TIMEOUT = 10.0  # seconds: compile, link and run together
-DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024  # per stream: stdout, stderr and tty each
-DEFAULT_MEMORY_LIMIT_MB = 512  # guest linear memory; the compiler step has its own allowance
+OutputCallback = Callable[[Literal["stdout", "stderr"], bytes], None]
+"""Called with the stream and the bytes as a program writes them (`on_output`)."""
+
 MAX_OUTPUT_BYTES_LIMIT = 8 * 1024 * 1024  # per stream: three streams must fit one 64 MiB frame
 MAX_MEMORY_LIMIT_MB = 4096  # wasm32 cannot address more
 MAX_PATH_BYTES = 4096
@@ -209,7 +209,7 @@ def find_images(fs: dict[str, StringFile | BinaryFile]) -> list[RunImage]:
         if isinstance(file, StringFile) and not file.content.startswith(("GIF8", "RIFF")):
             continue
         data = file_bytes(file)
-        found = _sniff_image(data)
+        found = sniff_image(data)
         if found is not None:
             mime_type, size = found
             width, height = size if size is not None else (None, None)
@@ -217,73 +217,18 @@ def find_images(fs: dict[str, StringFile | BinaryFile]) -> list[RunImage]:
     return images
 
 
-def _sniff_image(data: bytes) -> tuple[ImageType, tuple[int, int] | None] | None:
-    """The image type `data` starts with and its width and height if the header holds them; None if no image."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        ok = len(data) >= 24 and data[12:16] == b"IHDR"
-        return "image/png", (_be(data, 16, 4), _be(data, 20, 4)) if ok else None
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg", _jpeg_size(data)
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif", (_le(data, 6, 2), _le(data, 8, 2)) if len(data) >= 10 else None
-    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
-        return "image/webp", _webp_size(data)
-    return None
-
-
-def _be(data: bytes, start: int, size: int) -> int:
-    return int.from_bytes(data[start : start + size], "big")
-
-
-def _le(data: bytes, start: int, size: int) -> int:
-    return int.from_bytes(data[start : start + size], "little")
-
-
-def _jpeg_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height from the first start-of-frame segment, skipping the segments before it."""
-    at = 2
-    while at + 4 <= len(data):
-        if data[at] != 0xFF:
-            return None
-        marker = data[at + 1]
-        if marker == 0xFF:  # fill byte
-            at += 1
-        elif marker in (0x01, 0xD8) or 0xD0 <= marker <= 0xD7:  # markers without a length
-            at += 2
-        elif marker in (0xD9, 0xDA):  # end of image, or image data, before any frame header
-            return None
-        elif 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # SOFn: length, precision, height, width
-            return (_be(data, at + 7, 2), _be(data, at + 5, 2)) if at + 9 <= len(data) else None
-        else:
-            length = _be(data, at + 2, 2)
-            if length < 2:
-                return None
-            at += 2 + length
-    return None
-
-
-def _webp_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height from the first chunk: extended (VP8X), lossless (VP8L) or lossy (VP8)."""
-    chunk = data[12:16]
-    if chunk == b"VP8X" and len(data) >= 30:
-        return _le(data, 24, 3) + 1, _le(data, 27, 3) + 1
-    if chunk == b"VP8L" and len(data) >= 25 and data[20] == 0x2F:
-        bits = _le(data, 21, 4)
-        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-    if chunk == b"VP8 " and len(data) >= 30 and data[23:26] == b"\x9d\x01\x2a":
-        return _le(data, 26, 2) & 0x3FFF, _le(data, 28, 2) & 0x3FFF
-    return None
-
-
 class RunOptions(BaseModel):
-    """Options of one run; every field has a default.
+    """The options of one run: the one place their defaults and bounds are written.
 
-    `timeout` has a further upper bound set by the sandbox (`max_timeout`).
+    `run_code`, `run_fs`, sessions, the MCP tools, the LangChain tools, `runno-mcp run` and
+    the engine's pre-booted interpreters all take their defaults from these fields
+    (`run_default`); a sandbox may bound `timeout` and `memory_limit_mb` further
+    (`max_timeout`, `max_memory_limit_mb`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0, allow_inf_nan=False)
+    timeout: float = Field(default=10.0, gt=0, allow_inf_nan=False)
     """Seconds for the whole run, compile and link included."""
     stdin: str | bytes | None = None
     """What the program reads on standard input; none means end of input at once."""
@@ -291,12 +236,15 @@ class RunOptions(BaseModel):
     """Extra arguments for the program, after its entry file."""
     env: dict[str, str] = Field(default_factory=dict[str, str])
     """The guest's environment variables; the host's are never passed."""
-    max_output_bytes: int = Field(default=DEFAULT_MAX_OUTPUT_BYTES, ge=0, le=MAX_OUTPUT_BYTES_LIMIT)
+    max_output_bytes: int = Field(default=64 * 1024, ge=0, le=MAX_OUTPUT_BYTES_LIMIT)
     """Bytes kept of each of stdout, stderr and tty; the rest is dropped and `truncated` set."""
-    memory_limit_mb: int = Field(default=DEFAULT_MEMORY_LIMIT_MB, ge=1, le=MAX_MEMORY_LIMIT_MB)
-    """Cap on the guest program's linear memory, in MiB."""
+    memory_limit_mb: int = Field(default=512, ge=1, le=MAX_MEMORY_LIMIT_MB)
+    """Cap on the guest program's linear memory, in MiB; the compiler step has its own allowance."""
     return_fs: ReturnFs = "changed"
     """Which files come back: those the run created or changed, all, or none."""
+    packages: list[str] | None = None
+    """Pure-Python packages from PyPI to import, as requirement strings (`["rich>=13"]`), with their
+    dependencies; only where the sandbox allows them (see `runno_mcp.packages` for their limits)."""
 
     @field_validator("args")
     @classmethod
@@ -315,6 +263,11 @@ class RunOptions(BaseModel):
             if "\0" in setting:
                 raise ValueError(f'the value of "{name}" holds a NUL byte')
         return value
+
+
+def run_default(option: str) -> Any:
+    """The default of the `RunOptions` field `option`, read when called: one edit of the model moves it everywhere."""
+    return RunOptions.model_fields[option].get_default(call_default_factory=True)
 
 
 class RunResult(BaseModel):

@@ -36,6 +36,7 @@ if sys.platform != "win32":
     import fcntl
 
 from runno_mcp.errors import PackageError
+from runno_mcp.langs import Manifest
 
 __all__ = [
     "DEFAULT_MAX_PACKAGE_BYTES",
@@ -47,6 +48,7 @@ __all__ = [
     "ResolverStats",
     "Wheel",
     "check_requirements",
+    "mount_for_run",
     "packages_dir",
     "pip_download_argv",
     "wheelhouse_dir",
@@ -474,3 +476,38 @@ def _unpack(wheel: Path, dest: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             with archive.open(member) as source, target.open("wb") as out:
                 shutil.copyfileobj(source, out)
+
+
+async def mount_for_run(
+    resolver: PackageResolver,
+    requested: Sequence[str],
+    *,
+    runtime: str,
+    manifest: Manifest,
+    allowed: bool,
+    live: bool,
+    max_bytes: int,
+) -> dict[str, bytes]:
+    """The files of `requested` for one run of `runtime`, at their guest paths under `MOUNT_PREFIX`.
+
+    Raises:
+        PackageError: the sandbox does not allow packages, the runtime does not take them, the run
+            is in a live session, or the packages cannot be resolved (see `PackageResolver.mount`).
+    """
+    if not allowed:
+        raise PackageError(
+            "Cannot install packages: this sandbox does not allow them. The operator must enable them: "
+            "AsyncSandbox(allow_packages=True) or Sandbox(allow_packages=True), `runno-mcp serve "
+            "--allow-packages` (RUNNO_MCP_ALLOW_PACKAGES=1), or RunnoToolkit(allow_packages=True)"
+        )
+    entry = manifest.runtimes.get(runtime)
+    if entry is None or not entry.packages:
+        takers = ", ".join(name for name, spec in manifest.runtimes.items() if spec.packages)
+        raise PackageError(f'Cannot install packages for "{runtime}": only these runtimes take them: {takers}')
+    if live:
+        raise PackageError(
+            "Cannot install packages in a live session: its interpreter started before them; "
+            'use a session without live=True (session="files" in LangChain), or no session'
+        )
+    python_version = ".".join(entry.version.split(".")[:2])
+    return (await resolver.mount(requested, python_version, max_bytes=max_bytes)).files

@@ -7,7 +7,6 @@ behind module-level `run_code` / `run_fs`, started on first use and closed at ex
 """
 
 import atexit
-import logging
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Future
@@ -15,7 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypedDict, TypeVar
+from typing import TypedDict, TypeVar
 
 import anyio
 import anyio.abc
@@ -29,42 +28,36 @@ from runno_mcp._calls import (
     MAX_CODE_BYTES,
     MAX_INPUT_BYTES,
     MAX_INPUT_FILES,
-    MAX_STDIN_BYTES,
     FileValue,
+    PreparedRun,
     RunKwargs,
-    b64,
+    RunOutcome,
+    RunRequest,
     check_code,
-    to_bytes,
-    to_result,
-    wire_files,
-    with_output,
+    input_files,
+    outcome_of,
 )
-from runno_mcp.engine import Engine, EngineOptions
-from runno_mcp.engine._protocol import RunParams, RunResultWire, WireFile
-from runno_mcp.engine.engine import STARTUP_TIMEOUT, OutputCallback
-from runno_mcp.errors import (
-    EngineError,
-    InsufficientMemoryError,
-    InvalidRequestError,
-    PackageError,
-    SandboxBusyError,
+from runno_mcp._run_params import (
+    MAX_STDIN_BYTES,
+    Bounds,
+    build_run_params,
+    check_options,
+    describe_problems,
+    is_mounted,
 )
+from runno_mcp.engine import STARTUP_TIMEOUT, Engine, EngineOptions, RunResultWire
+from runno_mcp.errors import EngineError, InvalidRequestError, SandboxBusyError
 from runno_mcp.models import (
-    DEFAULT_MAX_OUTPUT_BYTES,
-    DEFAULT_MEMORY_LIMIT_MB,
-    DEFAULT_TIMEOUT,
-    ReturnFs,
-    RunOptions,
+    MAX_MEMORY_LIMIT_MB,
+    OutputCallback,
     RunResult,
     Runtime,
     RuntimeInfo,
-    normalize_path,
     resolve_runtime,
+    run_default,
 )
 from runno_mcp.sessions import AsyncSession, Session, SessionBackend, SessionLimits, SessionRegistry
 from runno_mcp.streaming import RunStream
-
-logger = logging.getLogger("runno_mcp.sandbox")
 
 __all__ = [
     "MAX_CODE_BYTES",
@@ -91,6 +84,7 @@ class SandboxKwargs(TypedDict, total=False):
     max_concurrency: int
     max_queue: int
     max_timeout: float
+    max_memory_limit_mb: int
     langs_dir: Path | None
     install: bool
     startup_timeout: float
@@ -127,7 +121,9 @@ DEFAULT_MAX_CONCURRENCY = 4
 DEFAULT_MAX_QUEUE = 256  # calls waiting for a slot before further calls are refused as busy
 # Booted interpreters kept waiting: the runtimes whose start-up dominates a small program.
 DEFAULT_PREBOOT: Mapping[str, int] = {"python": 2, "quickjs": 1, "php-cgi": 1, "sqlite": 1, "ruby": 1, "python-sci": 1}
-DEFAULT_MAX_TIMEOUT = 300.0  # seconds: the largest `timeout` a call may ask for
+# Seconds: the largest `timeout` a call of the Python API may ask for. Tools bound it lower (see
+# tools/_policy.py): a model waits on its call, scripts may run long jobs.
+DEFAULT_MAX_TIMEOUT = 300.0
 BACKSTOP_GRACE = 5.0  # seconds past a run's timeout before Python gives up on the engine's answer
 MAX_SWEEP_INTERVAL = 60.0  # seconds between looks for expired sessions
 
@@ -145,7 +141,10 @@ class AsyncSandbox:
             not counted in their timeout).
         max_queue: calls that may wait for a slot at once; a call past it raises
             `SandboxBusyError` instead of waiting.
-        max_timeout: the largest `timeout`, in seconds, a call may ask for.
+        max_timeout: the largest `timeout`, in seconds, a call may ask for; a call that does not
+            say gets `RunOptions`' default, or this if lower.
+        max_memory_limit_mb: the largest `memory_limit_mb` a call may ask for (default: what
+            wasm32 can address); a call that does not say gets the default, or this if lower.
         langs_dir: folder of language files (default: `RUNNO_MCP_LANGS_DIR`, else the user cache).
         install: install missing language files on start (unless `RUNNO_MCP_OFFLINE=1`).
         startup_timeout: seconds the engine has to answer its handshake.
@@ -174,6 +173,7 @@ class AsyncSandbox:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         max_queue: int = DEFAULT_MAX_QUEUE,
         max_timeout: float = DEFAULT_MAX_TIMEOUT,
+        max_memory_limit_mb: int = MAX_MEMORY_LIMIT_MB,
         langs_dir: Path | None = None,
         install: bool = True,
         startup_timeout: float = STARTUP_TIMEOUT,
@@ -197,6 +197,11 @@ class AsyncSandbox:
             raise InvalidRequestError(f"Cannot create a sandbox: max_queue must be at least 0 (got {max_queue})")
         if not max_timeout > 0:
             raise InvalidRequestError(f"Cannot create a sandbox: max_timeout must be above 0 (got {max_timeout})")
+        if not 1 <= max_memory_limit_mb <= MAX_MEMORY_LIMIT_MB:
+            raise InvalidRequestError(
+                f"Cannot create a sandbox: max_memory_limit_mb must be from 1 to {MAX_MEMORY_LIMIT_MB} "
+                f"(got {max_memory_limit_mb})"
+            )
         try:
             session_limits = SessionLimits(
                 max_sessions=max_sessions,
@@ -206,10 +211,11 @@ class AsyncSandbox:
                 max_live_sessions=max_live_sessions,
             )
         except ValidationError as exc:
-            raise InvalidRequestError(f"Cannot create a sandbox: {_problems(exc)}") from None
+            raise InvalidRequestError(f"Cannot create a sandbox: {describe_problems(exc)}") from None
         self.max_concurrency = max_concurrency
         self.max_queue = max_queue
         self.max_timeout = max_timeout
+        self.max_memory_limit_mb = max_memory_limit_mb
         self._langs_dir = langs_dir
         self._install = install
         self._startup_timeout = startup_timeout
@@ -229,10 +235,7 @@ class AsyncSandbox:
         self._sessions = SessionRegistry(
             session_limits,
             SessionBackend(
-                prepare=self._prepare,
-                execute=self._execute,
-                close_live=self._close_live,
-                task_group=self._tasks,
+                prepare=self._prepare, execute=self._execute, close_live=self._close_live, task_group=self._tasks
             ),
             self._default_entry,
         )
@@ -241,16 +244,7 @@ class AsyncSandbox:
         target = self._langs_dir or langs.langs_dir(self._manifest)
         if self._install:
             await anyio.to_thread.run_sync(langs.ensure_installed, target, self._manifest)
-        engine = Engine(
-            EngineOptions(
-                langs_dir=target,
-                manifest_path=langs.manifest_path(),
-                startup_timeout=self._startup_timeout,
-                pool_size=self.max_concurrency,
-                warm=self._warm,
-                preboot=self._preboot_that_fits(),
-            )
-        )
+        engine = Engine(self._engine_options(target))
         task_group = anyio.create_task_group()
         await task_group.__aenter__()
         try:
@@ -281,6 +275,18 @@ class AsyncSandbox:
             if task_group is not None:
                 task_group.cancel_scope.cancel()  # the sweeper, and streams whose runs end with the engine
                 await task_group.__aexit__(None, None, None)
+
+    def _engine_options(self, langs_dir: Path) -> EngineOptions:
+        """How this sandbox starts its engine; the engine's default memory cap is `RunOptions`'."""
+        return EngineOptions(
+            langs_dir=langs_dir,
+            manifest_path=langs.manifest_path(),
+            startup_timeout=self._startup_timeout,
+            pool_size=self.max_concurrency,
+            warm=self._warm,
+            preboot=_host_memory.preboot_that_fits(self._preboot, self._manifest),
+            memory_limit_mb=run_default("memory_limit_mb"),
+        )
 
     @property
     def engine_pid(self) -> int | None:
@@ -350,38 +356,21 @@ class AsyncSandbox:
         """The open sessions `owner` created."""
         return self._sessions.owned_by(owner)
 
-    async def run_code(
-        self,
-        runtime: str,
-        code: str | bytes,
-        *,
-        timeout: float | None = None,
-        stdin: str | bytes | None = None,
-        args: Sequence[str] = (),
-        env: Mapping[str, str] | None = None,
-        max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
-        memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
-        return_fs: ReturnFs = "changed",
-        on_output: OutputCallback | None = None,
-        packages: Sequence[str] | None = None,
-    ) -> RunResult:
+    async def run_code(self, runtime: str, code: str | bytes, **options: Unpack[RunKwargs]) -> RunResult:
         """Write `code` to the runtime's default entry file (`/main.py`, ...) and run it.
 
         Args:
             runtime: a runtime id or alias (`python`, `js`, `c`, ...); for `wasi`, `code` is
                 the bytes of a WASI preview 1 module.
             code: the program's source, at most `MAX_CODE_BYTES` (16 MiB) once encoded.
-            timeout: seconds for the whole run, compile and link included (default 10).
-            stdin: what the program reads on standard input, at most `MAX_STDIN_BYTES` (16 MiB).
-            args: extra arguments after the entry file.
-            env: the guest's environment variables; the host's are never passed.
-            max_output_bytes: bytes kept of each of stdout, stderr and tty.
-            memory_limit_mb: cap on the guest's linear memory.
-            return_fs: which files come back: "changed" (created or changed), "all", "none".
-            on_output: called with ("stdout" | "stderr", bytes) as the program writes.
-            packages: pure-Python packages from PyPI to import, as requirement strings
-                (`["tabulate", "rich>=13"]`), with their dependencies; only when the sandbox was
-                made with `allow_packages=True`, and only for runtimes that take them (`python`).
+            **options: the fields of `RunOptions`, which holds their defaults and meanings:
+                `timeout` (seconds, compile and link included; at most `max_timeout`), `stdin`
+                (at most `MAX_STDIN_BYTES`, 16 MiB), `args`, `env` (the host's is never passed),
+                `max_output_bytes` (per stream), `memory_limit_mb` (at most
+                `max_memory_limit_mb`), `return_fs` ("changed", "all", "none"), `packages`
+                (pure-Python requirement strings; only with `allow_packages=True`, for runtimes
+                that take them); and `on_output`, called with ("stdout" | "stderr", bytes) as
+                the program writes. An option left out, or None, takes its default.
 
         Raises:
             InvalidRequestError: an argument is out of range or over its limit;
@@ -394,36 +383,10 @@ class AsyncSandbox:
         resolved = resolve_runtime(runtime)
         check_code(resolved, code)
         entry = self._default_entry(resolved)
-        return await self.run_fs(
-            resolved,
-            entry,
-            {entry: code},
-            timeout=timeout,
-            stdin=stdin,
-            args=args,
-            env=env,
-            max_output_bytes=max_output_bytes,
-            memory_limit_mb=memory_limit_mb,
-            return_fs=return_fs,
-            on_output=on_output,
-            packages=packages,
-        )
+        return await self.run_fs(resolved, entry, {entry: code}, **options)
 
     async def run_fs(
-        self,
-        runtime: str,
-        entry_path: str,
-        fs: Mapping[str, FileValue],
-        *,
-        timeout: float | None = None,
-        stdin: str | bytes | None = None,
-        args: Sequence[str] = (),
-        env: Mapping[str, str] | None = None,
-        max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
-        memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
-        return_fs: ReturnFs = "changed",
-        on_output: OutputCallback | None = None,
-        packages: Sequence[str] | None = None,
+        self, runtime: str, entry_path: str, fs: Mapping[str, FileValue], **options: Unpack[RunKwargs]
     ) -> RunResult:
         """Run `entry_path` from the files `fs` (absolute POSIX paths to text, bytes or file models).
 
@@ -436,18 +399,9 @@ class AsyncSandbox:
             LanguageNotInstalledError: the runtime's files are missing.
             EngineError: the engine cannot be started.
         """
-        options: RunKwargs = {
-            "timeout": timeout,
-            "stdin": stdin,
-            "args": args,
-            "env": env,
-            "max_output_bytes": max_output_bytes,
-            "memory_limit_mb": memory_limit_mb,
-            "return_fs": return_fs,
-            "packages": packages,
-        }
-        params = await self._prepare(resolve_runtime(runtime), entry_path, wire_files(fs), options)
-        return to_result(await self._execute(params, on_output))
+        request = RunRequest(resolve_runtime(runtime), entry_path, input_files(fs), options)
+        outcome = await self._execute(await self._prepare(request), options.get("on_output"))
+        return outcome.result
 
     def stream_code(self, runtime: str, code: str | bytes, **options: Unpack[RunKwargs]) -> RunStream:
         """Run like `run_code`, yielding `OutputChunk`s as the program writes, then its `RunResult`.
@@ -462,7 +416,7 @@ class AsyncSandbox:
         """
 
         def start(on_output: OutputCallback) -> Awaitable[RunResult]:
-            return self.run_code(runtime, code, **with_output(options, on_output))
+            return self.run_code(runtime, code, **{**options, "on_output": on_output})
 
         return RunStream(start, self._tasks())
 
@@ -472,153 +426,43 @@ class AsyncSandbox:
         """Run like `run_fs`, yielding `OutputChunk`s as the program writes, then its `RunResult`."""
 
         def start(on_output: OutputCallback) -> Awaitable[RunResult]:
-            return self.run_fs(runtime, entry_path, fs, **with_output(options, on_output))
+            return self.run_fs(runtime, entry_path, fs, **{**options, "on_output": on_output})
 
         return RunStream(start, self._tasks())
 
-    async def _prepare(
-        self,
-        runtime: Runtime,
-        entry_path: str,
-        files: list[WireFile],
-        options: RunKwargs,
-        live_session: str | None = None,
-        keep_program: str | None = None,
-    ) -> RunParams:
-        """Check a run's options, entry and sizes; build the engine's `run` params, packages mounted."""
-        timeout = options.get("timeout")
-        checked = self._options(
-            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-            stdin=options.get("stdin"),
-            args=list(options.get("args", ())),
-            env=dict(options.get("env") or {}),
-            max_output_bytes=options.get("max_output_bytes", DEFAULT_MAX_OUTPUT_BYTES),
-            memory_limit_mb=options.get("memory_limit_mb", DEFAULT_MEMORY_LIMIT_MB),
-            return_fs=options.get("return_fs", "changed"),
+    async def _prepare(self, request: RunRequest) -> PreparedRun:
+        """Check a run's options and files and build the engine's params, packages mounted."""
+        options = check_options(request.options, Bounds(self.max_timeout, self.max_memory_limit_mb))
+        spec = self._manifest.runtimes.get(request.runtime)
+        mounted = None
+        if options.packages:
+            mounted = await packages.mount_for_run(
+                self.packages,
+                options.packages,
+                runtime=request.runtime,
+                manifest=self._manifest,
+                allowed=self.allow_packages,
+                live=request.live_session is not None,
+                max_bytes=self.max_package_bytes,
+            )
+        params = build_run_params(
+            request.runtime,
+            request.entry_path,
+            request.files,
+            options,
+            spec=spec,
+            mounted=mounted,
+            live_session=request.live_session,
+            keep_program=request.keep_program,
         )
-        entry = normalize_path(entry_path)
-        if entry not in {file.path for file in files}:
-            given = ", ".join(sorted(file.path for file in files)[:10]) or "none"
-            raise InvalidRequestError(f'Cannot run "{entry}": it is not among the files given ({given})')
-        stdin_bytes = None if checked.stdin is None else to_bytes(checked.stdin, "stdin")
-        if stdin_bytes is not None and len(stdin_bytes) > MAX_STDIN_BYTES:
-            raise InvalidRequestError(
-                f"Cannot send stdin of {len(stdin_bytes)} bytes: the limit is {MAX_STDIN_BYTES} bytes "
-                "(MAX_STDIN_BYTES); write the data to a file instead"
-            )
-        env = checked.env
-        self._check_not_shadowed(runtime, files)
-        for file in files:
-            if _is_mounted(file.path):
-                raise InvalidRequestError(
-                    f'Cannot run with file "{file.path}": {packages.MOUNT_PREFIX} is where packages are mounted'
-                )
-        requested = options.get("packages")
-        if requested is not None and (isinstance(requested, str) or len(requested) > 0):
-            files, env = await self._mount_packages(runtime, requested, files, env, live_session)
-        return RunParams(
-            runtime=runtime,
-            entry=entry,
-            files=files,
-            stdin=None if stdin_bytes is None else b64(stdin_bytes),
-            args=checked.args,
-            env=env,
-            timeout_ms=max(1, round(checked.timeout * 1000)),
-            max_output_bytes=checked.max_output_bytes,
-            memory_limit_mb=checked.memory_limit_mb,
-            return_fs=checked.return_fs,
-            stream_output=False,
-            live_session=live_session,
-            keep_program=keep_program,
-        )
+        return PreparedRun(params)
 
-    def _check_not_shadowed(self, runtime: Runtime, files: list[WireFile]) -> None:
-        """Refuse files the interpreter could not see: it serves these folders from inside its binary."""
-        entry = self._manifest.runtimes.get(runtime)
-        for folder in entry.shadowed_dirs if entry is not None else []:
-            hidden = [file.path for file in files if file.path.startswith(folder + "/")]
-            if hidden:
-                raise InvalidRequestError(
-                    f'Cannot run {runtime} with "{hidden[0]}": {runtime} serves {folder} from inside its own binary, '
-                    f"so a file sent there would be invisible to the program; put it in another folder"
-                )
-
-    def _preboot_that_fits(self) -> dict[str, int]:
-        """The pre-boot counts, each heavy runtime's cut to what half the free memory holds."""
-        available = _host_memory.available_mb()
-        counts = dict(self._preboot)
-        for runtime, count in self._preboot.items():
-            entry = self._manifest.runtimes.get(runtime)
-            need = entry.host_memory_mb if entry is not None else None
-            if need is None or available is None or count * need <= available / 2:
-                continue
-            counts[runtime] = int(available / 2 // need)
-            logger.warning(
-                "Pre-booting %d %s interpreter(s), not %d: each takes about %d MB and %.0f MB are available",
-                counts[runtime],
-                runtime,
-                count,
-                need,
-                available,
-            )
-        return counts
-
-    def _check_host_memory(self, runtime: str) -> None:
-        entry = self._manifest.runtimes.get(runtime)
-        need = entry.host_memory_mb if entry is not None else None
-        available = _host_memory.available_mb()
-        if need is not None and available is not None and available < need:
-            raise InsufficientMemoryError(
-                f"Cannot run {runtime} now: its interpreter needs about {need} MB of memory and the machine has "
-                f"{available:.0f} MB available; try again when other runs have finished, lower max_concurrency, "
-                "or use python (standard library only), which needs far less"
-            )
-
-    def _packages_allowed(self, runtime: str) -> bool:
-        entry = self._manifest.runtimes.get(runtime)
-        return self.allow_packages and entry is not None and entry.packages
-
-    async def _mount_packages(
-        self,
-        runtime: Runtime,
-        requested: Sequence[str],
-        files: list[WireFile],
-        env: dict[str, str],
-        live_session: str | None,
-    ) -> tuple[list[WireFile], dict[str, str]]:
-        """`files` and `env` with `requested` packages mounted and first on the guest's PYTHONPATH.
-
-        Raises:
-            PackageError: packages are not allowed here, or cannot be resolved (see `PackageResolver`).
-        """
-        if not self.allow_packages:
-            raise PackageError(
-                "Cannot install packages: this sandbox does not allow them. The operator must enable them: "
-                "AsyncSandbox(allow_packages=True) or Sandbox(allow_packages=True), `runno-mcp serve "
-                "--allow-packages` (RUNNO_MCP_ALLOW_PACKAGES=1), or RunnoToolkit(allow_packages=True)"
-            )
-        entry = self._manifest.runtimes.get(runtime)
-        if entry is None or not entry.packages:
-            takers = ", ".join(name for name, spec in self._manifest.runtimes.items() if spec.packages)
-            raise PackageError(f'Cannot install packages for "{runtime}": only these runtimes take them: {takers}')
-        if live_session is not None:
-            raise PackageError(
-                "Cannot install packages in a live session: its interpreter started before them; "
-                'use a session without live=True (session="files" in LangChain), or no session'
-            )
-        python_version = ".".join(entry.version.split(".")[:2])
-        mount = await self.packages.mount(requested, python_version, max_bytes=self.max_package_bytes)
-        mounted = [WireFile(path=path, content=b64(data), mtime_ns=None) for path, data in mount.files.items()]
-        # A PYTHONPATH the caller (or, later, the runtime's own step) sets stays after ours.
-        search = [packages.MOUNT_PREFIX, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])]
-        return [*files, *mounted], {**env, "PYTHONPATH": ":".join(search)}
-
-    async def _execute(self, params: RunParams, on_output: OutputCallback | None) -> RunResultWire:
-        """Run `params` in a free slot, with Python's own timeout as a backstop; mounted packages
-        never come back as the run's files."""
+    async def _execute(self, prepared: PreparedRun, on_output: OutputCallback | None) -> RunOutcome:
+        """Run in a free slot, with Python's own timeout as a backstop; mounted packages never come
+        back as the run's files."""
         engine = self._running()
-        self._check_host_memory(params.runtime)
-        params = params.model_copy(update={"stream_output": on_output is not None})
+        _host_memory.check_host_memory(prepared.params.runtime, self._manifest)
+        params = prepared.params.model_copy(update={"stream_output": on_output is not None})
         timeout = params.timeout_ms / 1000
         wire: RunResultWire | None = None
         if self._slots.value == 0 and self._slots.statistics().tasks_waiting >= self.max_queue:
@@ -631,21 +475,25 @@ class AsyncSandbox:
                 wire = await engine.run(params, on_output)
         if wire is None:
             await engine.ensure_responsive()  # a wedged engine is replaced before the next run
-            return RunResultWire(
+            wire = RunResultWire(
                 result_type="crash",
                 error=(
                     f"The engine did not end the run within {BACKSTOP_GRACE:g} s after its {timeout:g} s "
                     "timeout; the run was cancelled"
                 ),
             )
-        if any(_is_mounted(file.path) for file in wire.files) or any(_is_mounted(path) for path in wire.deleted):
+        if any(is_mounted(file.path) for file in wire.files) or any(is_mounted(path) for path in wire.deleted):
             wire = wire.model_copy(
                 update={
-                    "files": [file for file in wire.files if not _is_mounted(file.path)],
-                    "deleted": [path for path in wire.deleted if not _is_mounted(path)],
+                    "files": [file for file in wire.files if not is_mounted(file.path)],
+                    "deleted": [path for path in wire.deleted if not is_mounted(path)],
                 }
             )
-        return wire
+        return outcome_of(wire)
+
+    def _packages_allowed(self, runtime: str) -> bool:
+        entry = self._manifest.runtimes.get(runtime)
+        return self.allow_packages and entry is not None and entry.packages
 
     async def _close_live(self, session_id: str) -> None:
         if self._engine is not None:
@@ -670,25 +518,6 @@ class AsyncSandbox:
     def _default_entry(self, runtime: Runtime) -> str:
         entry = self._manifest.runtimes.get(runtime)
         return langs.WASI_INFO.entry if entry is None else entry.entry
-
-    def _options(self, **values: Any) -> RunOptions:
-        timeout = values["timeout"]
-        if not isinstance(timeout, int | float) or not 0 < timeout <= self.max_timeout:
-            raise InvalidRequestError(
-                f"Cannot run with timeout {timeout!r}: it must be more than 0 and at most {self.max_timeout:g} seconds"
-            )
-        try:
-            return RunOptions(**values)
-        except ValidationError as exc:
-            raise InvalidRequestError(f"Cannot run with these options: {_problems(exc)}") from None
-
-
-def _is_mounted(path: str) -> bool:
-    return path.startswith(packages.MOUNT_PREFIX + "/")
-
-
-def _problems(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in exc.errors())
 
 
 class Sandbox:

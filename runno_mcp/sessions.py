@@ -11,7 +11,6 @@ Owns the session limits (count, idle time to live, bytes and files per session, 
 interpreters), ownership (a caller sees only its own sessions), and the blocking twin `Session`.
 """
 
-import base64
 import secrets
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
@@ -26,9 +25,17 @@ import anyio.abc
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Unpack
 
-from runno_mcp._calls import FileValue, RunKwargs, check_code, decode_file, to_result, wire_files, with_output
-from runno_mcp.engine._protocol import RunParams, RunResultWire, WireFile
-from runno_mcp.engine.engine import OutputCallback
+from runno_mcp._calls import (
+    FileValue,
+    PreparedRun,
+    RunKwargs,
+    RunOutcome,
+    RunRequest,
+    check_code,
+    decode_file,
+    input_files,
+)
+from runno_mcp._session_files import SessionFiles
 from runno_mcp.errors import (
     InvalidRequestError,
     SessionExpiredError,
@@ -38,6 +45,7 @@ from runno_mcp.errors import (
 from runno_mcp.models import (
     LIVE_RUNTIMES,
     BinaryFile,
+    OutputCallback,
     ReturnFs,
     RunResult,
     Runtime,
@@ -87,96 +95,18 @@ class SessionFile(BaseModel):
     modified: datetime | None = None
 
 
-Prepare = Callable[[Runtime, str, list[WireFile], RunKwargs, "str | None", "str | None"], Awaitable[RunParams]]
-"""Builds a run's wire params: (runtime, entry, files, options, live session id, where to keep the program)."""
-
 COMPILED_RUNTIMES: frozenset[Runtime] = frozenset({"clang", "clangpp"})
 """Runtimes whose linked program a session keeps next to the entry (`/main.c` -> `/main.wasm`)."""
-Execute = Callable[[RunParams, OutputCallback | None], Awaitable[RunResultWire]]
-CloseLive = Callable[[str], Coroutine[Any, Any, None]]
 
 
 @dataclass
 class SessionBackend:
-    """What a session needs from its sandbox."""
+    """What a session needs from its sandbox: check a run (before the session's files change), execute it."""
 
-    prepare: Prepare
-    execute: Execute
-    close_live: CloseLive
+    prepare: Callable[[RunRequest], Awaitable[PreparedRun]]
+    execute: Callable[[PreparedRun, OutputCallback | None], Awaitable[RunOutcome]]
+    close_live: Callable[[str], Coroutine[Any, Any, None]]
     task_group: Callable[[], anyio.abc.TaskGroup]
-
-
-class _Files:
-    """A session's files, as wire files (base64 content), with their total size checked."""
-
-    def __init__(self, limits: SessionLimits) -> None:
-        self._limits = limits
-        self._files: dict[str, WireFile] = {}
-        self._sizes: dict[str, int] = {}
-
-    @property
-    def total_bytes(self) -> int:
-        return sum(self._sizes.values())
-
-    def overlay(self, incoming: list[WireFile]) -> dict[str, WireFile]:
-        """The session's files with `incoming` written over them.
-
-        Raises:
-            SessionLimitError: the result would hold more files or bytes than the session may.
-        """
-        merged = {**self._files, **{file.path: file for file in incoming}}
-        sizes = {**self._sizes, **{file.path: _size(file) for file in incoming}}
-        self._check(len(merged), sum(sizes.values()))
-        return merged
-
-    def replace(self, files: dict[str, WireFile]) -> None:
-        self._files = dict(files)
-        self._sizes = {path: _size(file) for path, file in files.items()}
-
-    def apply(self, changed: list[WireFile], deleted: list[str]) -> list[str]:
-        """Apply what a run changed; return warnings naming files that did not fit."""
-        for path in deleted:
-            self._files.pop(path, None)
-            self._sizes.pop(path, None)
-        warnings: list[str] = []
-        total = self.total_bytes
-        for file in sorted(changed, key=lambda file: file.path):
-            size = _size(file)
-            new_total = total - self._sizes.get(file.path, 0) + size
-            new_count = len(self._files) + (file.path not in self._files)
-            if new_total > self._limits.max_session_bytes or new_count > self._limits.max_session_files:
-                warnings.append(
-                    f'file "{file.path}" ({size} bytes) was not kept in the session: a session holds at most '
-                    f"{self._limits.max_session_files} files of {self._limits.max_session_bytes} bytes in all"
-                )
-                continue
-            self._files[file.path] = file
-            self._sizes[file.path] = size
-            total = new_total
-        return warnings
-
-    def all(self) -> list[WireFile]:
-        return [self._files[path] for path in sorted(self._files)]
-
-    def get(self, path: str) -> WireFile | None:
-        return self._files.get(path)
-
-    def _check(self, count: int, total: int) -> None:
-        if count > self._limits.max_session_files:
-            raise SessionLimitError(
-                f"Cannot store {count} files in the session: it holds at most {self._limits.max_session_files} "
-                "files (max_session_files)"
-            )
-        if total > self._limits.max_session_bytes:
-            raise SessionLimitError(
-                f"Cannot store {total} bytes of files in the session: it holds at most "
-                f"{self._limits.max_session_bytes} bytes (max_session_bytes); send less or start a new session"
-            )
-
-
-def _size(file: WireFile) -> int:
-    padding = file.content[-2:].count("=")
-    return len(file.content) * 3 // 4 - padding
 
 
 class AsyncSession:
@@ -200,11 +130,13 @@ class AsyncSession:
         self.live = live
         self.owner = owner
         self._registry = registry
-        self._files = _Files(registry.limits)
+        self._files = SessionFiles(
+            max_files=registry.limits.max_session_files, max_bytes=registry.limits.max_session_bytes
+        )
         self._lock = anyio.Lock()
         self._closed_reason: str | None = None
         self._interpreter_running = False
-        self.last_used = anyio.current_time()
+        self.last_used = registry.clock()
 
     async def __aenter__(self) -> "AsyncSession":
         return self
@@ -257,40 +189,40 @@ class AsyncSession:
             InvalidRequestError, SandboxBusyError, EngineError: as `AsyncSandbox.run_fs`.
         """
         resolved = resolve_runtime(runtime)
-        incoming = wire_files(fs)
+        incoming = input_files(fs)
         async with self._use():
             files = self._files.overlay(incoming)
-            on_output = options.pop("on_output", None)
-            return_fs: ReturnFs = options.pop("return_fs", "changed")
+            return_fs: ReturnFs = options.get("return_fs") or "changed"
             live_session = self.id if self.live and resolved in LIVE_RUNTIMES else None
             program = _program_path(entry_path) if resolved in COMPILED_RUNTIMES else None
-            params = await self._registry.backend.prepare(
-                resolved, entry_path, list(files.values()), {**options, "return_fs": "changed"}, live_session, program
+            request = RunRequest(
+                resolved, entry_path, files, {**options, "return_fs": "changed"}, live_session, program
             )
+            prepared = await self._registry.backend.prepare(request)
             self._files.replace(files)
             had_interpreter = self._interpreter_running
             self._interpreter_running = False  # until the engine says this run ended well
-            wire = await self._registry.backend.execute(params, on_output)
-            result = to_result(wire)
+            outcome = await self._registry.backend.execute(prepared, options.get("on_output"))
+            result = outcome.result
             warnings = [
                 warning + " and is not kept in the session" if warning.startswith("file ") else warning
                 for warning in result.warnings
             ]
-            warnings += self._files.apply(wire.files, wire.deleted)
+            warnings += self._files.apply(outcome.changed, outcome.deleted)
             if live_session is not None:
-                if wire.live == "started" and had_interpreter:
+                if outcome.live == "started" and had_interpreter:
                     warnings.append(
                         "this run started a fresh Python interpreter: the session's previous one is gone (the "
                         "engine restarted, or the program ended it with os._exit), so variables, imports and "
                         "functions from earlier runs are gone (files are kept)"
                     )
-                self._interpreter_running = wire.result_type == "complete"
+                self._interpreter_running = result.result_type == "complete"
             # The kept program is the session's, like the entry file: not news for the caller.
             fs_out = (
                 {path: file for path, file in result.fs.items() if path != program} if return_fs == "changed" else {}
             )
             if return_fs == "all":
-                fs_out = {file.path: _decode(file) for file in self._files.all()}
+                fs_out = {path: decode_file(path, file) for path, file in self._files.items()}
             return result.model_copy(
                 update={"fs": fs_out, "warnings": warnings, "truncated": result.truncated or len(warnings) > 0}
             )
@@ -299,7 +231,7 @@ class AsyncSession:
         """Run like `run_code`, yielding output chunks as they are written, then the `RunResult`."""
 
         def start(on_output: OutputCallback) -> Awaitable[RunResult]:
-            return self.run_code(runtime, code, **with_output(options, on_output))
+            return self.run_code(runtime, code, **{**options, "on_output": on_output})
 
         return RunStream(start, self._registry.backend.task_group())
 
@@ -309,7 +241,7 @@ class AsyncSession:
         """Run like `run_fs`, yielding output chunks as they are written, then the `RunResult`."""
 
         def start(on_output: OutputCallback) -> Awaitable[RunResult]:
-            return self.run_fs(runtime, entry_path, fs, **with_output(options, on_output))
+            return self.run_fs(runtime, entry_path, fs, **{**options, "on_output": on_output})
 
         return RunStream(start, self._registry.backend.task_group())
 
@@ -321,7 +253,7 @@ class AsyncSession:
             SessionLimitError: the session would hold too many files or bytes; nothing is written.
             InvalidRequestError: a path or a value is refused.
         """
-        incoming = wire_files(fs)
+        incoming = input_files(fs)
         async with self._use():
             self._files.replace(self._files.overlay(incoming))
             return self._listing()
@@ -335,15 +267,15 @@ class AsyncSession:
         """
         async with self._use():
             if paths is None:
-                return {file.path: _decode(file) for file in self._files.all()}
+                return {path: decode_file(path, file) for path, file in self._files.items()}
             found: dict[str, StringFile | BinaryFile] = {}
             for key in paths:
                 path = normalize_path(key)
                 file = self._files.get(path)
                 if file is None:
-                    held = ", ".join(file.path for file in self._files.all()[:20]) or "none"
+                    held = ", ".join(path for path, _ in self._files.items()[:20]) or "none"
                     raise InvalidRequestError(f'Cannot read "{path}": the session holds no such file (it has: {held})')
-                found[path] = _decode(file)
+                found[path] = decode_file(path, file)
             return found
 
     async def list_files(self) -> list[SessionFile]:
@@ -360,13 +292,16 @@ class AsyncSession:
         await self._registry.close(self, "it was closed")
 
     def _listing(self) -> list[SessionFile]:
-        listing: list[SessionFile] = []
-        for file in self._files.all():
-            modified = None
-            if file.mtime_ns is not None:
-                modified = datetime.fromtimestamp(int(file.mtime_ns) / 1e9, tz=timezone.utc)
-            listing.append(SessionFile(path=file.path, size=_size(file), modified=modified))
-        return listing
+        return [
+            SessionFile(
+                path=path,
+                size=len(file.data),
+                modified=None
+                if file.mtime_ns is None
+                else datetime.fromtimestamp(file.mtime_ns / 1e9, tz=timezone.utc),
+            )
+            for path, file in self._files.items()
+        ]
 
     def _use(self) -> "_InUse":
         return _InUse(self)
@@ -389,7 +324,7 @@ class _InUse:
     async def __aenter__(self) -> None:
         session = self._session
         session._check_open()  # pyright: ignore[reportPrivateUsage]
-        session.last_used = anyio.current_time()
+        session.last_used = session._registry.clock()  # pyright: ignore[reportPrivateUsage]
         await session._lock.acquire()  # pyright: ignore[reportPrivateUsage]
         try:
             session._check_open()  # pyright: ignore[reportPrivateUsage]  # closed while we waited
@@ -400,17 +335,13 @@ class _InUse:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self._session.last_used = anyio.current_time()
+        self._session.last_used = self._session._registry.clock()  # pyright: ignore[reportPrivateUsage]
         self._session._lock.release()  # pyright: ignore[reportPrivateUsage]
 
 
 def _program_path(entry_path: str) -> str:
     """Where a session keeps the linked program of `entry_path`: beside it, ending in `.wasm`."""
     return str(PurePosixPath(normalize_path(entry_path)).with_suffix(".wasm"))
-
-
-def _decode(file: WireFile) -> StringFile | BinaryFile:
-    return decode_file(file.path, base64.b64decode(file.content), file.mtime_ns)
 
 
 @dataclass
@@ -420,6 +351,8 @@ class SessionRegistry:
     limits: SessionLimits
     backend: SessionBackend
     default_entry: Callable[[Runtime], str]
+    clock: Callable[[], float] = anyio.current_time
+    """Seconds on a monotonic clock, for idle expiry (tests pass one they move by hand)."""
     _sessions: dict[str, AsyncSession] = field(default_factory=dict[str, AsyncSession])
     _gone: "OrderedDict[str, str]" = field(default_factory=lambda: OrderedDict[str, str]())
 
@@ -478,7 +411,7 @@ class SessionRegistry:
 
     def sweep(self) -> None:
         """Expire sessions unused for `session_ttl` seconds (never one in the middle of a call)."""
-        deadline = anyio.current_time() - self.limits.session_ttl
+        deadline = self.clock() - self.limits.session_ttl
         for session in list(self._sessions.values()):
             if session.last_used < deadline and not session.busy:
                 reason = f"it expired after {self.limits.session_ttl:g} s unused (session_ttl)"

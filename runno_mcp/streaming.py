@@ -17,8 +17,7 @@ import anyio
 import anyio.abc
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from runno_mcp.engine.engine import OutputCallback
-from runno_mcp.models import RunResult
+from runno_mcp.models import OutputCallback, RunResult
 
 __all__ = ["OutputChunk", "RunStream", "StreamEvent"]
 

@@ -282,7 +282,7 @@ async def call(
     run = kind in ("run", "session_run")
     name = "run_code" if run else kind
     if run:
-        arguments = {**arguments, "timeout_seconds": RUN_TIMEOUT}
+        arguments = {**arguments, "timeout": RUN_TIMEOUT}
     started = time.monotonic()
     marker = len(agent.upstreams)
     error: str | None = None

@@ -15,8 +15,17 @@ def test_all_lists_every_public_member_sorted() -> None:
     assert runno_mcp.__all__ == sorted(public)
 
 
-def test_the_engine_package_exports_engine_and_its_options_only() -> None:
-    assert runno_mcp.engine.__all__ == ["Engine", "EngineOptions"]
+def test_the_engine_package_exports_what_the_sandbox_needs_only() -> None:
+    """The engine's face: the service, its options, and the wire shapes of one run; the rest is private."""
+    assert runno_mcp.engine.__all__ == [
+        "STARTUP_TIMEOUT",
+        "Engine",
+        "EngineOptions",
+        "LiveState",
+        "RunParams",
+        "RunResultWire",
+        "WireFile",
+    ]
 
 
 def test_the_seed_api_is_importable_from_the_package() -> None:

@@ -24,6 +24,7 @@ from runno_mcp.engine import EngineOptions
 from runno_mcp.engine._protocol import ErrorCode
 from runno_mcp.engine.process import engine_env
 from runno_mcp.langs import langs_dir, load_manifest, manifest_path
+from runno_mcp.models import RunOptions
 
 HEADER = struct.Struct(">I")
 REPLY_TIMEOUT = 15.0  # seconds for any one answer from the engine
@@ -34,7 +35,12 @@ class RawEngine:
     """The real engine on raw pipes: frames in, frames out, each read bounded by REPLY_TIMEOUT."""
 
     def __init__(self) -> None:
-        options = EngineOptions(langs_dir=langs_dir(load_manifest()), manifest_path=manifest_path(), pool_size=1)
+        options = EngineOptions(
+            langs_dir=langs_dir(load_manifest()),
+            manifest_path=manifest_path(),
+            memory_limit_mb=RunOptions().memory_limit_mb,
+            pool_size=1,
+        )
         self.process = subprocess.Popen(
             options.args(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=engine_env()
         )

@@ -1,6 +1,6 @@
 """Dependencies point one way: models, errors <- langs, bundles, packages <- engine <- sandbox (with sessions,
-streaming)
-<- tools <- __main__."""
+streaming) <- tools <- cli, __main__. Tools never import the engine, and a private (`_`) module is imported only
+from inside its own package."""
 
 import ast
 from pathlib import Path
@@ -9,10 +9,18 @@ import pytest
 
 PACKAGE = Path(__file__).parents[1] / "runno_mcp"
 LAYERS = [
-    {"runno_mcp.models", "runno_mcp.errors"},
+    {"runno_mcp.models", "runno_mcp.errors", "runno_mcp._image_sniff"},
     {"runno_mcp.langs", "runno_mcp.bundles", "runno_mcp.packages"},
     {"runno_mcp.engine"},
-    {"runno_mcp.sandbox", "runno_mcp.sessions", "runno_mcp.streaming", "runno_mcp._calls", "runno_mcp._host_memory"},
+    {
+        "runno_mcp.sandbox",
+        "runno_mcp.sessions",
+        "runno_mcp.streaming",
+        "runno_mcp._calls",
+        "runno_mcp._host_memory",
+        "runno_mcp._run_params",
+        "runno_mcp._session_files",
+    },
     {"runno_mcp.tools"},
     {"runno_mcp.__main__", "runno_mcp.cli", "runno_mcp"},
 ]
@@ -59,3 +67,29 @@ def test_no_module_imports_from_a_layer_above_its_own(path: Path) -> None:
         if imported == "runno_mcp":
             continue
         assert layer_of(imported) <= own, f"{module_name(path)} imports {imported}"
+
+
+MODULES = [pytest.param(p, id=module_name(p)) for p in sorted(PACKAGE.rglob("*.py")) if "_data" not in p.parts]
+
+
+@pytest.mark.parametrize("path", MODULES)
+def test_tools_never_import_the_engine(path: Path) -> None:
+    """The tool adapters reach the engine only through the sandbox."""
+    if module_name(path).startswith("runno_mcp.tools"):
+        engine = [
+            name for name in imports_of(path) if name == "runno_mcp.engine" or name.startswith("runno_mcp.engine.")
+        ]
+        assert not engine, f"{module_name(path)} imports {engine}"
+
+
+@pytest.mark.parametrize("path", MODULES)
+def test_private_modules_are_imported_only_inside_their_package(path: Path) -> None:
+    """`runno_mcp.engine._protocol` is the engine package's own; the layers above use `runno_mcp.engine`'s names."""
+    importer = module_name(path)
+    importer_package = importer if path.name == "__init__.py" else importer.rpartition(".")[0]
+    for imported in imports_of(path):
+        package, _, last = imported.rpartition(".")
+        if last.startswith("_") and not last.startswith("__"):
+            assert importer_package == package or importer_package.startswith(package + "."), (
+                f"{importer} imports {imported}, private to {package}"
+            )

@@ -107,6 +107,7 @@ def test_run_options_have_the_documented_defaults() -> None:
             "max_output_bytes": 65536,
             "memory_limit_mb": 512,
             "return_fs": "changed",
+            "packages": None,
         }
     )
 

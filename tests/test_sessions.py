@@ -165,11 +165,28 @@ async def small() -> AsyncIterator[AsyncSandbox]:
         yield own
 
 
+class HandClock:
+    """A session clock the test moves itself, so expiry is tested without waiting for it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def hand_clock(sandbox: AsyncSandbox) -> HandClock:
+    clock = HandClock()
+    sandbox._sessions.clock = clock  # pyright: ignore[reportPrivateUsage]
+    return clock
+
+
 async def test_an_unused_session_expires_and_says_so(small: AsyncSandbox) -> None:
     """Past session_ttl without a call the session is gone, and a late call hears why."""
+    clock = hand_clock(small)
     session = small.session()
     await session.write_files({"/a.txt": "a"})
-    await anyio.sleep(1.6)  # past the 1 s time to live: nothing to await but the clock
+    clock.now += 1.6  # past the 1 s time to live
     with pytest.raises(SessionExpiredError, match=r"expired after 1 s unused \(session_ttl\)"):
         small.get_session(session.id)
     with pytest.raises(SessionExpiredError, match="expired"):
@@ -178,10 +195,11 @@ async def test_an_unused_session_expires_and_says_so(small: AsyncSandbox) -> Non
 
 async def test_a_session_in_use_does_not_expire(small: AsyncSandbox) -> None:
     """Calls keep a session alive: one used every half second outlives its 1 s time to live."""
+    clock = hand_clock(small)
     session = small.session()
     for _ in range(4):
         await session.write_files({"/tick.txt": "x"})
-        await anyio.sleep(0.5)
+        clock.now += 0.5
     assert [file.path for file in await session.list_files()] == ["/tick.txt"]
 
 

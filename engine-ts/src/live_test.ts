@@ -24,7 +24,11 @@ const never = new AbortController().signal;
 async function startRunner(): Promise<{ runner: Runner; [Symbol.dispose](): void }> {
   const runtimes = await Runtimes.load(MANIFEST, LANGS_DIR);
   const pool = new WorkerPool(1);
-  const runner = new Runner(runtimes, pool, { maxFsBytes: 64 << 20, maxReturnBytes: 16 << 20 });
+  const runner = new Runner(runtimes, pool, {
+    defaultMemoryMb: 512,
+    maxFsBytes: 64 << 20,
+    maxReturnBytes: 16 << 20,
+  });
   return {
     runner,
     [Symbol.dispose]() {

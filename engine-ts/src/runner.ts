@@ -27,14 +27,16 @@ import type { WorkerPool } from "./worker_pool.ts";
 
 export type { OutputListener };
 
-/** The default `memory_limit_mb`; pre-booted interpreters are capped at it. */
-export const DEFAULT_MEMORY_MB = 512;
-
 /** Memory the compiler and linker may use, whatever the program's own limit (MB). */
 const PREPARE_MEMORY_MB = 2048;
 
-/** Per-engine limits on what one run may hold and send back. */
+/** Per-engine limits: what one run may hold and send back, and its default memory cap. */
 export interface RunnerLimits {
+  /**
+   * The default `memory_limit_mb` of a run, given by the Python side (--memory-limit-mb):
+   * pre-booted and warmed interpreters are capped at it.
+   */
+  defaultMemoryMb: number;
   /** Bytes the program's own writes may allocate in its filesystem. */
   maxFsBytes: number;
   /** Bytes of files one result may carry; the pipe's frame limit is 64 MiB of base64. */
@@ -66,12 +68,15 @@ export class Runner {
     this.#live = new LiveSessions(pool);
   }
 
-  /** Compiles and unpacks what runtime `id` needs, so its first run at `memoryMb` is warm. */
-  async warm(id: string, memoryMb: number): Promise<void> {
+  /** Compiles and unpacks what runtime `id` needs, so its first run at the default memory cap is warm. */
+  async warm(id: string): Promise<void> {
     const steps = this.#runtimes.resolveSteps(id, this.#runtimes.get(id)?.entry ?? "/", [], {});
     await Promise.all([
       ...steps.filter((step) => !step.binary.startsWith("fs:")).map((step) =>
-        this.#module(step.binary, step.role === "run" ? memoryMb : PREPARE_MEMORY_MB)
+        this.#module(
+          step.binary,
+          step.role === "run" ? this.#limits.defaultMemoryMb : PREPARE_MEMORY_MB,
+        )
       ),
       this.#baseFsOf(id),
     ]);
@@ -173,7 +178,7 @@ export class Runner {
     const spec = this.#runtimes.get(params.runtime);
     return spec !== undefined && spec.steps.length === 1 && params.entry === spec.entry &&
       params.args.length === 0 && Object.keys(params.env).length === 0 &&
-      params.memory_limit_mb === DEFAULT_MEMORY_MB;
+      params.memory_limit_mb === this.#limits.defaultMemoryMb;
   }
 
   /** What a pre-booted interpreter of `runtime` starts from. */
@@ -187,7 +192,7 @@ export class Runner {
     const { binary, ...rest } = step;
     const baseFs = await this.#baseFsOf(runtime);
     return {
-      step: { ...rest, module: await this.#module(binary, DEFAULT_MEMORY_MB) },
+      step: { ...rest, module: await this.#module(binary, this.#limits.defaultMemoryMb) },
       baseFs,
       entry: spec.entry,
       baseRoots: [
@@ -196,7 +201,7 @@ export class Runner {
         ),
       ],
       scratchDirs: this.#runtimes.scratchDirs(runtime),
-      memoryLimitMb: DEFAULT_MEMORY_MB,
+      memoryLimitMb: this.#limits.defaultMemoryMb,
       maxFsBytes: this.#limits.maxFsBytes,
     };
   }

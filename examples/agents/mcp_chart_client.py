@@ -50,7 +50,7 @@ async def main() -> tuple[str, bytes]:
     ]
     async with Client(SERVER) as client:
         result = await client.call_tool(
-            "run_fs", {"language": "python-sci", "entry_path": "/main.py", "files": files, "timeout_seconds": 120}
+            "run_fs", {"language": "python-sci", "entry_path": "/main.py", "files": files, "timeout": 120}
         )
     text = "\n".join(block.text for block in result.content if isinstance(block, TextContent))
     if result.is_error:

@@ -1,5 +1,9 @@
-"""The engine: a long-lived Deno process running WebAssembly language runtimes, spoken to over pipes."""
+"""The engine: a long-lived Deno process running WebAssembly language runtimes, spoken to over pipes.
 
-from runno_mcp.engine.engine import Engine, EngineOptions
+These names are all the layers above may use; the modules behind them are private to this package.
+"""
 
-__all__ = ["Engine", "EngineOptions"]
+from runno_mcp.engine._protocol import LiveState, RunParams, RunResultWire, WireFile
+from runno_mcp.engine.engine import STARTUP_TIMEOUT, Engine, EngineOptions
+
+__all__ = ["STARTUP_TIMEOUT", "Engine", "EngineOptions", "LiveState", "RunParams", "RunResultWire", "WireFile"]

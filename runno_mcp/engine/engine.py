@@ -9,11 +9,10 @@ kills it when a ping goes unanswered (a wedged engine), turning the engine's dea
 
 import base64
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 
 import anyio
 import anyio.abc
@@ -42,6 +41,7 @@ from runno_mcp.errors import (
     RunnoError,
     UnknownRuntimeError,
 )
+from runno_mcp.models import OutputCallback
 
 logger = logging.getLogger("runno_mcp.engine")
 
@@ -64,8 +64,6 @@ ERROR_CLASSES: dict[ErrorCode, type[RunnoError]] = {
 }
 """The exception each wire error code becomes; tests check every code of protocol.ts is here."""
 
-OutputCallback = Callable[[Literal["stdout", "stderr"], bytes], None]
-
 
 def error_from_wire(error: JsonRpcError) -> RunnoError:
     """Return the exception that a JSON-RPC error answer stands for."""
@@ -82,6 +80,8 @@ class EngineOptions:
 
     langs_dir: Path
     manifest_path: Path
+    memory_limit_mb: int
+    """A run's default `memory_limit_mb`, from `RunOptions`; pre-booted and warmed interpreters are capped at it."""
     deno: Path | None = None
     startup_timeout: float = STARTUP_TIMEOUT
     pool_size: int | None = None
@@ -97,6 +97,7 @@ class EngineOptions:
             engine_dir(),
             self.langs_dir,
             self.manifest_path,
+            memory_limit_mb=self.memory_limit_mb,
             pool_size=self.pool_size,
             warm=self.warm,
             preboot=self.preboot,
@@ -271,7 +272,7 @@ class Engine:
             with anyio.move_on_after(CANCEL_TIMEOUT):
                 try:
                     await connection.rpc.request("shutdown", {})
-                except (EngineError, RpcError):
+                except EngineError:
                     logger.debug("The retired engine did not acknowledge shutdown", exc_info=True)
             await connection.process.stop()
             await connection.closed.wait()
@@ -284,7 +285,7 @@ class Engine:
         with anyio.move_on_after(CANCEL_TIMEOUT) as probe:
             try:
                 await connection.rpc.request("cancel", {"id": -1})  # no such run: a no-op that needs an answer
-            except (EngineError, RpcError):
+            except EngineError:
                 return  # answered (with an error) or already gone: nothing to do
         if probe.cancelled_caught:
             logger.warning("The engine did not answer within %s s: stopping it", CANCEL_TIMEOUT)
@@ -302,7 +303,7 @@ class Engine:
                 with anyio.move_on_after(CANCEL_TIMEOUT):
                     try:
                         await connection.rpc.request("shutdown", {})
-                    except (EngineError, RpcError):
+                    except EngineError:
                         logger.debug("The engine did not acknowledge shutdown", exc_info=True)
             await connection.process.stop()
             await connection.closed.wait()
@@ -372,7 +373,7 @@ class Engine:
             with anyio.move_on_after(WATCHDOG_TIMEOUT) as probe:
                 try:
                     await connection.rpc.request("ping", {})
-                except (EngineError, RpcError):
+                except EngineError:
                     pass  # answered with an error, or gone: the reader has seen to it
             if probe.cancelled_caught and not connection.rpc.closed:
                 logger.warning("The engine left a ping unanswered for %s s: stopping it", WATCHDOG_TIMEOUT)
@@ -400,7 +401,7 @@ class Engine:
         with anyio.CancelScope(shield=True), anyio.move_on_after(CANCEL_TIMEOUT):
             try:
                 await connection.rpc.request("cancel", {"id": run_id})
-            except (EngineError, RpcError):
+            except EngineError:
                 logger.debug("Could not cancel run %d", run_id, exc_info=True)
 
     async def _wait_closed(self, connection: _Connection) -> None:

@@ -68,13 +68,18 @@ def deno_run_args(
     langs: Path,
     manifest: Path,
     *,
+    memory_limit_mb: int,
     pool_size: int | None = None,
     warm: Sequence[str] = (),
     preboot: Mapping[str, int] | None = None,
     max_old_space_mb: int | None = None,
 ) -> list[str]:
     """Return the argv that starts the engine: read access to its source, the language files
-    and the manifest, and nothing else (no write, net, env, run, ffi, sys; never a prompt)."""
+    and the manifest, and nothing else (no write, net, env, run, ffi, sys; never a prompt).
+
+    `memory_limit_mb` is the default `memory_limit_mb` of a run, passed so the engine caps its
+    pre-booted and warmed interpreters at it and holds no default of its own.
+    """
     readable = ",".join(str(path) for path in dict.fromkeys((engine, langs, manifest)))
     args = [
         str(deno),
@@ -90,6 +95,7 @@ def deno_run_args(
     if max_old_space_mb is not None:
         args.append(f"--v8-flags=--max-old-space-size={max_old_space_mb}")
     args += [str(engine / "main.ts"), "--langs-dir", str(langs), "--manifest", str(manifest)]
+    args += ["--memory-limit-mb", str(memory_limit_mb)]
     if pool_size is not None:
         args += ["--pool-size", str(pool_size)]
     if warm:

@@ -30,8 +30,8 @@ class ConnectionLostError(EngineError):
     """The engine's pipes closed or broke while a call was waiting on them."""
 
 
-class RpcError(Exception):
-    """A JSON-RPC error answer; engine.py maps its code to a `RunnoError`."""
+class RpcError(EngineError):
+    """A JSON-RPC error answer, carried as `error`; engine.py maps its code to a `RunnoError`."""
 
     def __init__(self, error: JsonRpcError) -> None:
         super().__init__(error.message)

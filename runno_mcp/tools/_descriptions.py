@@ -19,6 +19,7 @@ __all__ = [
     "LIST_FILES",
     "LIST_RUNTIMES",
     "LIVE",
+    "MEMORY_LIMIT_MB",
     "PACKAGES",
     "READ_FILE",
     "READ_PATH",
@@ -30,10 +31,11 @@ __all__ = [
     "SERVER_INSTRUCTIONS",
     "SESSION_ID",
     "STDIN",
-    "TIMEOUT_SECONDS",
-    "code_languages",
+    "TIMEOUT",
     "WRITE_FILES",
-    "timeout_seconds",
+    "code_languages",
+    "memory_limit_mb",
+    "timeout",
 ]
 
 RUNTIME_NOTES: dict[str, str] = {
@@ -165,7 +167,8 @@ PACKAGES = (
 LANGUAGE = "The language to run, by runtime id; the aliases listed in the tool description are accepted too."
 CODE = "The complete program source. It is saved as the runtime's entry file (for example /main.py) and run."
 STDIN = "Text given to the program on standard input. Leave it out if the program reads nothing."
-TIMEOUT_SECONDS = "Seconds the whole run may take, compiling included"
+TIMEOUT = "Seconds the whole run may take, compiling included"
+MEMORY_LIMIT_MB = "MiB of memory the program may use; past it, it fails as the language does when out of memory"
 ENTRY_PATH = "Absolute path of the file to run, for example /main.py; it must be one of the files."
 FILES = "The files to put in the sandbox before the run, the entry file among them."
 FILE_PATH = "Absolute POSIX path of the file in the sandbox, for example /data/input.csv."
@@ -180,6 +183,11 @@ SERVER_INSTRUCTIONS = (
 )
 
 
-def timeout_seconds(default: float, maximum: float) -> str:
+def timeout(default: float, maximum: float) -> str:
     """The timeout argument's description, with the bounds this server or tool applies."""
-    return f"{TIMEOUT_SECONDS}: {default:g} by default, at most {maximum:g}."
+    return f"{TIMEOUT}: {default:g} by default, at most {maximum:g}."
+
+
+def memory_limit_mb(default: int, maximum: int) -> str:
+    """The memory argument's description, with the bounds this server or tool applies."""
+    return f"{MEMORY_LIMIT_MB}: {default} by default, at most {maximum}."

@@ -9,7 +9,7 @@ tools wrap the chosen bytes in their own content blocks.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from runno_mcp.models import BinaryFile, RunImage, StringFile, file_bytes
+from runno_mcp.models import BinaryFile, RunImage, RunResult, StringFile, file_bytes
 
 __all__ = [
     "DEFAULT_MAX_IMAGES",
@@ -20,6 +20,7 @@ __all__ = [
     "attach_images",
     "format_bytes",
     "format_limit",
+    "result_content",
 ]
 
 DEFAULT_MAX_IMAGES = 4  # per call: plots of one analysis, not a gallery
@@ -95,3 +96,13 @@ def format_limit(size: int) -> str:
         if size >= scale and size % scale == 0:
             return f"{size // scale} {unit}"
     return f"{size} bytes"
+
+
+def result_content(result: RunResult, limits: ImageLimits, *, elsewhere: str) -> tuple[str, list[Attachment]]:
+    """What a tool answers a run with, for any framework: the text a model reads first, then the images
+    to attach after it, within `limits`; `elsewhere` says where a left-out image still is."""
+    attached, lines = attach_images(result.images, result.fs, limits, elsewhere=elsewhere)
+    text = result.as_text()
+    if lines:
+        text += "\n--- images ---\n" + "\n".join(lines)
+    return text, attached

@@ -17,7 +17,7 @@ from collections.abc import AsyncGenerator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import anyio
 from mcp.server.context import CallNext, HandlerResult, ServerMiddleware, ServerRequestContext
@@ -36,12 +36,11 @@ from runno_mcp.models import resolve_runtime
 from runno_mcp.sandbox import AsyncSandbox
 from runno_mcp.tools._service import SandboxService
 from runno_mcp.tools.mcp_sessions import request_client
+from runno_mcp.tools.options import LogFormat
 
 __all__ = ["CLIENT_HEADER", "LogFormat", "Operations", "configure_logging"]
 
 logger = logging.getLogger("runno_mcp.calls")
-
-LogFormat = Literal["text", "json"]
 
 CLIENT_HEADER = "runno-client"
 """A stable id a client without an MCP session may send: its key for per-client limits, and for the

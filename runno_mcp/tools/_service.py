@@ -9,7 +9,7 @@ import logging
 import anyio
 
 from runno_mcp.errors import RunnoError
-from runno_mcp.sandbox import AsyncSandbox
+from runno_mcp.sandbox import AsyncSandbox, SandboxKwargs
 from runno_mcp.sessions import SessionLimits
 
 __all__ = ["SandboxService"]
@@ -26,18 +26,13 @@ class SandboxService:
 
     def __init__(
         self,
-        max_concurrency: int,
-        max_timeout: float,
+        sandbox_options: SandboxKwargs,
         session_limits: SessionLimits | None = None,
         sandbox: AsyncSandbox | None = None,
-        *,
-        allow_packages: bool = False,
     ) -> None:
-        self._max_concurrency = max_concurrency
-        self._max_timeout = max_timeout
+        self._sandbox_options = sandbox_options
         self._session_limits = session_limits or SessionLimits()
         self._sandbox = sandbox
-        self._allow_packages = allow_packages
         self._ready = anyio.Event()
         self._error: RunnoError | None = None
         self._retry: anyio.Event | None = None
@@ -55,12 +50,8 @@ class SandboxService:
 
     async def _serve_once(self) -> RunnoError:
         try:
-            async with AsyncSandbox(
-                max_concurrency=self._max_concurrency,
-                max_timeout=self._max_timeout,
-                allow_packages=self._allow_packages,
-                **self._session_limits.model_dump(),  # its fields are the sandbox's session arguments
-            ) as sb:
+            # The session limits' fields are the sandbox's session arguments.
+            async with AsyncSandbox(**self._sandbox_options, **self._session_limits.model_dump()) as sb:
                 self._sandbox = sb
                 self._ready.set()
                 await anyio.sleep_forever()

@@ -9,9 +9,10 @@ times out is a normal result. Every run goes through the sandbox layer; nothing 
 import base64
 import threading
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
+from contextlib import contextmanager
 from types import TracebackType
-from typing import Literal
+from typing import Any, Literal
 
 import anyio.to_thread
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
@@ -27,14 +28,14 @@ from pydantic import BaseModel, Field, PrivateAttr, ValidationError, model_valid
 from pydantic.v1 import ValidationError as ValidationErrorV1
 from typing_extensions import Self, Unpack
 
-from runno_mcp import models
 from runno_mcp.errors import InvalidRequestError, RunnoError, SessionExpiredError
-from runno_mcp.models import RunResult
-from runno_mcp.sandbox import AsyncSandbox, RunKwargs, Sandbox, SandboxKwargs
+from runno_mcp.models import RunResult, run_default
+from runno_mcp.sandbox import AsyncSandbox, Sandbox, SandboxKwargs
 from runno_mcp.sessions import AsyncSession, Session
 from runno_mcp.tools import _descriptions
-from runno_mcp.tools._images import ImageLimits, attach_images
+from runno_mcp.tools._images import result_content
 from runno_mcp.tools._inputs import AnyLanguage, CodeLanguage, FileInput, decode_files
+from runno_mcp.tools._policy import DEFAULT_TOOL_MAX_TIMEOUT, ToolPolicy
 
 __all__ = [
     "RunCodeInput",
@@ -47,15 +48,14 @@ __all__ = [
     "SessionMode",
 ]
 
-DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024  # per stream: about 4k tokens, what a model's context can spare
-DEFAULT_MAX_TIMEOUT = 60.0  # seconds: the most a model may ask for
-
-
 SessionMode = Literal["none", "files", "live"]
 """How a toolkit's runs share state: not at all, files, or files and one Python interpreter."""
 
 Content = str | list[TextContentBlock | ImageContentBlock]
 """A tool message's content: the compact text, or (with `images_in_content`) text and image blocks."""
+
+Start = Callable[[AsyncSandbox | AsyncSession], Awaitable[RunResult]]
+"""A run, started on the sandbox or the toolkit's session."""
 
 
 class _ToolSandbox(Sandbox):
@@ -66,11 +66,11 @@ class _ToolSandbox(Sandbox):
         self._session_mode: SessionMode = session_mode
         self._bound: AsyncSession | None = None
 
-    def run(self, call: "Callable[[AsyncSandbox | AsyncSession], Awaitable[RunResult]]") -> RunResult:
+    def run(self, call: Start) -> RunResult:
         """Run `call` against the bound session (or the sandbox), blocking."""
         return self._call(lambda: self._in_target(call))
 
-    async def arun(self, call: "Callable[[AsyncSandbox | AsyncSession], Awaitable[RunResult]]") -> RunResult:
+    async def arun(self, call: Start) -> RunResult:
         """Run `call` from any event loop; cancelling cancels the run."""
         return await self._relay(lambda: self._in_target(call))
 
@@ -80,7 +80,7 @@ class _ToolSandbox(Sandbox):
             return None
         return Session(self._on_loop(self._target_session), self._call)
 
-    async def _in_target(self, call: "Callable[[AsyncSandbox | AsyncSession], Awaitable[RunResult]]") -> RunResult:
+    async def _in_target(self, call: Start) -> RunResult:
         if self._session_mode == "none":
             return await call(self._sandbox)
         bound = self._bound
@@ -105,21 +105,17 @@ class _SharedSandbox:
     runs on its own thread.
     """
 
-    def __init__(
-        self,
-        max_timeout: float,
-        max_concurrency: int,
-        session_mode: SessionMode = "none",
-        allow_packages: bool = False,
-    ) -> None:
-        self.sandbox = _ToolSandbox(
-            session_mode, max_timeout=max_timeout, max_concurrency=max_concurrency, allow_packages=allow_packages
-        )
+    def __init__(self, policy: ToolPolicy, session_mode: SessionMode = "none") -> None:
+        self.sandbox = _ToolSandbox(session_mode, **policy.sandbox_options())
         # Closes the engine when this object is collected, or at interpreter exit if never closed.
         self._finalizer = weakref.finalize(self, self.sandbox.close)
 
     def close(self) -> None:
         self.sandbox.close()
+
+
+_TIMEOUT = _descriptions.timeout(run_default("timeout"), DEFAULT_TOOL_MAX_TIMEOUT)
+_MEMORY = _descriptions.memory_limit_mb(run_default("memory_limit_mb"), ToolPolicy().max_memory_limit_mb)
 
 
 class RunCodeInput(BaseModel):
@@ -128,9 +124,8 @@ class RunCodeInput(BaseModel):
     language: CodeLanguage = Field(description=_descriptions.LANGUAGE)
     code: str = Field(description=_descriptions.CODE)
     stdin: str | None = Field(default=None, description=_descriptions.STDIN)
-    timeout_seconds: float | None = Field(
-        default=None, description=_descriptions.timeout_seconds(models.DEFAULT_TIMEOUT, DEFAULT_MAX_TIMEOUT)
-    )
+    timeout: float | None = Field(default=None, description=_TIMEOUT)
+    memory_limit_mb: int | None = Field(default=None, description=_MEMORY)
 
 
 class RunFilesInput(BaseModel):
@@ -140,9 +135,8 @@ class RunFilesInput(BaseModel):
     entry_path: str = Field(description=_descriptions.ENTRY_PATH)
     files: list[FileInput] = Field(description=_descriptions.FILES)
     stdin: str | None = Field(default=None, description=_descriptions.STDIN)
-    timeout_seconds: float | None = Field(
-        default=None, description=_descriptions.timeout_seconds(models.DEFAULT_TIMEOUT, DEFAULT_MAX_TIMEOUT)
-    )
+    timeout: float | None = Field(default=None, description=_TIMEOUT)
+    memory_limit_mb: int | None = Field(default=None, description=_MEMORY)
 
 
 class RunCodePackagesInput(RunCodeInput):
@@ -165,33 +159,27 @@ def _explain_validation_error(error: ValidationError | ValidationErrorV1) -> str
     return f"Cannot run: fix these arguments and call again: {problems}"
 
 
-class _RunnoTool(BaseTool):
-    """What both tools share: the sandbox, the limits, and the error split."""
+@contextmanager
+def _tool_errors() -> Generator[None, None, None]:
+    """A caller's mistake, or a sandbox that cannot run, as the `ToolException` the model is shown."""
+    try:
+        yield
+    except RunnoError as exc:
+        raise ToolException(str(exc)) from exc
+
+
+class _RunnoTool(ToolPolicy, BaseTool):
+    """What both tools share: the operator's policy, the sandbox, one call path, and the error split."""
 
     response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
     handle_tool_error: bool | str | Callable[[ToolException], ToolExceptionHandlerOutput] | None = True
     handle_validation_error: bool | str | Callable[[ValidationError | ValidationErrorV1], str] | None = (
         _explain_validation_error
     )
-    default_timeout: float = models.DEFAULT_TIMEOUT
-    """Seconds a run gets when the model does not say."""
-    max_timeout: float = DEFAULT_MAX_TIMEOUT
-    """The most seconds a model may ask for; asking for more is a `ToolException`."""
-    max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES
-    """Bytes kept of each of stdout, stderr and tty; the result says when output was cut."""
-    max_concurrency: int = 4
-    """Runs in flight at once; further calls wait for a free slot."""
     images_in_content: bool = False
     """Send image files a run wrote to the model as standard image content blocks after the text (for
-    chat models that accept images in tool messages); otherwise they are only in the artifact."""
-    max_images: int = ImageLimits().max_images
-    """With `images_in_content`: image files sent per call; the text names the ones left out."""
-    max_image_bytes: int = ImageLimits().max_image_bytes
-    """With `images_in_content`: bytes of one image file sent as an image."""
-    max_total_image_bytes: int = ImageLimits().max_total_image_bytes
-    """With `images_in_content`: bytes of all the images of one call."""
-    allow_packages: bool = False
-    """Whether Python runs may add pure-Python packages from PyPI (a `packages` argument the model sees)."""
+    chat models that accept images in tool messages); otherwise they are only in the artifact. The
+    policy's image caps bound them."""
 
     _shared: _SharedSandbox | None = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
@@ -210,9 +198,7 @@ class _RunnoTool(BaseTool):
         """The sandbox this tool runs in (shared when the tool came from a `RunnoToolkit`)."""
         with self._lock:
             if self._shared is None:
-                self._shared = _SharedSandbox(
-                    self.max_timeout, self.max_concurrency, allow_packages=self.allow_packages
-                )
+                self._shared = _SharedSandbox(self.policy())
             return self._shared.sandbox
 
     def close(self) -> None:
@@ -221,23 +207,25 @@ class _RunnoTool(BaseTool):
             if self._shared is not None:
                 self._shared.close()
 
-    def _options(
-        self, stdin: str | None, timeout_seconds: float | None, packages: list[str] | None = None
-    ) -> RunKwargs:
-        timeout = self.default_timeout if timeout_seconds is None else timeout_seconds
-        return {"stdin": stdin, "timeout": timeout, "max_output_bytes": self.max_output_bytes, "packages": packages}
+    def _run(self, run_manager: CallbackManagerForToolRun | None = None, **arguments: Any) -> tuple[Content, RunResult]:
+        with _tool_errors():
+            return self._answer(self.sandbox.run(self._start(arguments)))
+
+    async def _arun(
+        self, run_manager: AsyncCallbackManagerForToolRun | None = None, **arguments: Any
+    ) -> tuple[Content, RunResult]:
+        with _tool_errors():
+            return self._answer(await self.sandbox.arun(self._start(arguments)))
+
+    def _start(self, arguments: dict[str, Any]) -> Start:
+        """The run the model's (already validated) arguments ask for."""
+        raise NotImplementedError
 
     def _answer(self, result: RunResult) -> tuple[Content, RunResult]:
         """The content the model reads and the artifact; image blocks follow the text if asked for."""
         if not self.images_in_content:
             return result.as_text(), result
-        limits = ImageLimits(self.max_images, self.max_image_bytes, self.max_total_image_bytes)
-        attached, lines = attach_images(
-            result.images, result.fs, limits, elsewhere="it is in the tool message's artifact"
-        )
-        text = result.as_text()
-        if lines:
-            text += "\n--- images ---\n" + "\n".join(lines)
+        text, attached = result_content(result, self.image_limits(), elsewhere="it is in the tool message's artifact")
         content: list[TextContentBlock | ImageContentBlock] = [create_text_block(text)]
         for item in attached:
             data = base64.b64encode(item.data).decode("ascii")
@@ -271,37 +259,12 @@ class RunCodeTool(_RunnoTool):
             self.args_schema = RunCodePackagesInput
         return self
 
-    def _run(
-        self,
-        language: str,
-        code: str,
-        stdin: str | None = None,
-        timeout_seconds: float | None = None,
-        packages: list[str] | None = None,
-        run_manager: CallbackManagerForToolRun | None = None,
-    ) -> tuple[Content, RunResult]:
-        try:
-            options = self._options(stdin, timeout_seconds, packages)
-            result = self.sandbox.run(lambda target: target.run_code(language, code, **options))
-        except RunnoError as exc:
-            raise ToolException(str(exc)) from exc
-        return self._answer(result)
-
-    async def _arun(
-        self,
-        language: str,
-        code: str,
-        stdin: str | None = None,
-        timeout_seconds: float | None = None,
-        packages: list[str] | None = None,
-        run_manager: AsyncCallbackManagerForToolRun | None = None,
-    ) -> tuple[Content, RunResult]:
-        try:
-            options = self._options(stdin, timeout_seconds, packages)
-            result = await self.sandbox.arun(lambda target: target.run_code(language, code, **options))
-        except RunnoError as exc:
-            raise ToolException(str(exc)) from exc
-        return self._answer(result)
+    def _start(self, arguments: dict[str, Any]) -> Start:
+        call = RunCodePackagesInput.model_validate(arguments)
+        options = self.run_options(
+            stdin=call.stdin, timeout=call.timeout, memory_limit_mb=call.memory_limit_mb, packages=call.packages
+        )
+        return lambda target: target.run_code(call.language, call.code, **options)
 
 
 class RunFilesTool(_RunnoTool):
@@ -319,44 +282,16 @@ class RunFilesTool(_RunnoTool):
             self.args_schema = RunFilesPackagesInput
         return self
 
-    def _run(
-        self,
-        language: str,
-        entry_path: str,
-        files: list[FileInput],
-        stdin: str | None = None,
-        timeout_seconds: float | None = None,
-        packages: list[str] | None = None,
-        run_manager: CallbackManagerForToolRun | None = None,
-    ) -> tuple[Content, RunResult]:
-        try:
-            fs = decode_files(files)
-            options = self._options(stdin, timeout_seconds, packages)
-            result = self.sandbox.run(lambda target: target.run_fs(language, entry_path, fs, **options))
-        except RunnoError as exc:
-            raise ToolException(str(exc)) from exc
-        return self._answer(result)
-
-    async def _arun(
-        self,
-        language: str,
-        entry_path: str,
-        files: list[FileInput],
-        stdin: str | None = None,
-        timeout_seconds: float | None = None,
-        packages: list[str] | None = None,
-        run_manager: AsyncCallbackManagerForToolRun | None = None,
-    ) -> tuple[Content, RunResult]:
-        try:
-            fs = decode_files(files)
-            options = self._options(stdin, timeout_seconds, packages)
-            result = await self.sandbox.arun(lambda target: target.run_fs(language, entry_path, fs, **options))
-        except RunnoError as exc:
-            raise ToolException(str(exc)) from exc
-        return self._answer(result)
+    def _start(self, arguments: dict[str, Any]) -> Start:
+        call = RunFilesPackagesInput.model_validate(arguments)
+        fs = decode_files(call.files)
+        options = self.run_options(
+            stdin=call.stdin, timeout=call.timeout, memory_limit_mb=call.memory_limit_mb, packages=call.packages
+        )
+        return lambda target: target.run_fs(call.language, call.entry_path, fs, **options)
 
 
-class RunnoToolkit(BaseToolkit):
+class RunnoToolkit(ToolPolicy, BaseToolkit):
     """`run_code` and `run_fs` sharing one sandbox, whose engine starts on first use.
 
     Use it as a context manager to decide when the engine stops; left open, it stops when the
@@ -375,19 +310,10 @@ class RunnoToolkit(BaseToolkit):
         ```
     """
 
-    default_timeout: float = models.DEFAULT_TIMEOUT
-    max_timeout: float = DEFAULT_MAX_TIMEOUT
-    max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES
-    max_concurrency: int = 4
     images_in_content: bool = False
     """Send image files a run wrote to the model as image content blocks (see `RunCodeTool`)."""
-    max_images: int = ImageLimits().max_images
-    max_image_bytes: int = ImageLimits().max_image_bytes
-    max_total_image_bytes: int = ImageLimits().max_total_image_bytes
     session: SessionMode = "none"
     """Whether the tools' runs share state: "none", "files", or "live" (files and a Python interpreter)."""
-    allow_packages: bool = False
-    """Whether Python runs may add pure-Python packages from PyPI: the tools get a `packages` argument."""
 
     _shared: _SharedSandbox | None = PrivateAttr(default=None)
     _tools: list[_RunnoTool] = PrivateAttr(default_factory=list[_RunnoTool])
@@ -408,19 +334,10 @@ class RunnoToolkit(BaseToolkit):
     def get_tools(self) -> list[BaseTool]:
         """The toolkit's tools, `run_code` then `run_fs`, all running in the toolkit's sandbox."""
         if not self._tools:
-            shared = _SharedSandbox(self.max_timeout, self.max_concurrency, self.session, self.allow_packages)
+            policy = self.policy()
+            shared = _SharedSandbox(policy, self.session)
             for tool_type in (RunCodeTool, RunFilesTool):
-                tool = tool_type(
-                    default_timeout=self.default_timeout,
-                    max_timeout=self.max_timeout,
-                    max_output_bytes=self.max_output_bytes,
-                    max_concurrency=self.max_concurrency,
-                    images_in_content=self.images_in_content,
-                    max_images=self.max_images,
-                    max_image_bytes=self.max_image_bytes,
-                    max_total_image_bytes=self.max_total_image_bytes,
-                    allow_packages=self.allow_packages,
-                )
+                tool = tool_type(**dict(policy), images_in_content=self.images_in_content)
                 tool._shared = shared  # pyright: ignore[reportPrivateUsage]
                 self._tools.append(tool)
             self._shared = shared

@@ -17,11 +17,11 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 
 from runno_mcp.errors import RunnoError
-from runno_mcp.models import StringFile, file_bytes, find_images
+from runno_mcp.models import StringFile, find_images
 from runno_mcp.sandbox import AsyncSandbox
 from runno_mcp.sessions import AsyncSession, SessionFile
 from runno_mcp.tools import _descriptions
-from runno_mcp.tools._images import format_bytes, format_limit
+from runno_mcp.tools._images import ImageLimits, attach_images
 from runno_mcp.tools._inputs import FileInput, decode_files, payload_bytes
 from runno_mcp.tools._service import SandboxService
 
@@ -83,7 +83,7 @@ class SessionCreated(BaseModel):
     session_id: str
     live: bool
     """Whether Python runs keep one interpreter (variables persist)."""
-    idle_timeout_seconds: float
+    session_ttl: float
     """The session expires after this long unused."""
     max_bytes: int
     max_files: int
@@ -117,8 +117,9 @@ class FileContent(BaseModel):
     size: int
 
 
-def add_session_tools(mcp: MCPServer[SandboxService], max_request_bytes: int, max_image_bytes: int) -> None:
-    """Register the session tools on `mcp`; `read_file` sends an image file of up to `max_image_bytes` as an image."""
+def add_session_tools(mcp: MCPServer[SandboxService], max_request_bytes: int, image_limits: ImageLimits) -> None:
+    """Register the session tools on `mcp`; `read_file` sends an image file within `image_limits` as an image."""
+    one_image = ImageLimits(1, image_limits.max_image_bytes, image_limits.max_image_bytes)
     session_id_field = Field(description="The id create_session returned.")
 
     @mcp.tool(title="Create session", description=_descriptions.CREATE_SESSION, annotations=_SESSION_ANNOTATIONS)
@@ -135,7 +136,7 @@ def add_session_tools(mcp: MCPServer[SandboxService], max_request_bytes: int, ma
         created = SessionCreated(
             session_id=session.id,
             live=live,
-            idle_timeout_seconds=limits.session_ttl,
+            session_ttl=limits.session_ttl,
             max_bytes=limits.max_session_bytes,
             max_files=limits.max_session_files,
         )
@@ -184,17 +185,18 @@ def add_session_tools(mcp: MCPServer[SandboxService], max_request_bytes: int, ma
                 size=len(file.content),
             )
             text = f"{file.path} ({content.size} bytes, binary; base64 in the structured result)"
-        blocks: list[ContentBlock] = []
-        for image in find_images({file.path: file}):
-            if image.size_bytes > max_image_bytes:
-                text = (
-                    f"{file.path} ({image.mime_type}, {format_bytes(image.size_bytes)}) not attached as an image: over "
-                    f"the limit of {format_limit(max_image_bytes)} per image; its content is in the structured result"
-                )
-            else:
-                text = f"{file.path} ({image.mime_type}, {image.size_bytes} bytes): the image is attached below"
-                data = base64.b64encode(file_bytes(file)).decode("ascii")
-                blocks.append(ImageContent(type="image", data=data, mime_type=image.mime_type))
+        attached, lines = attach_images(
+            find_images({file.path: file}),
+            {file.path: file},
+            one_image,
+            elsewhere="its content is in the structured result",
+        )
+        if lines:
+            text = lines[0]
+        blocks: list[ContentBlock] = [
+            ImageContent(type="image", data=base64.b64encode(item.data).decode("ascii"), mime_type=item.image.mime_type)
+            for item in attached
+        ]
         return _result(text, content, blocks)
 
     @mcp.tool(title="Write files", description=_descriptions.WRITE_FILES, annotations=_SESSION_ANNOTATIONS)

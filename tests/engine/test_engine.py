@@ -16,11 +16,16 @@ from runno_mcp.engine import Engine, EngineOptions
 from runno_mcp.engine._protocol import RunParams, WireFile
 from runno_mcp.errors import EngineStartError
 from runno_mcp.langs import manifest_path
+from runno_mcp.models import RunOptions
 
 
 def options(deno: Path, startup_timeout: float = 10.0) -> EngineOptions:
     return EngineOptions(
-        langs_dir=Path("/nonexistent"), manifest_path=manifest_path(), deno=deno, startup_timeout=startup_timeout
+        langs_dir=Path("/nonexistent"),
+        manifest_path=manifest_path(),
+        memory_limit_mb=RunOptions().memory_limit_mb,
+        deno=deno,
+        startup_timeout=startup_timeout,
     )
 
 

@@ -11,12 +11,18 @@ from runno_mcp.engine import Engine, EngineOptions
 from runno_mcp.engine._protocol import RunParams, RunResultWire, WireFile
 from runno_mcp.errors import InvalidRequestError
 from runno_mcp.langs import langs_dir, load_manifest, manifest_path
+from runno_mcp.models import RunOptions
 
 TIMEOUT = 60.0  # seconds: a cold engine and a fresh interpreter on a loaded machine
 
 
 def options() -> EngineOptions:
-    return EngineOptions(langs_dir=langs_dir(load_manifest()), manifest_path=manifest_path(), pool_size=1)
+    return EngineOptions(
+        langs_dir=langs_dir(load_manifest()),
+        manifest_path=manifest_path(),
+        memory_limit_mb=RunOptions().memory_limit_mb,
+        pool_size=1,
+    )
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,16 @@ import pytest
 from runno_mcp.engine import process
 from runno_mcp.engine.process import deno_run_args, engine_dir, engine_env, find_deno
 from runno_mcp.errors import EngineNotFoundError
+from runno_mcp.models import RunOptions
+
+MEMORY_LIMIT_MB = RunOptions().memory_limit_mb
 
 
 def test_deno_argv_grants_read_access_only() -> None:
     """The engine may read its source, the language files and the manifest; nothing else, no prompts."""
-    args = deno_run_args(Path("/d/deno"), Path("/e"), Path("/l"), Path("/m/manifest.json"))
+    args = deno_run_args(
+        Path("/d/deno"), Path("/e"), Path("/l"), Path("/m/manifest.json"), memory_limit_mb=MEMORY_LIMIT_MB
+    )
     assert args == [
         "/d/deno",
         "run",
@@ -32,6 +37,8 @@ def test_deno_argv_grants_read_access_only() -> None:
         "/l",
         "--manifest",
         "/m/manifest.json",
+        "--memory-limit-mb",
+        str(MEMORY_LIMIT_MB),
     ]
     assert not any(arg.startswith(("--allow-write", "--allow-net", "--allow-env", "--allow-run", "-A")) for arg in args)
 
@@ -39,11 +46,47 @@ def test_deno_argv_grants_read_access_only() -> None:
 def test_deno_argv_carries_optional_tuning() -> None:
     """Pool size, warm runtimes and a V8 heap cap are passed when asked for."""
     args = deno_run_args(
-        Path("/d"), Path("/e"), Path("/l"), Path("/m"), pool_size=3, warm=("python", "clang"), max_old_space_mb=512
+        Path("/d"),
+        Path("/e"),
+        Path("/l"),
+        Path("/m"),
+        memory_limit_mb=MEMORY_LIMIT_MB,
+        pool_size=3,
+        warm=("python", "clang"),
+        max_old_space_mb=512,
     )
     assert "--v8-flags=--max-old-space-size=512" in args
     assert args.index("--v8-flags=--max-old-space-size=512") < args.index("/e/main.ts")
     assert args[-4:] == ["--pool-size", "3", "--warm", "python,clang"]
+
+
+def test_deno_argv_tells_the_engine_the_default_memory_limit() -> None:
+    """The engine learns a run's default memory cap from the argv, as given, never from a literal of its own."""
+    args = deno_run_args(Path("/d"), Path("/e"), Path("/l"), Path("/m"), memory_limit_mb=384)
+    flag = args.index("--memory-limit-mb")
+    assert args[flag + 1] == "384"
+    assert flag > args.index("/e/main.ts")
+    assert args.count("--memory-limit-mb") == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param(None, "--memory-limit-mb are required", id="missing"),
+        pytest.param("lots", 'must be a positive integer, got "lots"', id="not-a-number"),
+        pytest.param("0", 'must be a positive integer, got "0"', id="zero"),
+    ],
+)
+def test_the_engine_refuses_to_start_without_a_valid_memory_limit(value: str | None, message: str) -> None:
+    """The engine exits with code 2 and says why, rather than guess a default memory cap."""
+    args = deno_run_args(find_deno(), engine_dir(), Path("/l"), Path("/m"), memory_limit_mb=MEMORY_LIMIT_MB)
+    flag = args.index("--memory-limit-mb")
+    args[flag : flag + 2] = [] if value is None else ["--memory-limit-mb", value]
+    done = subprocess.run(
+        args, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=engine_env(), timeout=60, check=False
+    )
+    assert done.returncode == 2
+    assert message in done.stderr
 
 
 def test_every_deno_flag_exists_in_the_pinned_deno() -> None:

@@ -74,7 +74,8 @@ def test_run_code_schema_as_a_model_sees_it() -> None:
                 },
                 "code": {"type": "string"},
                 "stdin": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None},
-                "timeout_seconds": {"anyOf": [{"type": "number"}, {"type": "null"}], "default": None},
+                "timeout": {"anyOf": [{"type": "number"}, {"type": "null"}], "default": None},
+                "memory_limit_mb": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": None},
             },
             "required": ["language", "code"],
             "type": "object",
@@ -160,7 +161,7 @@ def test_a_failing_program_is_a_normal_result(
     run_code: BaseTool, code: str, timeout: float, result_type: str, exit_code: int | None
 ) -> None:
     """A guest that fails or times out is a successful tool call the model can read, not an error."""
-    message = run_code.invoke(tool_call("run_code", {"language": "python", "code": code, "timeout_seconds": timeout}))
+    message = run_code.invoke(tool_call("run_code", {"language": "python", "code": code, "timeout": timeout}))
     assert message.status == "success"
     assert (message.artifact.result_type, message.artifact.exit_code) == (result_type, exit_code)
 
@@ -175,7 +176,7 @@ def test_a_failing_program_is_a_normal_result(
             id="unknown-language",
         ),
         pytest.param(
-            {"language": "python", "code": "x", "timeout_seconds": 1000},
+            {"language": "python", "code": "x", "timeout": 1000},
             "it must be more than 0 and at most 60 seconds",
             id="timeout-over-max",
         ),
@@ -291,7 +292,7 @@ async def test_cancelling_ainvoke_stops_the_run() -> None:
     try:
         await ainvoke(tool, {"language": "python", "code": "pass"})  # the engine is up and warm
         with anyio.move_on_after(2):
-            await tool.ainvoke({"language": "python", "code": "while True: pass", "timeout_seconds": 100})
+            await tool.ainvoke({"language": "python", "code": "while True: pass", "timeout": 100})
         with anyio.fail_after(30):
             text = await tool.ainvoke({"language": "python", "code": "print('next')"})
         assert text.endswith("--- stdout ---\nnext")

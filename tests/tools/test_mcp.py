@@ -15,8 +15,9 @@ from mcp.client.sse import sse_client
 from mcp_types import CallToolResult, TextContent, Tool
 
 from runno_mcp import AsyncSandbox
+from runno_mcp.cli import main, serve_parser
 from runno_mcp.models import RunResult
-from runno_mcp.tools.mcp import ServerOptions, _build_parser, create_server, main  # pyright: ignore[reportPrivateUsage]
+from runno_mcp.tools.mcp import ServerOptions, create_server
 
 CALL_TIMEOUT = 60.0  # seconds: generous for a cold compile on a slow CI machine
 STARTUP_TIMEOUT = 60.0  # seconds: a cold deno plus the first compile of each language module
@@ -51,7 +52,7 @@ async def run_ok(client: Client, name: str, arguments: dict[str, Any]) -> RunRes
 
     Unless the call says otherwise, the run gets RUN_TIMEOUT: room for a cold compile on a busy machine.
     """
-    result = await call(client, name, {"timeout_seconds": RUN_TIMEOUT, **arguments})
+    result = await call(client, name, {"timeout": RUN_TIMEOUT, **arguments})
     assert not result.is_error, text_of(result)
     tool = (await tools_by_name(client))[name]
     assert tool.output_schema is not None
@@ -90,12 +91,19 @@ async def test_run_code_input_schema(stdio_client: Client) -> None:
                 },
                 "code": {"title": "Code", "type": "string"},
                 "stdin": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None, "title": "Stdin"},
-                "timeout_seconds": {
+                "timeout": {
                     "anyOf": [{"type": "number"}, {"type": "null"}],
                     "default": None,
                     "exclusiveMinimum": 0,
                     "maximum": 120.0,
-                    "title": "Timeout Seconds",
+                    "title": "Timeout",
+                },
+                "memory_limit_mb": {
+                    "anyOf": [{"type": "integer"}, {"type": "null"}],
+                    "default": None,
+                    "maximum": 4096,
+                    "minimum": 1,
+                    "title": "Memory Limit Mb",
                 },
                 "session_id": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None, "title": "Session Id"},
             },
@@ -150,12 +158,19 @@ async def test_run_fs_input_schema(stdio_client: Client) -> None:
                 "entry_path": {"title": "Entry Path", "type": "string"},
                 "files": {"items": {"$ref": "#/$defs/FileInput"}, "title": "Files", "type": "array"},
                 "stdin": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None, "title": "Stdin"},
-                "timeout_seconds": {
+                "timeout": {
                     "anyOf": [{"type": "number"}, {"type": "null"}],
                     "default": None,
                     "exclusiveMinimum": 0,
                     "maximum": 120.0,
-                    "title": "Timeout Seconds",
+                    "title": "Timeout",
+                },
+                "memory_limit_mb": {
+                    "anyOf": [{"type": "integer"}, {"type": "null"}],
+                    "default": None,
+                    "maximum": 4096,
+                    "minimum": 1,
+                    "title": "Memory Limit Mb",
                 },
                 "session_id": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None, "title": "Session Id"},
             },
@@ -174,7 +189,7 @@ async def test_tool_descriptions_name_every_language(stdio_client: Client) -> No
 
 async def test_run_code_returns_structured_result_and_text(stdio_client: Client) -> None:
     """A run's structured content is the RunResult and fits the output schema; the text block has the output."""
-    arguments = {"language": "python", "code": "print(6 * 7)", "timeout_seconds": RUN_TIMEOUT}
+    arguments = {"language": "python", "code": "print(6 * 7)", "timeout": RUN_TIMEOUT}
     result = await call(stdio_client, "run_code", arguments)
     assert text_of(result) == snapshot("""\
 result: complete, exit code 0
@@ -216,7 +231,7 @@ async def test_a_failing_program_is_a_result_not_an_error(stdio_client: Client) 
 
 async def test_a_timeout_is_a_result_with_a_note(stdio_client: Client) -> None:
     """A run past its timeout is result_type "timeout", and the text block says so."""
-    arguments = {"language": "python", "code": "print('start', flush=True)\nwhile True: pass", "timeout_seconds": 5}
+    arguments = {"language": "python", "code": "print('start', flush=True)\nwhile True: pass", "timeout": 5}
     result = await call(stdio_client, "run_code", arguments)
     assert not result.is_error
     assert result.structured_content is not None
@@ -267,14 +282,15 @@ async def test_list_runtimes_describes_each_runtime_and_the_limits(stdio_client:
     assert [name for name, runtime in runtimes.items() if runtime["live_sessions"]] == ["python"]
     assert result.structured_content["limits"] == snapshot(
         {
-            "default_timeout_seconds": 10.0,
-            "max_timeout_seconds": 120.0,
+            "default_timeout": 10.0,
+            "max_timeout": 120.0,
             "max_output_bytes": 16384,
             "max_request_bytes": 200000,
-            "memory_limit_mb": 512,
+            "default_memory_limit_mb": 512,
+            "max_memory_limit_mb": 4096,
             "max_concurrency": 4,
             "max_sessions": 64,
-            "session_idle_timeout_seconds": 1800.0,
+            "session_ttl": 1800.0,
             "max_session_bytes": 33554432,
             "max_live_sessions": 4,
             "max_images": 4,
@@ -298,7 +314,7 @@ async def test_list_runtimes_describes_each_runtime_and_the_limits(stdio_client:
         ),
         pytest.param(
             "run_code",
-            {"language": "python", "code": "x", "timeout_seconds": 500},
+            {"language": "python", "code": "x", "timeout": 500},
             "at most 120 seconds",
             id="timeout-over-max",
         ),
@@ -363,7 +379,7 @@ async def test_long_runs_send_progress_notifications(stdio_client: Client) -> No
     async def on_progress(progress: float, total: float | None, message: str | None) -> None:
         ticks.append((progress, total, message))
 
-    arguments = {"language": "python", "code": "while True: pass", "timeout_seconds": 2.5}
+    arguments = {"language": "python", "code": "while True: pass", "timeout": 2.5}
     with anyio.fail_after(CALL_TIMEOUT):
         result = await stdio_client.call_tool("run_code", arguments, progress_callback=on_progress)
     assert result.structured_content is not None and result.structured_content["result_type"] == "timeout"
@@ -392,7 +408,7 @@ async def test_cancelling_a_call_stops_the_run_in_the_engine(server_env: dict[st
                 started.set()
 
             async def endless() -> None:
-                arguments = {"language": "python", "code": "while True: pass", "timeout_seconds": 100}
+                arguments = {"language": "python", "code": "while True: pass", "timeout": 100}
                 await client.call_tool("run_code", arguments, progress_callback=on_progress)
 
             with anyio.fail_after(STARTUP_TIMEOUT):
@@ -401,7 +417,7 @@ async def test_cancelling_a_call_stops_the_run_in_the_engine(server_env: dict[st
                     await started.wait()  # the run is in flight in the engine
                     tg.cancel_scope.cancel()
             with anyio.fail_after(30):
-                arguments = {"language": "python", "code": "print('next')", "timeout_seconds": RUN_TIMEOUT}
+                arguments = {"language": "python", "code": "print('next')", "timeout": RUN_TIMEOUT}
                 result = await client.call_tool("run_code", arguments)
             assert result.structured_content is not None
             assert (result.structured_content["result_type"], result.structured_content["stdout"]) == (
@@ -450,7 +466,7 @@ async def test_operator_limits_can_come_from_environment_variables(server_env: d
             result = await call(client, "list_runtimes", {})
             assert result.structured_content is not None
             limits = result.structured_content["limits"]
-            assert (limits["max_timeout_seconds"], limits["default_timeout_seconds"], limits["max_output_bytes"]) == (
+            assert (limits["max_timeout"], limits["default_timeout"], limits["max_output_bytes"]) == (
                 33,
                 31,
                 10,
@@ -477,7 +493,9 @@ note: tty was cut at 10 bytes (max_output_bytes); 91 more bytes were dropped\
             ["--max-concurrency", "0"], "--max-concurrency: Input should be greater than or equal to 1", id="min"
         ),
         pytest.param(["--transport", "carrier-pigeon"], "invalid choice: 'carrier-pigeon'", id="transport"),
-        pytest.param(["--shutdown-grace", "-1"], "--shutdown-grace: must be 0 or more seconds", id="grace"),
+        pytest.param(
+            ["--shutdown-grace", "-1"], "--shutdown-grace: Input should be greater than or equal to 0", id="grace"
+        ),
         pytest.param(["--stateless-http", "maybe"], "argument --stateless-http: invalid", id="bool"),
         pytest.param(["--log-format", "xml"], "invalid choice: 'xml'", id="log-format"),
     ],
@@ -495,7 +513,7 @@ def test_bad_flags_stop_the_server_with_a_usage_error(
 def test_every_serve_flag_is_documented_with_its_environment_variable() -> None:
     """docs/tools.md names each flag of `runno-mcp serve` beside its RUNNO_MCP_ variable."""
     docs = (Path(__file__).parents[2] / "docs" / "tools.md").read_text(encoding="utf-8")
-    flags = [action.option_strings[0] for action in _build_parser()._actions if action.option_strings[0] != "-h"]
+    flags = [action.option_strings[0] for action in serve_parser()._actions if action.option_strings[0] != "-h"]
     for flag in flags:
         env = "RUNNO_MCP_" + flag.removeprefix("--").replace("-", "_").upper()
         rows = [line for line in docs.splitlines() if f"`{flag}" in line]

@@ -46,7 +46,7 @@ async def call(client: Client, name: str, arguments: dict[str, Any]) -> CallTool
 
 async def run(client: Client, name: str, arguments: dict[str, Any]) -> tuple[CallToolResult, RunResult]:
     """Call a run tool; check its structured output against the declared schema and return both."""
-    result = await call(client, name, {"timeout_seconds": RUN_TIMEOUT, **arguments})
+    result = await call(client, name, {"timeout": RUN_TIMEOUT, **arguments})
     tools = {tool.name: tool for tool in (await client.list_tools()).tools}
     output_schema = tools[name].output_schema
     assert output_schema is not None and "images" in output_schema["properties"]
@@ -173,7 +173,7 @@ async def test_read_file_returns_an_image_file_as_an_image(capped_client: Client
     big = await call(capped_client, "read_file", {"session_id": session_id, "path": "/big.png"})
     assert images_of(big) == []
     assert isinstance(big.content[0], TextContent)
-    assert "not attached as an image: over the limit of 100000 bytes per image" in big.content[0].text
+    assert "not attached: over the limit of 100000 bytes per image" in big.content[0].text
     assert big.structured_content is not None
     assert base64.b64decode(big.structured_content["content"]) == written["/big.png"]
     await call(capped_client, "close_session", {"session_id": session_id})
@@ -195,7 +195,7 @@ async def test_a_python_sci_chart_of_a_csv_comes_back_as_an_image(http_url: str)
     with anyio.fail_after(CALL_TIMEOUT * 4):
         async with Client(http_url) as client:
             result = await client.call_tool(
-                "run_fs", {"language": "python-sci", "entry_path": "/main.py", "files": files, "timeout_seconds": 120}
+                "run_fs", {"language": "python-sci", "entry_path": "/main.py", "files": files, "timeout": 120}
             )
     assert not result.is_error, result.content
     [(mime, data)] = images_of(result)

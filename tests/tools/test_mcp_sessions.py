@@ -35,7 +35,7 @@ async def test_an_agent_explores_a_csv_in_steps_and_downloads_the_result(stdio_c
     """create_session(live) → write_files(CSV) → three Python calls reusing variables → read_file → close."""
     created = await call_ok(stdio_client, "create_session", {"live": True})
     session = created["session_id"]
-    assert created["live"] is True and created["idle_timeout_seconds"] > 0
+    assert created["live"] is True and created["session_ttl"] > 0
     await call_ok(
         stdio_client, "write_files", {"session_id": session, "files": [{"path": "/cities.csv", "content": CSV}]}
     )

@@ -81,7 +81,7 @@ async def call(client: Client, name: str, arguments: dict[str, Any]) -> CallTool
 
 
 async def run_python(client: Client, code: str) -> CallToolResult:
-    return await call(client, "run_code", {"language": "python", "code": code, "timeout_seconds": 50})
+    return await call(client, "run_code", {"language": "python", "code": code, "timeout": 50})
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +128,7 @@ async def test_metrics_count_runs_by_runtime_and_result(server: RunningServer) -
     before = await metrics(server.base)
     async with Client(server.url, mode="legacy") as client:
         assert not (await run_python(client, "print(6 * 7)")).is_error
-        timed_out = await call(client, "run_code", {"language": "js", "code": "for(;;){}", "timeout_seconds": 1})
+        timed_out = await call(client, "run_code", {"language": "js", "code": "for(;;){}", "timeout": 1})
         assert timed_out.structured_content is not None
         assert timed_out.structured_content["result_type"] == "timeout"
         assert (await call(client, "run_code", {"language": "cobol", "code": "x"})).is_error

@@ -40,7 +40,7 @@ async def test_mcp_run_code_takes_packages_only_when_the_server_allows_them(
                 tools = {tool.name: tool for tool in (await client.list_tools()).tools}
                 for name in ("run_code", "run_fs"):
                     assert "pure-Python" in tools[name].input_schema["properties"]["packages"]["description"]
-                args: dict[str, Any] = {"language": "python", "code": TABLE, "timeout_seconds": 30}
+                args: dict[str, Any] = {"language": "python", "code": TABLE, "timeout": 30}
                 result = await client.call_tool("run_code", {**args, "packages": ["tabulate"]})
                 assert not result.is_error
                 assert RunResult.model_validate(result.structured_content).stdout == "  a    b\n---  ---\n  1    2\n"

@@ -75,6 +75,20 @@ export interface WasiState {
 const RANDOM_CHUNK = 65536;
 const DIRENT_SIZE = 24;
 
+/** A path_* syscall's directory fd, the rights it needs there, and a path under it in guest memory. */
+interface PathArg {
+  fd: number;
+  rights: bigint;
+  ptr: number;
+  len: number;
+}
+
+/** A directory that passed its checks and the path read for it. */
+interface At {
+  dir: Fd;
+  path: string;
+}
+
 /** Decodes a u32 argument (wasm passes i32 as signed numbers). */
 function u32(value: number): number {
   return value >>> 0;
@@ -85,7 +99,11 @@ function u64(value: bigint): bigint {
   return BigInt.asUintN(64, value);
 }
 
-/** The WASI syscalls for one ABI (preview1 or preview0) over shared state. */
+/**
+ * The WASI syscalls for one ABI (preview1 or preview0) over shared state. Each public method
+ * is the syscall of its name (wasi.ts builds the import table from them), so helpers stay
+ * #private.
+ */
 export class Syscalls {
   readonly #state: WasiState;
   readonly #abi: Abi;
@@ -99,62 +117,61 @@ export class Syscalls {
     return this.#state.memory();
   }
 
-  /** args_get. */
   args_get(argv: number, buf: number): number {
     return this.#writeStrings(this.#state.args, argv, buf);
   }
-  /** args_sizes_get. */
+
   args_sizes_get(countPtr: number, sizePtr: number): number {
     return this.#writeSizes(this.#state.args, countPtr, sizePtr);
   }
-  /** environ_get. */
+
   environ_get(environ: number, buf: number): number {
     return this.#writeStrings(this.#state.env, environ, buf);
   }
-  /** environ_sizes_get. */
+
   environ_sizes_get(countPtr: number, sizePtr: number): number {
     return this.#writeSizes(this.#state.env, countPtr, sizePtr);
   }
-  /** clock_res_get. */
+
   clock_res_get(id: number, ptr: number): number {
     const res = clockResolution(id);
     if (res === undefined) return ERRNO_INVAL;
     this.#mem.u64(u32(ptr), res);
     return ERRNO_SUCCESS;
   }
-  /** clock_time_get. */
+
   clock_time_get(id: number, _precision: bigint, ptr: number): number {
     const time = clockTime(id);
     if (time === undefined) return ERRNO_INVAL;
     this.#mem.u64(u32(ptr), time);
     return ERRNO_SUCCESS;
   }
-  /** fd_advise. */
+
   fd_advise(fd: number, offset: bigint, len: bigint, advice: number): number {
     const h = this.#fd(fd, RIGHTS_FD_ADVISE);
     if (typeof h === "number") return h;
     return h.fd_advise(u64(offset), u64(len), advice);
   }
-  /** fd_allocate. */
+
   fd_allocate(fd: number, offset: bigint, len: bigint): number {
     const h = this.#fd(fd, RIGHTS_FD_ALLOCATE);
     if (typeof h === "number") return h;
     return h.fd_allocate(u64(offset), u64(len));
   }
-  /** fd_close. */
+
   fd_close(fd: number): number {
     const h = this.#state.fds.get(fd);
     if (h === undefined) return ERRNO_BADF;
     this.#state.fds.delete(fd);
     return h.fd_close();
   }
-  /** fd_datasync. */
+
   fd_datasync(fd: number): number {
     const h = this.#fd(fd, RIGHTS_FD_DATASYNC);
     if (typeof h === "number") return h;
     return h.fd_datasync();
   }
-  /** fd_fdstat_get. */
+
   fd_fdstat_get(fd: number, ptr: number): number {
     const h = this.#fd(fd, 0n);
     if (typeof h === "number") return h;
@@ -162,13 +179,13 @@ export class Syscalls {
     if (fdstat !== undefined) this.#mem.fdstat(u32(ptr), fdstat);
     return errno;
   }
-  /** fd_fdstat_set_flags. */
+
   fd_fdstat_set_flags(fd: number, flags: number): number {
     const h = this.#fd(fd, RIGHTS_FD_FDSTAT_SET_FLAGS);
     if (typeof h === "number") return h;
     return h.fd_fdstat_set_flags(flags);
   }
-  /** fd_fdstat_set_rights. */
+
   fd_fdstat_set_rights(fd: number, base: bigint, inheriting: bigint): number {
     const h = this.#fd(fd, 0n);
     if (typeof h === "number") return h;
@@ -184,7 +201,7 @@ export class Syscalls {
     h.rightsInheriting = newInheriting;
     return ERRNO_SUCCESS;
   }
-  /** fd_filestat_get. */
+
   fd_filestat_get(fd: number, ptr: number): number {
     const h = this.#fd(fd, RIGHTS_FD_FILESTAT_GET);
     if (typeof h === "number") return h;
@@ -192,13 +209,13 @@ export class Syscalls {
     if (filestat !== undefined) this.#abi.writeFilestat(this.#mem, u32(ptr), filestat);
     return errno;
   }
-  /** fd_filestat_set_size. */
+
   fd_filestat_set_size(fd: number, size: bigint): number {
     const h = this.#fd(fd, RIGHTS_FD_FILESTAT_SET_SIZE);
     if (typeof h === "number") return h;
     return h.fd_filestat_set_size(u64(size));
   }
-  /** fd_filestat_set_times. */
+
   fd_filestat_set_times(
     fd: number,
     atim: bigint,
@@ -209,7 +226,7 @@ export class Syscalls {
     if (typeof h === "number") return h;
     return h.fd_filestat_set_times(u64(atim), u64(mtim), flags);
   }
-  /** fd_pread. */
+
   fd_pread(
     fd: number,
     iovs: number,
@@ -224,7 +241,7 @@ export class Syscalls {
     mem.u32(u32(nreadPtr), size);
     return errno;
   }
-  /** fd_prestat_get. */
+
   fd_prestat_get(fd: number, ptr: number): number {
     const h = this.#fd(fd, 0n);
     if (typeof h === "number") return h;
@@ -235,7 +252,7 @@ export class Syscalls {
     mem.u32(u32(ptr) + 4, name.byteLength);
     return ERRNO_SUCCESS;
   }
-  /** fd_prestat_dir_name. */
+
   fd_prestat_dir_name(fd: number, ptr: number, len: number): number {
     const h = this.#fd(fd, 0n);
     if (typeof h === "number") return h;
@@ -245,7 +262,7 @@ export class Syscalls {
     this.#mem.slice(u32(ptr), name.byteLength).set(name);
     return ERRNO_SUCCESS;
   }
-  /** fd_pwrite. */
+
   fd_pwrite(
     fd: number,
     iovs: number,
@@ -260,7 +277,7 @@ export class Syscalls {
     mem.u32(u32(nwrittenPtr), size);
     return errno;
   }
-  /** fd_read. */
+
   fd_read(fd: number, iovs: number, count: number, nreadPtr: number): number {
     const h = this.#fd(fd, RIGHTS_FD_READ);
     if (typeof h === "number") return h;
@@ -269,7 +286,7 @@ export class Syscalls {
     mem.u32(u32(nreadPtr), size);
     return errno;
   }
-  /** fd_readdir. */
+
   fd_readdir(
     fd: number,
     buf: number,
@@ -300,7 +317,7 @@ export class Syscalls {
     mem.u32(u32(usedPtr), used);
     return ERRNO_SUCCESS;
   }
-  /** fd_renumber. */
+
   fd_renumber(fd: number, to: number): number {
     const from = this.#state.fds.get(fd);
     const target = this.#state.fds.get(to);
@@ -311,7 +328,7 @@ export class Syscalls {
     this.#state.fds.delete(fd);
     return ERRNO_SUCCESS;
   }
-  /** fd_seek. */
+
   fd_seek(fd: number, offset: bigint, rawWhence: number, ptr: number): number {
     const whence = this.#abi.whence(rawWhence);
     if (whence === undefined) return this.#state.fds.has(fd) ? ERRNO_INVAL : ERRNO_BADF;
@@ -322,13 +339,13 @@ export class Syscalls {
     if (result.errno === ERRNO_SUCCESS) this.#mem.u64(u32(ptr), result.offset);
     return result.errno;
   }
-  /** fd_sync. */
+
   fd_sync(fd: number): number {
     const h = this.#fd(fd, RIGHTS_FD_SYNC);
     if (typeof h === "number") return h;
     return h.fd_sync();
   }
-  /** fd_tell. */
+
   fd_tell(fd: number, ptr: number): number {
     const h = this.#fd(fd, RIGHTS_FD_TELL);
     if (typeof h === "number") return h;
@@ -336,7 +353,7 @@ export class Syscalls {
     if (result.errno === ERRNO_SUCCESS) this.#mem.u64(u32(ptr), result.offset);
     return result.errno;
   }
-  /** fd_write. */
+
   fd_write(fd: number, iovs: number, count: number, nwrittenPtr: number): number {
     const h = this.#fd(fd, RIGHTS_FD_WRITE);
     if (typeof h === "number") return h;
@@ -345,15 +362,13 @@ export class Syscalls {
     mem.u32(u32(nwrittenPtr), size);
     return errno;
   }
-  /** path_create_directory. */
+
   path_create_directory(fd: number, ptr: number, len: number): number {
-    const h = this.#dir(fd, RIGHTS_PATH_CREATE_DIRECTORY);
-    if (typeof h === "number") return h;
-    const path = this.#path(ptr, len);
-    if (typeof path === "number") return path;
-    return h.path_create_directory(path);
+    const at = this.#at({ fd, rights: RIGHTS_PATH_CREATE_DIRECTORY, ptr, len });
+    if (typeof at === "number") return at;
+    return at.dir.path_create_directory(at.path);
   }
-  /** path_filestat_get. */
+
   path_filestat_get(
     fd: number,
     flags: number,
@@ -361,15 +376,13 @@ export class Syscalls {
     len: number,
     out: number,
   ): number {
-    const h = this.#dir(fd, RIGHTS_PATH_FILESTAT_GET);
-    if (typeof h === "number") return h;
-    const path = this.#path(ptr, len);
-    if (typeof path === "number") return path;
-    const { errno, filestat } = h.path_filestat_get(flags, path);
+    const at = this.#at({ fd, rights: RIGHTS_PATH_FILESTAT_GET, ptr, len });
+    if (typeof at === "number") return at;
+    const { errno, filestat } = at.dir.path_filestat_get(flags, at.path);
     if (filestat !== undefined) this.#abi.writeFilestat(this.#mem, u32(out), filestat);
     return errno;
   }
-  /** path_filestat_set_times. */
+
   path_filestat_set_times(
     fd: number,
     flags: number,
@@ -379,13 +392,11 @@ export class Syscalls {
     mtim: bigint,
     fstflags: number,
   ): number {
-    const h = this.#dir(fd, RIGHTS_PATH_FILESTAT_SET_TIMES);
-    if (typeof h === "number") return h;
-    const path = this.#path(ptr, len);
-    if (typeof path === "number") return path;
-    return h.path_filestat_set_times(flags, path, u64(atim), u64(mtim), fstflags);
+    const at = this.#at({ fd, rights: RIGHTS_PATH_FILESTAT_SET_TIMES, ptr, len });
+    if (typeof at === "number") return at;
+    return at.dir.path_filestat_set_times(flags, at.path, u64(atim), u64(mtim), fstflags);
   }
-  /** path_link. */
+
   path_link(
     oldFd: number,
     flags: number,
@@ -395,17 +406,15 @@ export class Syscalls {
     newPtr: number,
     newLen: number,
   ): number {
-    const from = this.#dir(oldFd, RIGHTS_PATH_LINK_SOURCE);
-    if (typeof from === "number") return from;
-    const to = this.#dir(newFd, RIGHTS_PATH_LINK_TARGET);
-    if (typeof to === "number") return to;
-    const oldPath = this.#path(oldPtr, oldLen);
-    if (typeof oldPath === "number") return oldPath;
-    const newPath = this.#path(newPtr, newLen);
-    if (typeof newPath === "number") return newPath;
-    return from.path_link(flags, oldPath, to, newPath);
+    const at = this.#atBoth(
+      { fd: oldFd, rights: RIGHTS_PATH_LINK_SOURCE, ptr: oldPtr, len: oldLen },
+      { fd: newFd, rights: RIGHTS_PATH_LINK_TARGET, ptr: newPtr, len: newLen },
+    );
+    if (typeof at === "number") return at;
+    const [from, to] = at;
+    return from.dir.path_link(flags, from.path, to.dir, to.path);
   }
-  /** path_open. */
+
   path_open(
     fd: number,
     dirflags: number,
@@ -417,13 +426,11 @@ export class Syscalls {
     fdflags: number,
     fdPtr: number,
   ): number {
-    const h = this.#dir(fd, RIGHTS_PATH_OPEN);
-    if (typeof h === "number") return h;
-    const path = this.#path(ptr, len);
-    if (typeof path === "number") return path;
-    const result = h.path_open({
+    const at = this.#at({ fd, rights: RIGHTS_PATH_OPEN, ptr, len });
+    if (typeof at === "number") return at;
+    const result = at.dir.path_open({
       dirflags,
-      path,
+      path: at.path,
       oflags,
       rightsBase: u64(rightsBase),
       rightsInheriting: u64(rightsInheriting),
@@ -435,7 +442,7 @@ export class Syscalls {
     this.#mem.u32(u32(fdPtr), number);
     return ERRNO_SUCCESS;
   }
-  /** path_readlink. */
+
   path_readlink(
     fd: number,
     ptr: number,
@@ -444,11 +451,9 @@ export class Syscalls {
     bufLen: number,
     usedPtr: number,
   ): number {
-    const h = this.#dir(fd, RIGHTS_PATH_READLINK);
-    if (typeof h === "number") return h;
-    const path = this.#path(ptr, len);
-    if (typeof path === "number") return path;
-    const { errno, target } = h.path_readlink(path);
+    const at = this.#at({ fd, rights: RIGHTS_PATH_READLINK, ptr, len });
+    if (typeof at === "number") return at;
+    const { errno, target } = at.dir.path_readlink(at.path);
     if (target === undefined) return errno;
     const n = Math.min(target.byteLength, u32(bufLen));
     const mem = this.#mem;
@@ -456,15 +461,13 @@ export class Syscalls {
     mem.u32(u32(usedPtr), n);
     return ERRNO_SUCCESS;
   }
-  /** path_remove_directory. */
+
   path_remove_directory(fd: number, ptr: number, len: number): number {
-    const h = this.#dir(fd, RIGHTS_PATH_REMOVE_DIRECTORY);
-    if (typeof h === "number") return h;
-    const path = this.#path(ptr, len);
-    if (typeof path === "number") return path;
-    return h.path_remove_directory(path);
+    const at = this.#at({ fd, rights: RIGHTS_PATH_REMOVE_DIRECTORY, ptr, len });
+    if (typeof at === "number") return at;
+    return at.dir.path_remove_directory(at.path);
   }
-  /** path_rename. */
+
   path_rename(
     fd: number,
     oldPtr: number,
@@ -473,17 +476,15 @@ export class Syscalls {
     newPtr: number,
     newLen: number,
   ): number {
-    const from = this.#dir(fd, RIGHTS_PATH_RENAME_SOURCE);
-    if (typeof from === "number") return from;
-    const to = this.#dir(newFd, RIGHTS_PATH_RENAME_TARGET);
-    if (typeof to === "number") return to;
-    const oldPath = this.#path(oldPtr, oldLen);
-    if (typeof oldPath === "number") return oldPath;
-    const newPath = this.#path(newPtr, newLen);
-    if (typeof newPath === "number") return newPath;
-    return from.path_rename(oldPath, to, newPath);
+    const at = this.#atBoth(
+      { fd, rights: RIGHTS_PATH_RENAME_SOURCE, ptr: oldPtr, len: oldLen },
+      { fd: newFd, rights: RIGHTS_PATH_RENAME_TARGET, ptr: newPtr, len: newLen },
+    );
+    if (typeof at === "number") return at;
+    const [from, to] = at;
+    return from.dir.path_rename(from.path, to.dir, to.path);
   }
-  /** path_symlink. */
+
   path_symlink(
     oldPtr: number,
     oldLen: number,
@@ -491,23 +492,21 @@ export class Syscalls {
     newPtr: number,
     newLen: number,
   ): number {
-    const h = this.#dir(fd, RIGHTS_PATH_SYMLINK);
-    if (typeof h === "number") return h;
-    const target = this.#path(oldPtr, oldLen);
-    if (typeof target === "number") return target;
+    // The target is the link's text, not a path under `fd`; it is still read before the
+    // link's own path, so two bad paths give the errno they always gave.
+    const at = this.#at({ fd, rights: RIGHTS_PATH_SYMLINK, ptr: oldPtr, len: oldLen });
+    if (typeof at === "number") return at;
     const newPath = this.#path(newPtr, newLen);
     if (typeof newPath === "number") return newPath;
-    return h.path_symlink(target, newPath);
+    return at.dir.path_symlink(at.path, newPath);
   }
-  /** path_unlink_file. */
+
   path_unlink_file(fd: number, ptr: number, len: number): number {
-    const h = this.#dir(fd, RIGHTS_PATH_UNLINK_FILE);
-    if (typeof h === "number") return h;
-    const path = this.#path(ptr, len);
-    if (typeof path === "number") return path;
-    return h.path_unlink_file(path);
+    const at = this.#at({ fd, rights: RIGHTS_PATH_UNLINK_FILE, ptr, len });
+    if (typeof at === "number") return at;
+    return at.dir.path_unlink_file(at.path);
   }
-  /** poll_oneoff. */
+
   poll_oneoff(inPtr: number, outPtr: number, count: number, neventsPtr: number): number {
     return pollOneoff({
       memory: this.#mem,
@@ -519,19 +518,19 @@ export class Syscalls {
       layout: this.#abi.subscription,
     });
   }
-  /** proc_exit. */
+
   proc_exit(code: number): number {
     throw new ProcExit(u32(code));
   }
-  /** proc_raise. */
+
   proc_raise(_signal: number): number {
     return ERRNO_NOSYS;
   }
-  /** sched_yield. */
+
   sched_yield(): number {
     return ERRNO_SUCCESS;
   }
-  /** random_get. */
+
   random_get(ptr: number, len: number): number {
     const out = this.#mem.slice(u32(ptr), u32(len));
     const chunk = new Uint8Array(Math.min(RANDOM_CHUNK, out.byteLength));
@@ -543,19 +542,19 @@ export class Syscalls {
     }
     return ERRNO_SUCCESS;
   }
-  /** sock_accept. */
+
   sock_accept(fd: number, _flags: number, _fdPtr: number): number {
     return this.#state.fds.has(fd) ? ERRNO_NOTSOCK : ERRNO_BADF;
   }
-  /** sock_recv. */
+
   sock_recv(fd: number): number {
     return this.#state.fds.has(fd) ? ERRNO_NOTSOCK : ERRNO_BADF;
   }
-  /** sock_send. */
+
   sock_send(fd: number): number {
     return this.#state.fds.has(fd) ? ERRNO_NOTSOCK : ERRNO_BADF;
   }
-  /** sock_shutdown. */
+
   sock_shutdown(fd: number, _how: number): number {
     return this.#state.fds.has(fd) ? ERRNO_NOTSOCK : ERRNO_BADF;
   }
@@ -575,6 +574,31 @@ export class Syscalls {
     if (!(handle instanceof DirFd)) return ERRNO_NOTDIR;
     if ((handle.rightsBase & rights) !== rights) return ERRNO_NOTCAPABLE;
     return handle;
+  }
+
+  /**
+   * The preamble of a path_* syscall: the directory fd (EBADF, ENOTDIR, ENOTCAPABLE), then
+   * the path in guest memory (EILSEQ); the first failure's errno.
+   */
+  #at(arg: PathArg): At | number {
+    const dir = this.#dir(arg.fd, arg.rights);
+    if (typeof dir === "number") return dir;
+    const path = this.#path(arg.ptr, arg.len);
+    if (typeof path === "number") return path;
+    return { dir, path };
+  }
+
+  /** Like #at for the two-directory syscalls: both fds are checked before either path is read. */
+  #atBoth(from: PathArg, to: PathArg): [At, At] | number {
+    const fromDir = this.#dir(from.fd, from.rights);
+    if (typeof fromDir === "number") return fromDir;
+    const toDir = this.#dir(to.fd, to.rights);
+    if (typeof toDir === "number") return toDir;
+    const fromPath = this.#path(from.ptr, from.len);
+    if (typeof fromPath === "number") return fromPath;
+    const toPath = this.#path(to.ptr, to.len);
+    if (typeof toPath === "number") return toPath;
+    return [{ dir: fromDir, path: fromPath }, { dir: toDir, path: toPath }];
   }
 
   #path(ptr: number, len: number): string | number {
