@@ -12,7 +12,7 @@ import weakref
 from collections.abc import Awaitable, Callable, Generator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import anyio.to_thread
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
@@ -30,7 +30,7 @@ from typing_extensions import Self, Unpack
 
 from runno_mcp.errors import InvalidRequestError, RunnoError, SessionExpiredError
 from runno_mcp.models import RunResult, run_default
-from runno_mcp.sandbox import AsyncSandbox, Sandbox, SandboxKwargs
+from runno_mcp.sandbox import AsyncSandbox, RunKwargs, Sandbox, SandboxKwargs
 from runno_mcp.sessions import AsyncSession, Session
 from runno_mcp.tools import _descriptions
 from runno_mcp.tools._images import result_content
@@ -186,6 +186,16 @@ class _RunnoTool(ToolPolicy, BaseTool):
     _text_description: str = PrivateAttr(default="")
     _image_description: str = PrivateAttr(default="")
 
+    _packages_schema: ClassVar[type[BaseModel]]
+    """The arguments with `packages`, offered instead of `args_schema` when the operator allows packages."""
+
+    @model_validator(mode="after")
+    def _offer_packages(self) -> Self:
+        # A caller's own schema is kept; only the tool's default one gains `packages`.
+        if self.allow_packages and self.args_schema is type(self).model_fields["args_schema"].default:
+            self.args_schema = self._packages_schema
+        return self
+
     @model_validator(mode="after")
     def _describe_images(self) -> Self:
         # Tell the model that images come back only when they do; a caller's own description is kept.
@@ -221,6 +231,11 @@ class _RunnoTool(ToolPolicy, BaseTool):
         """The run the model's (already validated) arguments ask for."""
         raise NotImplementedError
 
+    def _run_options(self, call: RunCodePackagesInput | RunFilesPackagesInput) -> RunKwargs:
+        return self.run_options(
+            stdin=call.stdin, timeout=call.timeout, memory_limit_mb=call.memory_limit_mb, packages=call.packages
+        )
+
     def _answer(self, result: RunResult) -> tuple[Content, RunResult]:
         """The content the model reads and the artifact; image blocks follow the text if asked for."""
         if not self.images_in_content:
@@ -253,18 +268,12 @@ class RunCodeTool(_RunnoTool):
     _image_description: str = PrivateAttr(default=_descriptions.RUN_CODE)
     args_schema: ArgsSchema | None = RunCodeInput  # base-class field type: pyright rejects narrowing
 
-    @model_validator(mode="after")
-    def _offer_packages(self) -> "RunCodeTool":
-        if self.allow_packages and self.args_schema is RunCodeInput:
-            self.args_schema = RunCodePackagesInput
-        return self
+    _packages_schema: ClassVar[type[BaseModel]] = RunCodePackagesInput
 
     def _start(self, arguments: dict[str, Any]) -> Start:
-        call = RunCodePackagesInput.model_validate(arguments)
-        options = self.run_options(
-            stdin=call.stdin, timeout=call.timeout, memory_limit_mb=call.memory_limit_mb, packages=call.packages
-        )
-        return lambda target: target.run_code(call.language, call.code, **options)
+        call = self._packages_schema.model_validate(arguments)
+        assert isinstance(call, RunCodePackagesInput)
+        return lambda target: target.run_code(call.language, call.code, **self._run_options(call))
 
 
 class RunFilesTool(_RunnoTool):
@@ -276,19 +285,13 @@ class RunFilesTool(_RunnoTool):
     _image_description: str = PrivateAttr(default=_descriptions.RUN_FS)
     args_schema: ArgsSchema | None = RunFilesInput  # base-class field type: pyright rejects narrowing
 
-    @model_validator(mode="after")
-    def _offer_packages(self) -> "RunFilesTool":
-        if self.allow_packages and self.args_schema is RunFilesInput:
-            self.args_schema = RunFilesPackagesInput
-        return self
+    _packages_schema: ClassVar[type[BaseModel]] = RunFilesPackagesInput
 
     def _start(self, arguments: dict[str, Any]) -> Start:
-        call = RunFilesPackagesInput.model_validate(arguments)
+        call = self._packages_schema.model_validate(arguments)
+        assert isinstance(call, RunFilesPackagesInput)
         fs = decode_files(call.files)
-        options = self.run_options(
-            stdin=call.stdin, timeout=call.timeout, memory_limit_mb=call.memory_limit_mb, packages=call.packages
-        )
-        return lambda target: target.run_fs(call.language, call.entry_path, fs, **options)
+        return lambda target: target.run_fs(call.language, call.entry_path, fs, **self._run_options(call))
 
 
 class RunnoToolkit(ToolPolicy, BaseToolkit):

@@ -6,7 +6,6 @@ that sets them is in `cli.py`. Every run goes through one shared `AsyncSandbox`;
 talks to the engine itself.
 """
 
-import base64
 import importlib.metadata
 import inspect
 import logging
@@ -17,7 +16,7 @@ from typing import Annotated, Any
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import CallToolResult, ContentBlock, ImageContent, TextContent, ToolAnnotations
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 from starlette.applications import Starlette
 
@@ -27,15 +26,15 @@ from runno_mcp.sandbox import AsyncSandbox, RunKwargs
 from runno_mcp.sessions import AsyncSession
 from runno_mcp.tools import _descriptions
 from runno_mcp.tools._http import serve_http
-from runno_mcp.tools._images import Attachment, format_limit, result_content
+from runno_mcp.tools._images import format_limit, result_content
 from runno_mcp.tools._inputs import AnyLanguage, CodeLanguage, FileInput, decode_files, payload_bytes
 from runno_mcp.tools._ops import Operations, configure_logging
 from runno_mcp.tools._progress import run_reporting_progress
 from runno_mcp.tools._service import SandboxService
-from runno_mcp.tools.mcp_sessions import add_session_tools, find_session
+from runno_mcp.tools.mcp_sessions import add_session_tools, find_session, image_blocks
 from runno_mcp.tools.options import LogLevel, ServerOptions, Serving
 
-__all__ = ["Limits", "RuntimeCatalog", "ServerOptions", "Serving", "create_server", "image_blocks", "serve"]
+__all__ = ["Limits", "RuntimeCatalog", "ServerOptions", "Serving", "create_server", "serve"]
 
 logger = logging.getLogger(__name__)
 
@@ -157,10 +156,12 @@ def _create_server(
         ctx: Context[SandboxService],
         language: str,
         session_id: str | None,
-        run_options: RunKwargs,
+        asked: dict[str, Any],
         start: Callable[[AsyncSandbox | AsyncSession, RunKwargs], Awaitable[RunResult]],
     ) -> CallToolResult:
-        """Run in the client's session or the shared sandbox, reporting progress; the result as tool content."""
+        """Run with the options the model `asked` for (stdin, timeout, memory, packages) in the client's session
+        or the shared sandbox, reporting progress; the result as tool content."""
+        run_options = options.run_options(**asked)
         target = await _target(ctx, session_id)
 
         def run(on_output: OutputCallback) -> Awaitable[RunResult]:
@@ -182,12 +183,8 @@ def _create_server(
         packages: Annotated[list[str] | None, packages_field] = None,
     ) -> Annotated[CallToolResult, RunResult]:
         _check_request_size(options, payload_bytes(code, stdin))
-        run_options = options.run_options(
-            stdin=stdin, timeout=timeout, memory_limit_mb=memory_limit_mb, packages=packages
-        )
-        return await run_tool(
-            ctx, language, session_id, run_options, lambda target, kw: target.run_code(language, code, **kw)
-        )
+        asked = {"stdin": stdin, "timeout": timeout, "memory_limit_mb": memory_limit_mb, "packages": packages}
+        return await run_tool(ctx, language, session_id, asked, lambda on, kw: on.run_code(language, code, **kw))
 
     @mcp.tool(title="Run files", description=_descriptions.RUN_FS, annotations=_ANNOTATIONS)
     @_packages_argument(options.allow_packages)
@@ -205,11 +202,9 @@ def _create_server(
         with _caller_errors():
             fs = decode_files(files)
         _check_request_size(options, payload_bytes(stdin, *fs.values()))
-        run_options = options.run_options(
-            stdin=stdin, timeout=timeout, memory_limit_mb=memory_limit_mb, packages=packages
-        )
+        asked = {"stdin": stdin, "timeout": timeout, "memory_limit_mb": memory_limit_mb, "packages": packages}
         return await run_tool(
-            ctx, language, session_id, run_options, lambda target, kw: target.run_fs(language, entry_path, fs, **kw)
+            ctx, language, session_id, asked, lambda on, kw: on.run_fs(language, entry_path, fs, **kw)
         )
 
     @mcp.tool(title="List runtimes", description=_descriptions.LIST_RUNTIMES, annotations=_ANNOTATIONS)
@@ -275,14 +270,6 @@ def _to_tool_result(result: RunResult, options: ServerOptions) -> CallToolResult
         content=[TextContent(type="text", text=text), *image_blocks(attached)],
         structured_content=result.model_dump(mode="json"),
     )
-
-
-def image_blocks(attached: list[Attachment]) -> list[ContentBlock]:
-    """MCP image content for the chosen images, in order."""
-    return [
-        ImageContent(type="image", data=base64.b64encode(item.data).decode("ascii"), mime_type=item.image.mime_type)
-        for item in attached
-    ]
 
 
 def _catalog_text(catalog: RuntimeCatalog) -> str:

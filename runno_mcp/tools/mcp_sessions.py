@@ -21,7 +21,7 @@ from runno_mcp.models import StringFile, find_images
 from runno_mcp.sandbox import AsyncSandbox
 from runno_mcp.sessions import AsyncSession, SessionFile
 from runno_mcp.tools import _descriptions
-from runno_mcp.tools._images import ImageLimits, attach_images
+from runno_mcp.tools._images import Attachment, ImageLimits, attach_images
 from runno_mcp.tools._inputs import FileInput, decode_files, payload_bytes
 from runno_mcp.tools._service import SandboxService
 
@@ -32,6 +32,7 @@ __all__ = [
     "SessionCreated",
     "add_session_tools",
     "find_session",
+    "image_blocks",
     "request_client",
 ]
 
@@ -193,11 +194,7 @@ def add_session_tools(mcp: MCPServer[SandboxService], max_request_bytes: int, im
         )
         if lines:
             text = lines[0]
-        blocks: list[ContentBlock] = [
-            ImageContent(type="image", data=base64.b64encode(item.data).decode("ascii"), mime_type=item.image.mime_type)
-            for item in attached
-        ]
-        return _result(text, content, blocks)
+        return _result(text, content, image_blocks(attached))
 
     @mcp.tool(title="Write files", description=_descriptions.WRITE_FILES, annotations=_SESSION_ANNOTATIONS)
     async def write_files(
@@ -243,6 +240,14 @@ def _listing(session_id: str, files: list[SessionFile]) -> CallToolResult:
     )
     lines = [f"{file.path} ({file.size} bytes)" for file in files] or ["(no files)"]
     return _result(f"Session {session_id} holds {len(files)} file(s):\n" + "\n".join(lines), listing)
+
+
+def image_blocks(attached: list[Attachment]) -> list[ContentBlock]:
+    """MCP image content for the images chosen to go back, in order (run results and `read_file` alike)."""
+    return [
+        ImageContent(type="image", data=base64.b64encode(item.data).decode("ascii"), mime_type=item.image.mime_type)
+        for item in attached
+    ]
 
 
 def _result(text: str, model: BaseModel, images: list[ContentBlock] | None = None) -> CallToolResult:
