@@ -78,6 +78,25 @@ JOBS = [
         {"timeout": 30},
         lambda result: result.result_type == "crash",
     ),
+    Job(
+        "file-flood",
+        2,
+        "python",
+        "import errno, os\nos.mkdir('/f')\ni = 0\ntry:\n    while True:\n        open(f'/f/{i}', 'w').close(); i += 1\n"
+        "except OSError as exc:\n    print(errno.errorcode[exc.errno])",
+        {"timeout": 60},
+        lambda result: result.stdout == "ENOSPC\n" and result.omitted_files > 0 and len(result.fs) <= 1000,
+    ),
+    Job(
+        "name-flood",
+        2,
+        "python",
+        "import errno, os\ni = 0\ntry:\n    while True:\n        os.symlink('t' * 4000, f'/l{i}'); i += 1\n"
+        "except OSError as exc:\n    print(errno.errorcode[exc.errno])",
+        {"timeout": 60, "return_fs": "none"},
+        _stdout("ENOSPC\n"),
+    ),
+    Job("dev-file", 1, "python", "", {"fs_key": "/dev/x"}, None),
     Job("bad-path", 3, "python", "", {"fs_key": "/../etc/passwd"}, None),
     Job("bad-timeout", 2, "python", "print(1)", {"timeout": -1}, None),
     Job("cancelled", 4, "python", "import time\ntime.sleep(5)", {"cancel_after": 0.3}, None),

@@ -4,7 +4,6 @@
  *
  * Usage: deno run <permissions> main.ts --langs-dir DIR --manifest FILE --memory-limit-mb N
  *   [--pool-size N] [--warm python,ruby] [--preboot python=2,quickjs=1] [--max-fs-mb 128]
- *   [--max-return-mb 16]
  *
  * --memory-limit-mb is the default memory_limit_mb of a run: pre-booted and warmed
  * interpreters are capped at it. It is required, so the default lives in one place, the
@@ -32,7 +31,6 @@ async function main(): Promise<void> {
       warm: { type: "string", default: "" },
       preboot: { type: "string", default: "" },
       "max-fs-mb": { type: "string", default: "128" },
-      "max-return-mb": { type: "string", default: "16" },
     },
   });
   const langsDir = values["langs-dir"];
@@ -56,7 +54,6 @@ async function main(): Promise<void> {
   const runner = new Runner(runtimes, pool, {
     defaultMemoryMb,
     maxFsBytes: Number(values["max-fs-mb"]) * 2 ** 20,
-    maxReturnBytes: Number(values["max-return-mb"]) * 2 ** 20,
   });
 
   const stdout = Deno.stdout;

@@ -18,6 +18,7 @@ from runno_mcp.models import (
     BinaryFile,
     OutputCallback,
     ReturnFs,
+    RunOptions,
     RunResult,
     Runtime,
     StringFile,
@@ -35,6 +36,7 @@ __all__ = [
     "RunKwargs",
     "RunOutcome",
     "RunRequest",
+    "cap_files",
     "check_code",
     "decode_file",
     "input_files",
@@ -61,6 +63,8 @@ class RunKwargs(TypedDict, total=False):
     max_output_bytes: int
     memory_limit_mb: int | None
     return_fs: ReturnFs
+    max_return_files: int | None
+    max_return_bytes: int | None
     packages: Sequence[str] | None
     on_output: OutputCallback | None
 
@@ -85,6 +89,9 @@ class RunRequest:
     """Run in the engine's live interpreter with this id (python only), started on first use."""
     keep_program: str | None = None
     """For clang/clangpp: also keep the linked program at this path."""
+    keep_caps: tuple[int, int] | None = None
+    """For a session, which keeps more than its caller gets back: the files and bytes the engine returns
+    (changed files only), instead of the caller's `max_return_files` / `max_return_bytes`."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,8 @@ class PreparedRun:
     """A checked run, ready for the engine (packages mounted); what a session hands back to execute."""
 
     params: RunParams
+    options: RunOptions
+    """The caller's options, checked and with their defaults."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +211,51 @@ def outcome_of(wire: RunResultWire) -> RunOutcome:
         fs={path: decode_file(path, file) for path, file in changed.items()},
         truncated=wire.truncated,
         warnings=wire.warnings,
+        omitted_files=wire.omitted_files,
+        omitted_bytes=wire.omitted_bytes,
         duration_ms=wire.duration_ms,
         error=wire.error,
     )
     return RunOutcome(result, changed, wire.deleted, wire.live)
+
+
+@dataclass(frozen=True)
+class CappedFiles:
+    """Files within a result's caps, and what was left out: counted, the first few named."""
+
+    kept: dict[str, StringFile | BinaryFile]
+    omitted_files: int = 0
+    omitted_bytes: int = 0
+    examples: list[str] = field(default_factory=list[str])
+
+    def warning(self, options: RunOptions) -> str:
+        """The words the engine uses for the same cut (engine-ts/src/run_outcome.ts `omittedWarning`)."""
+        more = self.omitted_files - len(self.examples)
+        named = ", ".join(f'"{path}"' for path in self.examples) + (f" and {more} more" if more > 0 else "")
+        return (
+            f"{self.omitted_files} file(s) the run wrote ({self.omitted_bytes} bytes) were not returned: a result "
+            f"carries at most {options.max_return_files} files (max_return_files) of {options.max_return_bytes} "
+            f"bytes in all (max_return_bytes), changed files first, then by path; left out: {named}"
+        )
+
+
+OMITTED_EXAMPLES = 5  # paths of omitted files named in the warning, as the engine does
+
+
+def cap_files(ordered: list[tuple[str, StringFile | BinaryFile]], options: RunOptions) -> CappedFiles:
+    """Keep files in the given order while `max_return_files` and `max_return_bytes` allow, as the engine
+    does for a run's result; used where Python assembles a result itself (a session's files)."""
+    kept: dict[str, StringFile | BinaryFile] = {}
+    omitted = omitted_bytes = 0
+    examples: list[str] = []
+    budget = options.max_return_bytes
+    for path, file in ordered:
+        size = len(file.content.encode("utf-8") if isinstance(file, StringFile) else file.content)
+        if len(kept) >= options.max_return_files or size > budget:
+            omitted, omitted_bytes = omitted + 1, omitted_bytes + size
+            if len(examples) < OMITTED_EXAMPLES:
+                examples.append(path)
+            continue
+        budget -= size
+        kept[path] = file
+    return CappedFiles(kept, omitted, omitted_bytes, examples)

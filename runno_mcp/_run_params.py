@@ -21,9 +21,24 @@ from runno_mcp.errors import InvalidRequestError
 from runno_mcp.langs import RuntimeEntry
 from runno_mcp.models import RunOptions, Runtime, normalize_path, run_default
 
-__all__ = ["MAX_STDIN_BYTES", "Bounds", "build_run_params", "check_options", "describe_problems", "is_mounted"]
+__all__ = [
+    "MAX_STDIN_BYTES",
+    "RESERVED_DIRS",
+    "Bounds",
+    "build_run_params",
+    "check_options",
+    "describe_problems",
+    "is_mounted",
+]
 
 MAX_STDIN_BYTES = 16 * 1024 * 1024
+
+RESERVED_DIRS = {
+    "/dev": "it is the sandbox's device folder (/dev/null, /dev/stdin, ...), which holds no files",
+    "/tmp/.runno": "the engine keeps compiler intermediates there",
+    packages.MOUNT_PREFIX: "it is where packages are mounted",
+}
+"""Folders no caller's file may go in, for every runtime, and why (engine-ts: wasi/fs.ts, runtimes.ts)."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +132,8 @@ def build_run_params(
         max_output_bytes=options.max_output_bytes,
         memory_limit_mb=options.memory_limit_mb,
         return_fs=options.return_fs,
+        max_return_files=options.max_return_files,
+        max_return_bytes=options.max_return_bytes,
         stream_output=False,
         live_session=live_session,
         keep_program=keep_program,
@@ -124,19 +141,21 @@ def build_run_params(
 
 
 def _check_visible(runtime: Runtime, files: Mapping[str, FileData], spec: RuntimeEntry | None) -> None:
-    """Refuse files the program could never see, naming the file and why."""
+    """Refuse files the program could never see, or that the engine would overwrite, naming the file and why."""
+    reasons = dict(RESERVED_DIRS)
     for folder in spec.shadowed_dirs if spec is not None else []:
-        hidden = sorted(path for path in files if path.startswith(folder + "/"))
-        if hidden:
-            raise InvalidRequestError(
-                f'Cannot run {runtime} with "{hidden[0]}": {runtime} serves {folder} from inside its own binary, '
-                f"so a file sent there would be invisible to the program; put it in another folder"
-            )
+        reasons[folder] = (
+            f"{runtime} serves {folder} from inside its own binary, so a file sent there would be invisible "
+            "to the program"
+        )
+    for folder in spec.scratch_dirs if spec is not None else []:
+        reasons[folder] = f"{runtime} writes its own files there, which are never returned"
     for path in sorted(files):
-        if is_mounted(path):
-            raise InvalidRequestError(
-                f'Cannot run with file "{path}": {packages.MOUNT_PREFIX} is where packages are mounted'
-            )
+        for folder, reason in reasons.items():
+            if path == folder or path.startswith(folder + "/"):
+                raise InvalidRequestError(
+                    f'Cannot run {runtime} with file "{path}": {reason}; put it in another folder'
+                )
 
 
 def _b64(data: bytes) -> str:

@@ -76,6 +76,8 @@ OutputCallback = Callable[[Literal["stdout", "stderr"], bytes], None]
 
 MAX_OUTPUT_BYTES_LIMIT = 8 * 1024 * 1024  # per stream: three streams must fit one 64 MiB frame
 MAX_MEMORY_LIMIT_MB = 4096  # wasm32 cannot address more
+MAX_RETURN_BYTES_LIMIT = 24 * 1024 * 1024  # base64 of it and three capped streams must fit one 64 MiB frame
+MAX_RETURN_FILES_LIMIT = 100_000  # no more than the engine lets one run create
 MAX_PATH_BYTES = 4096
 MAX_COMPONENT_BYTES = 255
 
@@ -242,6 +244,12 @@ class RunOptions(BaseModel):
     """Cap on the guest program's linear memory, in MiB; the compiler step has its own allowance."""
     return_fs: ReturnFs = "changed"
     """Which files come back: those the run created or changed, all, or none."""
+    max_return_files: int = Field(default=1000, ge=0, le=MAX_RETURN_FILES_LIMIT)
+    """Files the result carries at most: changed files first, each group in path order; the rest are
+    counted in `omitted_files` and named in `warnings`."""
+    max_return_bytes: int = Field(default=16 * 1024 * 1024, ge=0, le=MAX_RETURN_BYTES_LIMIT)
+    """Bytes of file content the result carries at most; a file that would pass it is left out (counted
+    in `omitted_bytes`), a smaller one after it may still fit."""
     packages: list[str] | None = None
     """Pure-Python packages from PyPI to import, as requirement strings (`["rich>=13"]`), with their
     dependencies; only where the sandbox allows them (see `runno_mcp.packages` for their limits)."""
@@ -287,6 +295,10 @@ class RunResult(BaseModel):
     """Files the run created or changed (by default), keyed by absolute path."""
     truncated: bool = False
     """Whether any output or file was cut by a cap; `warnings` says what."""
+    omitted_files: int = 0
+    """Files the run wrote that `max_return_files` / `max_return_bytes` left out of `fs`."""
+    omitted_bytes: int = 0
+    """Their bytes."""
     warnings: list[str] = Field(default_factory=list[str])
     duration_ms: float = 0.0
     error: str | None = None

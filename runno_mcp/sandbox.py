@@ -455,7 +455,12 @@ class AsyncSandbox:
             live_session=request.live_session,
             keep_program=request.keep_program,
         )
-        return PreparedRun(params)
+        if request.keep_caps is not None:
+            files, size = request.keep_caps
+            params = params.model_copy(
+                update={"return_fs": "changed", "max_return_files": files, "max_return_bytes": size}
+            )
+        return PreparedRun(params, options)
 
     async def _execute(self, prepared: PreparedRun, on_output: OutputCallback | None) -> RunOutcome:
         """Run in a free slot, with Python's own timeout as a backstop; mounted packages never come

@@ -31,6 +31,7 @@ from runno_mcp._calls import (
     RunKwargs,
     RunOutcome,
     RunRequest,
+    cap_files,
     check_code,
     decode_file,
     input_files,
@@ -44,6 +45,7 @@ from runno_mcp.errors import (
 )
 from runno_mcp.models import (
     LIVE_RUNTIMES,
+    MAX_RETURN_BYTES_LIMIT,
     BinaryFile,
     OutputCallback,
     ReturnFs,
@@ -192,22 +194,20 @@ class AsyncSession:
         incoming = input_files(fs)
         async with self._use():
             files = self._files.overlay(incoming)
-            return_fs: ReturnFs = options.get("return_fs") or "changed"
             live_session = self.id if self.live and resolved in LIVE_RUNTIMES else None
             program = _program_path(entry_path) if resolved in COMPILED_RUNTIMES else None
-            request = RunRequest(
-                resolved, entry_path, files, {**options, "return_fs": "changed"}, live_session, program
-            )
+            limits = self._registry.limits
+            # The engine brings back every changed file the session could keep; the caller's caps apply after.
+            keep_caps = (limits.max_session_files, MAX_RETURN_BYTES_LIMIT)
+            request = RunRequest(resolved, entry_path, files, options, live_session, program, keep_caps)
             prepared = await self._registry.backend.prepare(request)
+            asked = prepared.options
             self._files.replace(files)
             had_interpreter = self._interpreter_running
             self._interpreter_running = False  # until the engine says this run ended well
             outcome = await self._registry.backend.execute(prepared, options.get("on_output"))
             result = outcome.result
-            warnings = [
-                warning + " and is not kept in the session" if warning.startswith("file ") else warning
-                for warning in result.warnings
-            ]
+            warnings = [self._unkept(warning, keep_caps) for warning in result.warnings]
             warnings += self._files.apply(outcome.changed, outcome.deleted)
             if live_session is not None:
                 if outcome.live == "started" and had_interpreter:
@@ -217,15 +217,45 @@ class AsyncSession:
                         "functions from earlier runs are gone (files are kept)"
                     )
                 self._interpreter_running = result.result_type == "complete"
-            # The kept program is the session's, like the entry file: not news for the caller.
-            fs_out = (
-                {path: file for path, file in result.fs.items() if path != program} if return_fs == "changed" else {}
-            )
-            if return_fs == "all":
-                fs_out = {path: decode_file(path, file) for path, file in self._files.items()}
+            capped = cap_files(self._returned(asked.return_fs, result, program), asked)
+            if capped.omitted_files:
+                warnings.append(capped.warning(asked))
             return result.model_copy(
-                update={"fs": fs_out, "warnings": warnings, "truncated": result.truncated or len(warnings) > 0}
+                update={
+                    "fs": capped.kept,
+                    "warnings": warnings,
+                    "truncated": result.truncated or len(warnings) > 0,
+                    "omitted_files": result.omitted_files + capped.omitted_files,
+                    "omitted_bytes": result.omitted_bytes + capped.omitted_bytes,
+                }
             )
+
+    @staticmethod
+    def _unkept(warning: str, keep_caps: tuple[int, int]) -> str:
+        """The engine's note on files it did not bring back, as a session says it: they are not kept."""
+        if "(max_return_files)" not in warning:
+            return warning
+        counted, _, named = warning.partition(" were not returned: ")
+        _, _, left_out = named.partition("; left out: ")
+        return (
+            f"{counted} were not kept in the session: one run brings back at most {keep_caps[0]} files "
+            f"(max_session_files) of {keep_caps[1]} bytes (max_session_bytes, and at most "
+            f"{MAX_RETURN_BYTES_LIMIT} per run, what the engine's pipe carries); left out: {left_out}"
+        )
+
+    def _returned(
+        self, return_fs: ReturnFs, result: RunResult, program: str | None
+    ) -> list[tuple[str, StringFile | BinaryFile]]:
+        """What a session's run offers its caller, in order: the files it changed (the kept program is the
+        session's, like the entry file: not news), then with "all" the session's other files."""
+        if return_fs == "none":
+            return []
+        changed = sorted((path, file) for path, file in result.fs.items() if path != program)
+        if return_fs == "changed":
+            return changed
+        first = {path for path, _ in changed}
+        rest = [(path, decode_file(path, file)) for path, file in self._files.items() if path not in first]
+        return [*changed, *rest]
 
     def stream_code(self, runtime: str, code: str | bytes, **options: Unpack[RunKwargs]) -> RunStream:
         """Run like `run_code`, yielding output chunks as they are written, then the `RunResult`."""

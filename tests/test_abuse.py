@@ -81,11 +81,6 @@ async def test_an_endless_loop_times_out_within_its_timeout(doomed: AsyncSandbox
     await assert_still_serves(doomed)
 
 
-UNNAMED_TRAP = pytest.mark.xfail(
-    reason="the interpreter traps with 'unreachable' before memory is within 1 MiB of the cap, so "
-    "worker_run.ts's describeCrash does not name memory_limit_mb",
-    strict=True,
-)
 MALLOC_HOG = (
     "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
     "static char *keep[100000];\n"
@@ -132,7 +127,6 @@ MALLOC_HOG = (
             "memory_limit_mb",
             None,
             id="ruby",
-            marks=UNNAMED_TRAP,
         ),
         pytest.param(
             "php-cgi",
@@ -141,7 +135,6 @@ MALLOC_HOG = (
             "memory_limit_mb",
             None,
             id="php",
-            marks=UNNAMED_TRAP,
         ),
     ],
 )

@@ -148,6 +148,8 @@ RUN_PARAMS: dict[str, Any] = {
     "max_output_bytes": 1024,
     "memory_limit_mb": 64,
     "return_fs": "none",
+    "max_return_files": 10,
+    "max_return_bytes": 1024,
     "stream_output": False,
 }
 
@@ -244,6 +246,8 @@ options = st.fixed_dictionaries(
         "max_output_bytes": st.one_of(st.integers(0, 100), st.integers(-5, 10**8)),
         "memory_limit_mb": st.one_of(st.sampled_from([64, 512]), st.integers(-1, 5000)),
         "return_fs": st.sampled_from(["changed", "all", "none", "some"]),
+        "max_return_files": st.one_of(st.integers(0, 2000), st.integers(-5, 10**6)),
+        "max_return_bytes": st.one_of(st.integers(0, 2**20), st.integers(-5, 10**9)),
     },
 )
 

@@ -107,6 +107,8 @@ def test_run_options_have_the_documented_defaults() -> None:
             "max_output_bytes": 65536,
             "memory_limit_mb": 512,
             "return_fs": "changed",
+            "max_return_files": 1000,
+            "max_return_bytes": 16777216,
             "packages": None,
         }
     )

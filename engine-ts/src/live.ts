@@ -83,7 +83,7 @@ export class LiveSessions {
     const stop = new AbortController();
     this.#calls.set(session, stop);
     const both = AbortSignal.any([signal, stop.signal]);
-    const report = new ResultBuilder(cell.maxOutputBytes, cell.maxReturnBytes);
+    const report = new ResultBuilder(cell.maxOutputBytes, cell);
     try {
       let interpreter = this.#interpreters.get(session);
       const state: LiveState = interpreter ? "continued" : "started";

@@ -27,7 +27,6 @@ async function startRunner(): Promise<{ runner: Runner; [Symbol.dispose](): void
   const runner = new Runner(runtimes, pool, {
     defaultMemoryMb: 512,
     maxFsBytes: 64 << 20,
-    maxReturnBytes: 16 << 20,
   });
   return {
     runner,
@@ -63,6 +62,8 @@ function call(code: string, overrides: Partial<RunParams> = {}): RunParams {
     max_output_bytes: 64 * 1024,
     memory_limit_mb: 512,
     return_fs: "changed",
+    max_return_files: 1000,
+    max_return_bytes: 16 << 20,
     stream_output: false,
     live_session: "s",
     ...rest,

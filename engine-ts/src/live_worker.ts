@@ -105,7 +105,7 @@ export function runLive(plan: LivePlan, port: MessagePort, signal: SharedArrayBu
       result.error ?? `exit code ${result.exitCode}`
     }`,
     files: [],
-    skippedFiles: [],
+    omitted: { files: 0, bytes: 0, examples: [] },
     deleted: [],
     droppedBytes: { stdout: 0, stderr: 0 },
     alive: false,

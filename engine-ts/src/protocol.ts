@@ -14,6 +14,12 @@ export const PROTOCOL_VERSION = 1;
 /** Largest frame either side accepts, in bytes (64 MiB). */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
+/** Most bytes of files one result may carry: base64 of it plus three capped streams fit one frame. */
+export const MAX_RETURN_BYTES = 24 * 1024 * 1024;
+
+/** Most files one result may carry. */
+export const MAX_RETURN_FILES = 100_000;
+
 /** JSON-RPC error codes the engine answers with. */
 export const ErrorCode = {
   PARSE_ERROR: -32700,
@@ -78,6 +84,10 @@ export interface RunParams {
   max_output_bytes: number;
   memory_limit_mb: number;
   return_fs: ReturnFs;
+  /** Files the result may carry: changed files first, then by path; the rest are counted, not sent. */
+  max_return_files: number;
+  /** Bytes of file content the result may carry, at most MAX_RETURN_BYTES. */
+  max_return_bytes: number;
   /** Send `output` notifications while the program runs. */
   stream_output: boolean;
   /**
@@ -106,6 +116,9 @@ export interface RunResultWire {
   files: WireFile[];
   truncated: boolean;
   warnings: string[];
+  /** Files the run wrote that the caps on files left out of `files`, and their bytes. */
+  omitted_files: number;
+  omitted_bytes: number;
   duration_ms: number;
   error: string | null;
   /**

@@ -8,7 +8,7 @@
 
 import { OutputCollector } from "./output.ts";
 import type { ResultType, RunResultWire, WireFile } from "./protocol.ts";
-import type { ResultFile, WorkerMessage } from "./worker_messages.ts";
+import type { OmittedFiles, ResultFile, WorkerMessage } from "./worker_messages.ts";
 
 /** Receives output chunks while a run is going (for `output` notifications). */
 export type OutputListener = (stream: "stdout" | "stderr", bytes: Uint8Array) => void;
@@ -88,23 +88,23 @@ export function watchRun(
 export class ResultBuilder {
   /** Where the run's output goes; give it to `watchRun`. */
   readonly output: OutputCollector;
-  readonly #maxReturnBytes: number;
+  readonly #caps: ReturnCaps;
   readonly #started = performance.now();
 
   /** Starts the clock of the run's `duration_ms`. */
-  constructor(maxOutputBytes: number, maxReturnBytes: number) {
+  constructor(maxOutputBytes: number, caps: ReturnCaps) {
     this.output = new OutputCollector(maxOutputBytes);
-    this.#maxReturnBytes = maxReturnBytes;
+    this.#caps = caps;
   }
 
   /** The result of a run that ended as `end`. */
   fromEnd(end: RunEnd, timeoutMs: number): RunResultWire {
     switch (end.kind) {
       case "done": {
-        const { outcome, exitCode, error, files, skippedFiles, deleted } = end.message;
+        const { outcome, exitCode, error, files, omitted, deleted } = end.message;
         return this.build(outcome, exitCode, error, {
           files: files.map(toWireFile),
-          skipped: skippedFiles,
+          omitted,
           deleted,
         });
       }
@@ -122,10 +122,9 @@ export class ResultBuilder {
     resultType: ResultType,
     exitCode: number | null,
     error: string | null,
-    fs: { files?: WireFile[]; skipped?: { path: string; bytes: number }[]; deleted?: string[] } =
-      {},
+    fs: { files?: WireFile[]; omitted?: OmittedFiles; deleted?: string[] } = {},
   ): RunResultWire {
-    const skipped = fs.skipped ?? [];
+    const omitted = fs.omitted ?? { files: 0, bytes: 0, examples: [] };
     return {
       result_type: resultType,
       exit_code: resultType === "complete" ? exitCode : null,
@@ -133,19 +132,35 @@ export class ResultBuilder {
       stderr: this.output.text("stderr"),
       tty: this.output.text("tty"),
       files: fs.files ?? [],
-      truncated: this.output.truncated || skipped.length > 0,
+      truncated: this.output.truncated || omitted.files > 0,
       warnings: [
         ...this.output.warnings(),
-        ...skipped.map((file) =>
-          `file "${file.path}" (${file.bytes} bytes) was not returned: files may carry at most ${this.#maxReturnBytes} bytes in all`
-        ),
+        ...(omitted.files > 0 ? [omittedWarning(omitted, this.#caps)] : []),
       ],
+      omitted_files: omitted.files,
+      omitted_bytes: omitted.bytes,
       duration_ms: Math.round((performance.now() - this.#started) * 1000) / 1000,
       error,
       deleted: fs.deleted ?? [],
       live: null,
     };
   }
+}
+
+/** The caps on the files one result carries. */
+export interface ReturnCaps {
+  maxReturnFiles: number;
+  maxReturnBytes: number;
+}
+
+/** What the caps left out, in words: counts, the caps by name, and the first paths. */
+function omittedWarning(omitted: OmittedFiles, caps: ReturnCaps): string {
+  const more = omitted.files - omitted.examples.length;
+  const named = omitted.examples.map((path) => `"${path}"`).join(", ") +
+    (more > 0 ? ` and ${more} more` : "");
+  return `${omitted.files} file(s) the run wrote (${omitted.bytes} bytes) were not returned: a result carries at ` +
+    `most ${caps.maxReturnFiles} files (max_return_files) of ${caps.maxReturnBytes} bytes in all ` +
+    `(max_return_bytes), changed files first, then by path; left out: ${named}`;
 }
 
 function toWireFile(file: ResultFile): WireFile {

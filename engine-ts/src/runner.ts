@@ -39,8 +39,6 @@ export interface RunnerLimits {
   defaultMemoryMb: number;
   /** Bytes the program's own writes may allocate in its filesystem. */
   maxFsBytes: number;
-  /** Bytes of files one result may carry; the pipe's frame limit is 64 MiB of base64. */
-  maxReturnBytes: number;
 }
 
 /** Thrown for a request the engine cannot run as asked; mapped to a JSON-RPC error. */
@@ -110,7 +108,10 @@ export class Runner {
     signal: AbortSignal,
     listener?: OutputListener,
   ): Promise<RunResultWire> {
-    const report = new ResultBuilder(params.max_output_bytes, this.#limits.maxReturnBytes);
+    const report = new ResultBuilder(params.max_output_bytes, {
+      maxReturnFiles: params.max_return_files,
+      maxReturnBytes: params.max_return_bytes,
+    });
     let worker: Worker;
     let begin: () => void;
     const booted = this.#isBootable(params)
@@ -118,7 +119,7 @@ export class Runner {
       : undefined;
     if (booted) {
       worker = booted.worker;
-      const input = jobInputOf(params, this.#limits.maxReturnBytes);
+      const input = jobInputOf(params);
       begin = () => booted.start(input);
     } else {
       let job: Job;
@@ -155,7 +156,7 @@ export class Runner {
     return {
       session,
       cell: {
-        ...jobInputOf(params, this.#limits.maxReturnBytes),
+        ...jobInputOf(params),
         entry: params.entry,
         args: params.args,
         env: step.env,
@@ -250,7 +251,7 @@ export class Runner {
     }
     const baseFs = await this.#baseFsOf(params.runtime);
     return {
-      ...jobInputOf(params, this.#limits.maxReturnBytes),
+      ...jobInputOf(params),
       ...(keepProgram === undefined ? {} : { keepProgram }),
       steps: jobSteps,
       baseFs,

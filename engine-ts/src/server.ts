@@ -14,6 +14,8 @@ import {
   type InitializeResult,
   type JsonRpcRequest,
   type JsonRpcResponse,
+  MAX_RETURN_BYTES,
+  MAX_RETURN_FILES,
   type OutputParams,
   PROTOCOL_VERSION,
   type RunParams,
@@ -230,6 +232,8 @@ export class Server {
     checkRange(p.timeout_ms, "timeout_ms", 1, MAX_TIMEOUT_MS);
     checkRange(p.max_output_bytes, "max_output_bytes", 0, MAX_OUTPUT_BYTES);
     checkRange(p.memory_limit_mb, "memory_limit_mb", 1, MAX_MEMORY_MB);
+    checkRange(p.max_return_files, "max_return_files", 0, MAX_RETURN_FILES);
+    checkRange(p.max_return_bytes, "max_return_bytes", 0, MAX_RETURN_BYTES);
     if (!["changed", "all", "none"].includes(p.return_fs as string)) {
       fail('"return_fs" must be "changed", "all" or "none"');
     }

@@ -1,62 +1,98 @@
 /**
  * Caps a module's linear memory by rewriting the maximum in its memory section, so
  * `memory.grow` past the cap fails inside the guest (malloc returns NULL, Python raises
- * MemoryError) instead of growing the engine.
+ * MemoryError) instead of growing the engine. Every module the engine runs goes through
+ * `capMemory`, language binaries and programs read from the run's filesystem alike, and
+ * `runStep` refuses one that did not (see `assertCapped`).
+ *
+ * The capped module also carries the grow hook (see wasm_grow.ts), so a crash after a grow
+ * failed at the cap is reported as running out of memory (see `hitMemoryLimit`).
  *
  * @module
  */
 
+import { countImports, FAILED_GROW_EXPORT, hookMemoryGrow } from "./wasm_grow.ts";
+import { Reader, readSections, SectionId, writeLeb, writeSections } from "./wasm_sections.ts";
+
 /** Bytes in one WebAssembly page. */
 export const PAGE_BYTES = 65536;
 
-const MEMORY_SECTION = 5;
+/** Pages a memory is left short of the cap when we still call it out of memory. */
+const NEAR_CAP_PAGES = 16;
+
+const MAGIC = [0x00, 0x61, 0x73, 0x6d]; // "\0asm"
 
 /** Thrown when a module cannot start under the cap at all. */
 export class MemoryCapError extends Error {}
 
-/** Returns a copy of `binary` whose defined memories grow to at most `maxPages`. */
+/** The pages `memoryMb` megabytes hold. */
+export function pagesOf(memoryMb: number): number {
+  return Math.floor((memoryMb * 2 ** 20) / PAGE_BYTES);
+}
+
+/**
+ * Returns a copy of `binary` whose defined memories grow to at most `maxPages`, with the
+ * grow hook installed. Throws MemoryCapError for a module that imports its memory (the
+ * cap cannot reach it) or needs more than `maxPages` to start.
+ */
 export function capMemory(binary: Uint8Array, maxPages: number): Uint8Array<ArrayBuffer> {
-  let offset = 8; // magic + version
-  while (offset < binary.length) {
-    const sectionStart = offset;
-    const id = binary[offset++]!;
-    const [size, sizeBytes] = readLeb(binary, offset);
-    offset += sizeBytes;
-    const bodyStart = offset;
-    const bodyEnd = bodyStart + size;
-    if (id === MEMORY_SECTION) {
-      const body = rewriteMemorySection(binary.subarray(bodyStart, bodyEnd), maxPages);
-      const header = [MEMORY_SECTION, ...writeLeb(body.length)];
-      const out = new Uint8Array(
-        sectionStart + header.length + body.length + (binary.length - bodyEnd),
-      );
-      out.set(binary.subarray(0, sectionStart), 0);
-      out.set(header, sectionStart);
-      out.set(body, sectionStart + header.length);
-      out.set(binary.subarray(bodyEnd), sectionStart + header.length + body.length);
-      return out;
-    }
-    offset = bodyEnd;
+  // Not a module: left for WebAssembly.Module to refuse with its own words.
+  if (MAGIC.some((byte, index) => binary[index] !== byte)) return new Uint8Array(binary);
+  const sections = readSections(binary);
+  const imports = countImports(sections.find((section) => section.id === SectionId.import)?.body);
+  if (imports.memories.length > 0) {
+    throw new MemoryCapError(
+      `Cannot run the program: it imports its memory ("${
+        imports.memories[0]
+      }") instead of defining it, so memory_limit_mb cannot hold it`,
+    );
   }
-  return new Uint8Array(binary);
+  const memory = sections.find((section) => section.id === SectionId.memory);
+  if (memory === undefined) return new Uint8Array(binary);
+  memory.body = rewriteMemorySection(memory.body, maxPages);
+  if (new Reader(memory.body, 0).u32() > 0) hookMemoryGrow(sections, imports);
+  return writeSections(binary.subarray(0, 8), sections);
+}
+
+/** Throws unless `module` went through `capMemory` (or has no memory to cap). */
+export function assertCapped(module: WebAssembly.Module): void {
+  const exports = WebAssembly.Module.exports(module);
+  if (
+    exports.some((item) => item.kind === "memory") &&
+    !exports.some((item) => item.name === FAILED_GROW_EXPORT)
+  ) {
+    throw new Error("Cannot run a module whose memory was not capped: compile it with capMemory");
+  }
+}
+
+/**
+ * Whether `instance` ran into a cap of `memoryMb`: a grow of its memory failed for asking
+ * past the cap, or its memory is within NEAR_CAP_PAGES of it.
+ */
+export function hitMemoryLimit(
+  instance: WebAssembly.Instance | undefined,
+  memoryMb: number,
+): boolean {
+  const memory = instance?.exports.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return false;
+  const pages = memory.buffer.byteLength / PAGE_BYTES;
+  const failed = instance?.exports[FAILED_GROW_EXPORT];
+  const asked = failed instanceof WebAssembly.Global ? (failed.value as number) >>> 0 : 0;
+  const limit = pagesOf(memoryMb);
+  return (asked > 0 && pages + asked > limit) || pages + NEAR_CAP_PAGES > limit;
 }
 
 function rewriteMemorySection(body: Uint8Array, maxPages: number): Uint8Array {
-  let offset = 0;
-  const [count, countBytes] = readLeb(body, offset);
-  offset += countBytes;
+  const reader = new Reader(body, 0);
+  const count = reader.u32();
   const out: number[] = [...writeLeb(count)];
   for (let i = 0; i < count; i++) {
-    const flags = body[offset++]!;
+    const flags = reader.byte();
     if (flags & 0x04) throw new MemoryCapError("Cannot cap a 64-bit memory");
-    const [min, minBytes] = readLeb(body, offset);
-    offset += minBytes;
+    if (flags & 0x08) throw new MemoryCapError("Cannot cap a memory with a custom page size");
+    const min = reader.u32();
     let max = maxPages;
-    if (flags & 0x01) {
-      const [declared, maxBytes] = readLeb(body, offset);
-      offset += maxBytes;
-      max = Math.min(declared, maxPages);
-    }
+    if (flags & 0x01) max = Math.min(reader.u32(), maxPages);
     if (min > max) {
       throw new MemoryCapError(
         `Cannot start the program: it needs ${
@@ -66,29 +102,6 @@ function rewriteMemorySection(body: Uint8Array, maxPages: number): Uint8Array {
     }
     out.push((flags & 0x02) | 0x01, ...writeLeb(min), ...writeLeb(max));
   }
-  out.push(...body.subarray(offset));
+  out.push(...body.subarray(reader.offset));
   return new Uint8Array(out);
-}
-
-function readLeb(bytes: Uint8Array, offset: number): [number, number] {
-  let result = 0;
-  let shift = 0;
-  let read = 0;
-  while (true) {
-    const byte = bytes[offset + read++]!;
-    result += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if ((byte & 0x80) === 0) return [result, read];
-  }
-}
-
-function writeLeb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
 }

@@ -1,5 +1,6 @@
 import { deepStrictEqual as assertEquals, throws as assertThrows } from "node:assert/strict";
 import { capMemory, MemoryCapError } from "./wasm_memory.ts";
+import { readSections, SectionId } from "./wasm_sections.ts";
 
 /** A module with one memory section: (memory min [max]). */
 function moduleWithMemory(min: number, max?: number): Uint8Array<ArrayBuffer> {
@@ -20,9 +21,10 @@ function moduleWithMemory(min: number, max?: number): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-/** The declared maximum of the single memory, read back from the section bytes. */
+/** The declared maximum of the single memory, read back from the memory section's bytes. */
 function maximumPages(binary: Uint8Array): number | undefined {
-  return binary[11] === 0x01 ? binary[13] : undefined;
+  const body = readSections(binary).find((section) => section.id === SectionId.memory)?.body;
+  return body?.[1] === 0x01 ? body[3] : undefined;
 }
 
 Deno.test("capMemory() adds a maximum to a memory that had none", () => {

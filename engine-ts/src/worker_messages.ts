@@ -27,12 +27,14 @@ export interface JobInput {
   stdin: Uint8Array;
   maxOutputBytes: number;
   returnFs: ReturnFs;
-  /** Bytes of files the run may send back in all; files past it are named, not sent. */
+  /** Files the run may send back; the rest are counted, not sent. */
+  maxReturnFiles: number;
+  /** Bytes of files the run may send back in all; files past it are counted, not sent. */
   maxReturnBytes: number;
 }
 
 /** The JobInput of `params`: its bytes decoded from base64. */
-export function jobInputOf(params: RunParams, maxReturnBytes: number): JobInput {
+export function jobInputOf(params: RunParams): JobInput {
   return {
     files: params.files.map((file) => ({
       path: file.path,
@@ -42,7 +44,8 @@ export function jobInputOf(params: RunParams, maxReturnBytes: number): JobInput 
     stdin: params.stdin === null ? new Uint8Array(0) : Uint8Array.fromBase64(params.stdin),
     maxOutputBytes: params.max_output_bytes,
     returnFs: params.return_fs,
-    maxReturnBytes,
+    maxReturnFiles: params.max_return_files,
+    maxReturnBytes: params.max_return_bytes,
   };
 }
 
@@ -105,6 +108,14 @@ export type WorkerCommand =
   /** `signal` is laid out as LiveSignal says. */
   | { type: "live"; plan: LivePlan; port: MessagePort; signal: SharedArrayBuffer };
 
+/** Files a result leaves out under its caps: counted, never held. */
+export interface OmittedFiles {
+  files: number;
+  bytes: number;
+  /** The first few left out, in the order they would have come back, for the warning. */
+  examples: string[];
+}
+
 /** A file the run created or changed. */
 export interface ResultFile {
   path: string;
@@ -127,7 +138,8 @@ export type WorkerMessage =
     error: string | null;
     files: ResultFile[];
     /** Files left out because the return budget was spent. */
-    skippedFiles: { path: string; bytes: number }[];
+    /** What the caps on files left out: how many, their bytes, and the first few paths. */
+    omitted: OmittedFiles;
     /** Regular files there when the program started and gone at its end, sorted. */
     deleted: string[];
     droppedBytes: { stdout: number; stderr: number };

@@ -9,9 +9,16 @@
 /// <reference lib="deno.worker" />
 
 import type { BaseFs } from "./base_fs.ts";
-import { type FsSnapshot, MemoryFs, ProcExit, Wasi } from "./wasi/mod.ts";
-import { capMemory, MemoryCapError, PAGE_BYTES } from "./wasm_memory.ts";
-import type { JobFile, JobInput, JobStep, ResultFile, WorkerMessage } from "./worker_messages.ts";
+import { type FsEntry, type FsSnapshot, MemoryFs, ProcExit, Wasi } from "./wasi/mod.ts";
+import { assertCapped, capMemory, hitMemoryLimit, MemoryCapError, pagesOf } from "./wasm_memory.ts";
+import type {
+  JobFile,
+  JobInput,
+  JobStep,
+  OmittedFiles,
+  ResultFile,
+  WorkerMessage,
+} from "./worker_messages.ts";
 
 /** The `done` message of a run. */
 export type Outcome = Extract<WorkerMessage, { type: "done" }>;
@@ -47,7 +54,10 @@ export class OutputSink {
 /** The filesystem as the program found it, to measure changed and deleted files against. */
 export interface RunStart {
   before: FsSnapshot;
-  /** Paths of the regular files there at the start; empty when no files go back. */
+  /**
+   * Paths of the regular files there at the start; empty when no files go back. Bounded: the
+   * base filesystem, the call's files, and what earlier cells of a live run made (entry cap).
+   */
   present: Set<string>;
 }
 
@@ -59,6 +69,15 @@ export function markStart(fs: MemoryFs, input: JobInput): RunStart {
     present: input.returnFs === "none" ? new Set() : fs.filePaths(),
   };
 }
+
+/**
+ * Files, directories and links one run's program may create (ENOSPC past it). With the byte
+ * budget, which also pays for their names, it bounds what a file flood makes the engine hold.
+ */
+export const MAX_GUEST_ENTRIES = 100_000;
+
+/** Paths of omitted files named in the result's warning; the rest are only counted. */
+const OMITTED_EXAMPLES = 5;
 
 /** How a step ended. */
 export interface StepResult {
@@ -85,19 +104,20 @@ export function finish(options: FinishOptions): Outcome {
   const { result, fs, start, input, sink, hidden, alive } = options;
   const entries = input.returnFs === "none"
     ? []
-    : (input.returnFs === "all" ? fs.allFiles() : fs.changedSince(start.before))
-      .filter((file) => !isHidden(file.path, hidden))
-      .sort((a, b) => a.path < b.path ? -1 : 1);
-  // Files come back in path order until the byte budget is spent; the rest are named.
+    : returnOrder(fs, start.before, input.returnFs === "all", hidden);
+  // Files come back in that order while both caps allow; the rest are counted, never held or sent.
   const files: ResultFile[] = [];
-  const skipped: { path: string; bytes: number }[] = [];
+  const omitted: OmittedFiles = { files: 0, bytes: 0, examples: [] };
   let budget = input.maxReturnBytes;
   for (const file of entries) {
-    if (file.content.length > budget) {
-      skipped.push({ path: file.path, bytes: file.content.length });
+    const size = file.content.length;
+    if (files.length >= input.maxReturnFiles || size > budget) {
+      omitted.files += 1;
+      omitted.bytes += size;
+      if (omitted.examples.length < OMITTED_EXAMPLES) omitted.examples.push(file.path);
       continue;
     }
-    budget -= file.content.length;
+    budget -= size;
     files.push({ path: file.path, content: file.content, mtimeNs: file.mtimeNs });
   }
   const deleted = deletedSince(fs, start.present, hidden);
@@ -105,11 +125,24 @@ export function finish(options: FinishOptions): Outcome {
     type: "done",
     ...result,
     files,
-    skippedFiles: skipped,
+    omitted,
     deleted,
     droppedBytes: sink.dropped,
     alive,
   };
+}
+
+/** The files a result offers, changed ones first, each group in path order; engine folders left out. */
+function returnOrder(fs: MemoryFs, before: FsSnapshot, all: boolean, hidden: string[]): FsEntry[] {
+  const byPath = (a: FsEntry, b: FsEntry) => a.path < b.path ? -1 : 1;
+  const visible = (file: FsEntry) => !isHidden(file.path, hidden);
+  const changed = fs.changedSince(before).filter(visible).sort(byPath);
+  if (!all) return changed;
+  const first = new Set(changed.map((file) => file.path));
+  return [
+    ...changed,
+    ...fs.allFiles().filter((file) => visible(file) && !first.has(file.path)).sort(byPath),
+  ];
 }
 
 function deletedSince(fs: MemoryFs, present: Set<string>, hidden: string[]): string[] {
@@ -120,7 +153,7 @@ function deletedSince(fs: MemoryFs, present: Set<string>, hidden: string[]): str
 
 /** A filesystem holding the base filesystems (shared, copied on write) and `scratchDirs`. */
 export function buildFs(baseFs: BaseFs[], scratchDirs: string[], maxFsBytes: number): MemoryFs {
-  const fs = new MemoryFs({ maxBytes: maxFsBytes });
+  const fs = new MemoryFs({ maxBytes: maxFsBytes, maxEntries: MAX_GUEST_ENTRIES });
   for (const base of baseFs) {
     for (const entry of base.entries) {
       if (entry.kind === "directory") fs.addDirectory(entry.path);
@@ -179,6 +212,7 @@ export function runStep(
   let module: WebAssembly.Module;
   try {
     module = step.module ?? compileFromFs(step.fsPath ?? "", fs, memoryLimitMb);
+    assertCapped(module); // every path, language binary or program, runs under the cap
   } catch (err) {
     return { outcome: "crash", exitCode: null, error: describeError(err) };
   }
@@ -200,9 +234,8 @@ export function runStep(
 function compileFromFs(path: string, fs: MemoryFs, memoryLimitMb: number): WebAssembly.Module {
   const binary = fs.readFile(path);
   if (!binary) throw new Error(`Cannot run "${path}": no such file in the run's filesystem`);
-  const limitPages = Math.floor((memoryLimitMb * 2 ** 20) / PAGE_BYTES);
   try {
-    return new WebAssembly.Module(capMemory(binary, limitPages));
+    return new WebAssembly.Module(capMemory(binary, pagesOf(memoryLimitMb)));
   } catch (err) {
     if (err instanceof MemoryCapError) throw err;
     throw new Error(`Cannot run "${path}": not a valid WebAssembly module: ${describeError(err)}`);
@@ -214,11 +247,7 @@ function describeCrash(
   instance: WebAssembly.Instance | undefined,
   memoryLimitMb: number,
 ): string {
-  const memory = instance?.exports.memory;
-  const limitBytes = memoryLimitMb * 2 ** 20;
-  if (
-    memory instanceof WebAssembly.Memory && memory.buffer.byteLength + 16 * PAGE_BYTES > limitBytes
-  ) {
+  if (hitMemoryLimit(instance, memoryLimitMb)) {
     return `Program ran out of memory: it reached the limit of ${memoryLimitMb} MB (memory_limit_mb) and then failed: ${
       describeError(err)
     }`;

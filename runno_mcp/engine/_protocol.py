@@ -76,6 +76,8 @@ class RunParams(_Wire):
     max_output_bytes: int
     memory_limit_mb: int
     return_fs: ReturnFs
+    max_return_files: int
+    max_return_bytes: int
     stream_output: bool
     live_session: str | None = None
     """Run in the engine's live interpreter with this id (python only), started on first use."""
@@ -98,6 +100,8 @@ class RunResultWire(_Wire):
     files: list[WireFile] = Field(default_factory=list[WireFile])
     truncated: bool = False
     warnings: list[str] = Field(default_factory=list[str])
+    omitted_files: int = 0
+    omitted_bytes: int = 0
     duration_ms: float = 0.0
     error: str | None = None
     deleted: list[str] = Field(default_factory=list[str])

@@ -46,6 +46,7 @@ CLIENT_HEADER = "runno-client"
 """A stable id a client without an MCP session may send: its key for per-client limits, and for the
 load balancer's affinity (see deploy/nginx.conf)."""
 HEALTH_TIMEOUT = 5.0  # seconds the engine has to answer a health check's ping
+STARTING = "the sandbox is starting (installing language files if needed, then the engine)"
 CANCEL_WAIT = 5.0  # seconds for calls stopped at the end of the grace period to send their error
 RUN_TOOLS = frozenset({"run_code", "run_fs"})
 NEW_WORK_TOOLS = RUN_TOOLS | {"create_session"}
@@ -111,10 +112,22 @@ class Operations:
     # --- HTTP routes ---------------------------------------------------------------------------
 
     async def healthz(self, request: Request) -> Response:
-        """200 when the engine answers a ping (an engine that died is restarted first); 503 with the reason."""
+        """Liveness: 503 only when restarting the process is the cure; "not ready yet" is `/readyz`'s to say.
+
+        200 `starting` while the sandbox starts (installing language files can take a while, and a
+        liveness probe that failed then would restart the start); 200 `ok` when the engine answers a
+        ping (an engine that died is restarted first). 503 `unresponsive` when it does not answer
+        within HEALTH_TIMEOUT, and 503 `failed` when the sandbox cannot be started: such a process
+        cannot run a single call, and a restart retries the start, which cures a transient cause (a
+        download cut off, an engine out of memory). In Kubernetes liveness is only probed once the
+        startup probe (`/readyz`) passed, so a start that never succeeds is the startup probe's to
+        restart, with back-off; Docker's HEALTHCHECK marks such a container unhealthy.
+        """
         sandbox = self.status()
-        if not isinstance(sandbox, AsyncSandbox):
-            return _unavailable("starting" if sandbox is None else "failed", sandbox)
+        if sandbox is None:
+            return JSONResponse({"status": "starting", "reason": STARTING, "draining": self.draining})
+        if isinstance(sandbox, RunnoError):
+            return _unavailable("failed", sandbox)
         started = time.perf_counter()
         try:
             with anyio.fail_after(HEALTH_TIMEOUT):
@@ -382,10 +395,7 @@ def _refused(message: str) -> CallToolResult:
 
 
 def _unavailable(status: str, reason: object) -> JSONResponse:
-    text = (
-        "the sandbox is starting (installing language files if needed, then the engine)" if reason is None else reason
-    )
-    return JSONResponse({"status": status, "reason": str(text)}, status_code=503)
+    return JSONResponse({"status": status, "reason": str(STARTING if reason is None else reason)}, status_code=503)
 
 
 class _JsonFormatter(logging.Formatter):

@@ -17,14 +17,22 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from typing_extensions import Self
 
-from runno_mcp.models import MAX_MEMORY_LIMIT_MB, run_default
+from runno_mcp.models import MAX_MEMORY_LIMIT_MB, MAX_RETURN_BYTES_LIMIT, MAX_RETURN_FILES_LIMIT, run_default
 from runno_mcp.sandbox import RunKwargs, SandboxKwargs
 from runno_mcp.tools._images import ImageLimits
 
-__all__ = ["DEFAULT_TOOL_MAX_OUTPUT_BYTES", "DEFAULT_TOOL_MAX_TIMEOUT", "ToolPolicy"]
+__all__ = [
+    "DEFAULT_TOOL_MAX_OUTPUT_BYTES",
+    "DEFAULT_TOOL_MAX_RETURN_BYTES",
+    "DEFAULT_TOOL_MAX_RETURN_FILES",
+    "DEFAULT_TOOL_MAX_TIMEOUT",
+    "ToolPolicy",
+]
 
 DEFAULT_TOOL_MAX_TIMEOUT = 60.0  # seconds: MCP clients' default request timeout (see the module docstring)
 DEFAULT_TOOL_MAX_OUTPUT_BYTES = 16 * 1024  # per stream: about 4k tokens
+DEFAULT_TOOL_MAX_RETURN_FILES = 100  # files a tool result carries: a model reads their list
+DEFAULT_TOOL_MAX_RETURN_BYTES = 4 * 1024 * 1024  # as much as a call may send (max_request_bytes)
 
 
 class ToolPolicy(BaseModel):
@@ -41,6 +49,11 @@ class ToolPolicy(BaseModel):
     `RunOptions.memory_limit_mb`, or this if lower."""
     max_output_bytes: int = Field(default=DEFAULT_TOOL_MAX_OUTPUT_BYTES, ge=0)
     """Bytes kept of each of stdout, stderr and tty; the result says when output was cut."""
+    max_return_files: int = Field(default=DEFAULT_TOOL_MAX_RETURN_FILES, ge=0, le=MAX_RETURN_FILES_LIMIT)
+    """Files a run's result carries at most (changed files first, then by path); the result counts and
+    names the rest. A session keeps them all, within its own limits."""
+    max_return_bytes: int = Field(default=DEFAULT_TOOL_MAX_RETURN_BYTES, ge=0, le=MAX_RETURN_BYTES_LIMIT)
+    """Bytes of file content a run's result carries at most."""
     max_concurrency: int = Field(default=4, ge=1)
     """Runs in flight at once; further calls wait for a free slot."""
     max_images: int = Field(default=ImageLimits().max_images, ge=0)
@@ -97,5 +110,7 @@ class ToolPolicy(BaseModel):
             "timeout": self.default_timeout if timeout is None else timeout,
             "memory_limit_mb": memory_limit_mb,
             "max_output_bytes": self.max_output_bytes,
+            "max_return_files": self.max_return_files,
+            "max_return_bytes": self.max_return_bytes,
             "packages": packages,
         }

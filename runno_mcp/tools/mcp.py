@@ -49,6 +49,9 @@ class Limits(BaseModel):
     max_timeout: float
     max_output_bytes: int
     """Per stream: stdout and stderr are each cut past this size."""
+    max_return_files: int
+    """Files one result carries; the rest are counted and named."""
+    max_return_bytes: int
     max_request_bytes: int
     """Code, stdin and decoded file content of one call, together."""
     default_memory_limit_mb: int
@@ -281,7 +284,8 @@ def _catalog_text(catalog: RuntimeCatalog) -> str:
     limits = catalog.limits
     lines.append(
         f"limits: timeout {limits.default_timeout:g} s by default, at most {limits.max_timeout:g} s; "
-        f"output {limits.max_output_bytes} bytes per stream; request {limits.max_request_bytes} bytes; "
+        f"output {limits.max_output_bytes} bytes per stream; files back {limits.max_return_files} of "
+        f"{limits.max_return_bytes} bytes at most; request {limits.max_request_bytes} bytes; "
         f"memory {limits.default_memory_limit_mb} MiB by default, at most {limits.max_memory_limit_mb} MiB; "
         f"{limits.max_concurrency} runs at once; "
         f"image files written come back as images, at most {limits.max_images} per call, "
@@ -346,4 +350,8 @@ async def _serve_app(app: Starlette, ops: Operations, serving: Serving) -> None:
         log_level=serving.log_level,
         log_format=serving.log_format,
         grace=serving.shutdown_grace,
+        header_timeout=serving.header_timeout,
+        body_timeout=serving.body_timeout,
+        keep_alive_timeout=serving.keep_alive_timeout,
+        max_connections=serving.max_connections,
     )

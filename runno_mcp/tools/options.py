@@ -63,6 +63,14 @@ class Serving(BaseModel):
     """Streamable HTTP without MCP sessions, so any replica can take any call."""
     shutdown_grace: float = Field(default=30.0, ge=0, allow_inf_nan=False)
     """HTTP: seconds calls in progress may take to finish after SIGTERM; then they are stopped."""
+    header_timeout: float = Field(default=10.0, gt=0, allow_inf_nan=False)
+    """HTTP: seconds a client has to send a request's headers, from connecting or the request's first byte."""
+    body_timeout: float = Field(default=60.0, gt=0, allow_inf_nan=False)
+    """HTTP: seconds a client has to send a request's whole body once its headers are in."""
+    keep_alive_timeout: float = Field(default=5.0, gt=0, allow_inf_nan=False)
+    """HTTP: seconds an idle kept-alive connection stays open after a response."""
+    max_connections: int = Field(default=1000, ge=1)
+    """HTTP: connections open at once, idle and slow ones included; a new one past it gets 503 at once."""
     log_level: LogLevel = "INFO"
     """What the server logs to stderr."""
     log_format: LogFormat = "text"

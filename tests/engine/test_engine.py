@@ -42,6 +42,8 @@ def echo_params(text: str, stream_output: bool = False) -> RunParams:
         max_output_bytes=1024,
         memory_limit_mb=64,
         return_fs="none",
+        max_return_files=0,
+        max_return_bytes=0,
         stream_output=stream_output,
     )
 

@@ -50,6 +50,8 @@ def params(
         max_output_bytes=64 * 1024,
         memory_limit_mb=512,
         return_fs="changed",
+        max_return_files=1000,
+        max_return_bytes=16 * 1024 * 1024,
         stream_output=False,
         live_session=live_session,
     )

@@ -82,11 +82,13 @@ async def http_server_process(
             except TimeoutError:
                 raise RuntimeError("the server did not start listening:\n" + "".join(log)) from None
             base = f"http://127.0.0.1:{port}"
-            yield RunningServer(f"{base}{path}", base, process, log)
-            if process.returncode is None:
-                process.terminate()
-            with anyio.fail_after(10):
-                await process.wait()
+            try:
+                yield RunningServer(f"{base}{path}", base, process, log)
+            finally:  # also when the test failed: a server left running would hold this up for good
+                if process.returncode is None:
+                    process.terminate()
+                with anyio.fail_after(10):
+                    await process.wait()
 
 
 @asynccontextmanager

@@ -285,6 +285,8 @@ async def test_list_runtimes_describes_each_runtime_and_the_limits(stdio_client:
             "default_timeout": 10.0,
             "max_timeout": 120.0,
             "max_output_bytes": 16384,
+            "max_return_files": 100,
+            "max_return_bytes": 4194304,
             "max_request_bytes": 200000,
             "default_memory_limit_mb": 512,
             "max_memory_limit_mb": 4096,

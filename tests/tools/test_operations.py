@@ -105,8 +105,22 @@ async def test_both_http_transports_answer_the_probes(server_env: dict[str, str]
         assert (await get(running.base, "/readyz")).json() == {"status": "ready"}
 
 
+async def test_while_the_engine_starts_healthz_says_alive_and_readyz_says_not_ready(
+    server_env: dict[str, str], scripted_deno: Callable[[str], Path]
+) -> None:
+    """While the sandbox starts, /healthz answers 200 "starting" (alive: a liveness probe must not
+    restart it) and /readyz 503 "starting"; an engine that stays silent in its handshake holds the
+    server there."""
+    env = {**server_env, "RUNNO_MCP_DENO": str(scripted_deno("silent"))}
+    async with http_server_process("streamable-http", "/mcp", env) as running:
+        health, ready = await get(running.base, "/healthz"), await get(running.base, "/readyz")
+    assert (health.status_code, health.json()["status"]) == (200, "starting")
+    assert (ready.status_code, ready.json()["status"]) == (503, "starting")
+
+
 async def test_without_language_files_the_probes_say_why(tmp_path: Path) -> None:
-    """An offline server with no language files answers 503 on both probes, with what to do as the reason."""
+    """An offline server with no language files answers 503 "failed" on both probes, with what to do as
+    the reason: it cannot run a single call, and liveness failing lets a restart retry the start."""
     env = {"RUNNO_MCP_LANGS_DIR": str(tmp_path), "RUNNO_MCP_OFFLINE": "1"}
     async with http_server_process("streamable-http", "/mcp", env) as running:
 

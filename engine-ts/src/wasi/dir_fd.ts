@@ -9,6 +9,7 @@ import {
   ERRNO_ISDIR,
   ERRNO_LOOP,
   ERRNO_NOENT,
+  ERRNO_NOSPC,
   ERRNO_NOTCAPABLE,
   ERRNO_NOTDIR,
   ERRNO_NOTEMPTY,
@@ -138,6 +139,7 @@ export class DirFd extends Fd {
     if (isDot(name)) return existsOr(this.#dir, path);
     if (dir.get(name) !== undefined) return ERRNO_EXIST;
     if (dir.removed) return ERRNO_NOENT;
+    if (!dir.counter.admit(name.length)) return ERRNO_NOSPC;
     dir.link(name, new DirInode(dir.counter, dir));
     return ERRNO_SUCCESS;
   }
@@ -329,6 +331,7 @@ export class DirFd extends Fd {
     if (target.includes("\0")) return ERRNO_INVAL;
     // As in wasmtime: a link that points outside the sandbox is refused.
     if (target.startsWith("/")) return ERRNO_NOTCAPABLE;
+    if (!dir.counter.admit(name.length + target.length)) return ERRNO_NOSPC;
     dir.link(name, new SymlinkInode(dir.counter, target));
     return ERRNO_SUCCESS;
   }
@@ -390,6 +393,7 @@ function openOrCreate(
   }
   if (trailingSlash) return ERRNO_ISDIR;
   if (dir.removed) return ERRNO_NOENT;
+  if (!dir.counter.admit(name.length)) return ERRNO_NOSPC;
   const inode = new FileInode(dir.counter, new Uint8Array(0));
   dir.link(name, inode);
   return { inode, created: true };

@@ -49,6 +49,8 @@ function components(path: string): string[] {
 export interface MemoryFsOptions {
   /** Bytes that guest writes may allocate in file buffers; ENOSPC past it. Files added by the host do not count until written. */
   maxBytes?: number;
+  /** Files, directories and links the guest may create; ENOSPC past it. Default unlimited. */
+  maxEntries?: number;
   /** Whether to create /dev with stdin, stdout, stderr and null; default true. */
   devices?: boolean;
 }
@@ -60,7 +62,7 @@ export class MemoryFs {
 
   /** `maxBytes` caps the bytes that writes may allocate (ENOSPC past it); default unlimited. */
   constructor(options: MemoryFsOptions = {}) {
-    this.#counter = new InodeCounter(options.maxBytes ?? Infinity);
+    this.#counter = new InodeCounter(options.maxBytes ?? Infinity, options.maxEntries ?? Infinity);
     this.#root = new DirInode(this.#counter);
     this.#root.nlink = 1;
     if (options.devices ?? true) {

@@ -80,7 +80,7 @@ Deno.test("changedSince reports created, modified and renamed files only", () =>
   ]);
 });
 
-Deno.test("maxBytes caps what writes allocate: ENOSPC past it, unlink gives it back", () => {
+Deno.test("maxBytes caps what writes allocate: ENOSPC past it, unlink gives content back", () => {
   const fs = new MemoryFs({ maxBytes: 1000 });
   fs.addFile("/input.bin", new Uint8Array(5000)); // the host's files do not count
   const h = harness(fs);
@@ -101,9 +101,25 @@ Deno.test("maxBytes caps what writes allocate: ENOSPC past it, unlink gives it b
   h.sys.path_rename(3, ...h.str("a"), 3, ...h.str("a2"));
   assertEquals(h.sys.fd_write(b, ...h.iovs([chunk]), out), 51);
   h.sys.path_unlink_file(3, ...h.str("a2"));
-  assertEquals(fs.usedBytes, 0);
+  assertEquals(fs.usedBytes, 2); // the names "a" and "b" stay paid for: a run is short
   assertEquals(h.sys.fd_write(b, ...h.iovs([chunk]), out), ERRNO_SUCCESS);
-  assertEquals(fs.usedBytes, 600);
+  assertEquals(fs.usedBytes, 602);
+});
+
+Deno.test("maxEntries caps the files, directories and links a guest makes: ENOSPC past it", () => {
+  const fs = new MemoryFs({ maxEntries: 2 });
+  fs.addFile("/input.bin", new Uint8Array(1)); // the host's files do not count
+  const h = harness(fs);
+  const out = h.alloc(4);
+  assertEquals(h.sys.path_create_directory(3, ...h.str("d")), ERRNO_SUCCESS);
+  assertEquals(
+    h.sys.path_open(3, 0, ...h.str("f"), OFLAGS_CREAT, RIGHTS_FD_WRITE, 0n, 0, out),
+    ERRNO_SUCCESS,
+  );
+  assertEquals(h.sys.path_symlink(...h.str("f"), 3, ...h.str("l")), 51); // ENOSPC
+  assertEquals(h.sys.path_create_directory(3, ...h.str("e")), 51);
+  assertEquals(h.sys.path_open(3, 0, ...h.str("g"), OFLAGS_CREAT, RIGHTS_FD_WRITE, 0n, 0, out), 51);
+  assertEquals(h.sys.path_open(3, 0, ...h.str("f"), 0, RIGHTS_FD_WRITE, 0n, 0, out), ERRNO_SUCCESS);
 });
 
 Deno.test("a temporary file opened while it exists stays readable and leaves no trace", () => {

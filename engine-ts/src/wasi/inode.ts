@@ -23,10 +23,24 @@ export class InodeCounter {
   #nextIno = 1n;
   #seq = 0;
   #used = 0;
+  #entries = 0;
   readonly #limit: number;
+  readonly #maxEntries: number;
 
-  constructor(limit = Infinity) {
+  constructor(limit = Infinity, maxEntries = Infinity) {
     this.#limit = limit;
+    this.#maxEntries = maxEntries;
+  }
+
+  /**
+   * Takes one guest-made inode (file, directory or link) and the bytes of its name and
+   * target from the budgets; false when either is spent. Never given back: a run is short,
+   * and a bound on what a guest can ever have made is what keeps the engine's memory bounded.
+   */
+  admit(nameBytes: number): boolean {
+    if (this.#entries >= this.#maxEntries || !this.reserve(nameBytes)) return false;
+    this.#entries += 1;
+    return true;
   }
 
   /** Takes `delta` bytes (negative gives back); false when over the budget. */
