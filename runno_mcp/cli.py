@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal, TextIO, get_args, get_origin
 
 import anyio
+import platformdirs
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
@@ -30,14 +31,15 @@ from runno_mcp.models import ALIASES, RUNTIMES, RunResult, resolve_runtime, run_
 from runno_mcp.sandbox import DEFAULT_MAX_TIMEOUT, Sandbox
 from runno_mcp.tools.options import ServerOptions, Serving
 
-__all__ = ["exit_status", "main", "parser", "serve_parser"]
+__all__ = ["exit_status", "main", "parser", "serve_parser", "server_entry"]
 
 EXIT_TIMEOUT = 124
 EXIT_CRASH = 125
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
 ENV_PREFIX = "RUNNO_MCP_"
-COMMANDS = ("serve", "run", "runtimes", "install", "packages")
+COMMANDS = ("serve", "run", "runtimes", "install", "packages", "config")
+SERVER_NAME = "runno"  # the key under mcpServers
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -77,6 +79,7 @@ def parser() -> argparse.ArgumentParser:
     _packages_parser(
         commands.add_parser("packages", help="download pure-Python wheels into a wheelhouse for offline machines")
     )
+    _config_parser(commands.add_parser("config", help="print or write an MCP client's config for this server"))
     return top
 
 
@@ -391,6 +394,67 @@ def _packages(options: argparse.Namespace) -> int:
     for wheel in wheels:
         print(wheel)
     print(f"runno-mcp: {len(wheels)} wheels in {options.dest}; point {packages.WHEELHOUSE_ENV} at it", file=sys.stderr)
+    return 0
+
+
+# --- config --------------------------------------------------------------------------------------
+
+
+def _config_parser(config: argparse.ArgumentParser) -> None:
+    config.description = (
+        "Print the Claude Desktop config entry that starts this server by the absolute path of this very "
+        "runno-mcp, so it works although the desktop app's PATH lacks your virtual environment; with "
+        "--write, merge it into the app's config file, keeping every other server."
+    )
+    clients = config.add_subparsers(dest="client", required=True, metavar="claude-desktop")
+    desktop = clients.add_parser("claude-desktop", help="Claude Desktop's claude_desktop_config.json")
+    desktop.add_argument("--write", action="store_true", help="merge the entry into the config file")
+    desktop.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"the config file (default: {_claude_desktop_config()})",
+    )
+    desktop.add_argument("--name", default=SERVER_NAME, help=f"the server's name in the app (default: {SERVER_NAME})")
+    config.set_defaults(handler=_config, command_parser=desktop)
+
+
+def _claude_desktop_config() -> Path:
+    """Where Claude Desktop keeps its config: ~/Library/Application Support/Claude on macOS, %APPDATA%\\Claude
+    on Windows, ~/.config/Claude elsewhere."""
+    return platformdirs.user_config_path("Claude", appauthor=False, roaming=True) / "claude_desktop_config.json"
+
+
+def server_entry() -> dict[str, Any]:
+    """How an MCP client starts this installation: the console script by its absolute path when it is what
+    runs, else this Python with `-m runno_mcp`."""
+    script = Path(sys.argv[0])
+    if script.name == "runno-mcp" and script.is_file():
+        return {"command": str(script.resolve()), "args": []}
+    return {"command": str(Path(sys.executable).absolute()), "args": ["-m", "runno_mcp"]}
+
+
+def _config(options: argparse.Namespace) -> int:
+    desktop: argparse.ArgumentParser = options.command_parser
+    entry = server_entry()
+    if not options.write:
+        print(json.dumps({"mcpServers": {options.name: entry}}, indent=2))
+        return 0
+    path: Path = options.config or _claude_desktop_config()
+    try:
+        current: object = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except (OSError, ValueError) as exc:
+        desktop.error(f'cannot read "{path}": {exc}; fix or move it, then run this again')
+    servers: object = current.get("mcpServers", {}) if isinstance(current, dict) else None  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    if not isinstance(current, dict) or not isinstance(servers, dict):
+        desktop.error(f'cannot merge into "{path}": it is not a JSON object with an "mcpServers" object')
+    merged: dict[str, Any] = {**current, "mcpServers": {**servers, options.name: entry}}  # pyright: ignore[reportUnknownArgumentType]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(path.name + ".runno-tmp")
+    staged.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
+    staged.replace(path)  # atomic: the app never reads half a file
+    print(f'runno-mcp: "{options.name}" written to "{path}"; restart Claude Desktop to use it', file=sys.stderr)
     return 0
 
 

@@ -5,7 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import anyio
+import anyio.to_thread
 import pytest
+from mcp import Client, StdioServerParameters
 
 from runno_mcp.cli import exit_status
 from runno_mcp.models import RunResult
@@ -131,3 +134,42 @@ def test_help_names_every_command() -> None:
 )
 def test_exit_status_stands_for_the_result(result: RunResult, status: int) -> None:
     assert exit_status(result) == status
+
+
+async def test_config_prints_an_entry_that_starts_this_server_without_the_venv_on_path() -> None:
+    """The printed Claude Desktop entry names this Python (or console script) by absolute path, so a
+    client whose PATH lacks the virtual environment still starts the server and lists its tools."""
+    done = await anyio.to_thread.run_sync(runno, "config", "claude-desktop")
+    entry = json.loads(done.stdout)["mcpServers"]["runno"]
+    assert Path(entry["command"]).is_absolute() and entry["args"] == ["-m", "runno_mcp"]
+    env = {"PATH": "/nonexistent", "RUNNO_MCP_LOG_LEVEL": "ERROR"}
+    params = StdioServerParameters(command=entry["command"], args=entry["args"], env=env)
+    with anyio.fail_after(COMMAND_TIMEOUT):
+        async with Client(params) as client:
+            assert "run_code" in {tool.name for tool in (await client.list_tools()).tools}
+
+
+def test_config_from_the_console_script_names_the_script_itself() -> None:
+    script = Path(sys.executable).parent / "runno-mcp"
+    done = subprocess.run([script, "config", "claude-desktop"], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout)["mcpServers"]["runno"] == {"command": str(script.resolve()), "args": []}
+
+
+def test_config_write_merges_into_the_apps_file_and_keeps_other_servers(tmp_path: Path) -> None:
+    config = tmp_path / "Claude" / "claude_desktop_config.json"
+    config.parent.mkdir()
+    config.write_text(json.dumps({"theme": "dark", "mcpServers": {"other": {"command": "x"}}}), encoding="utf-8")
+    for _ in range(2):  # writing again changes nothing
+        assert runno("config", "claude-desktop", "--write", "--config", str(config)).returncode == 0
+    written = json.loads(config.read_text(encoding="utf-8"))
+    assert written["theme"] == "dark" and written["mcpServers"]["other"] == {"command": "x"}
+    assert written["mcpServers"]["runno"]["args"] == ["-m", "runno_mcp"]
+    assert [path.name for path in config.parent.iterdir()] == ["claude_desktop_config.json"]
+
+
+def test_config_write_refuses_a_file_it_cannot_read_as_json(tmp_path: Path) -> None:
+    config = tmp_path / "claude_desktop_config.json"
+    config.write_text("{not json", encoding="utf-8")
+    done = runno("config", "claude-desktop", "--write", "--config", str(config))
+    assert done.returncode == 2 and "fix or move it" in done.stderr
+    assert config.read_text(encoding="utf-8") == "{not json"

@@ -76,10 +76,10 @@ async def _report_progress(ctx: Context[Any], language: str, timeout: float, out
         message = f"Running {language}: {elapsed:.0f} s of at most {timeout:g} s"
         if output.tail:
             message += f"; output so far:\n{output.tail}"
-        # Waiting for a free slot is not part of the run's time, so elapsed may pass the timeout.
-        total = timeout if elapsed < timeout else None
+        # Every tick carries the run's timeout as its total; waiting for a free slot is not part of the
+        # run's time, so progress may pass it, which the protocol allows (total is an estimate).
         try:
-            await ctx.report_progress(round(elapsed, 1), total, message)
+            await ctx.report_progress(round(elapsed, 1), timeout, message)
         except Exception:
             # A client that cannot take notifications still gets its result.
             logger.debug("Cannot send a progress notification", exc_info=True)

@@ -388,6 +388,7 @@ async def test_long_runs_send_progress_notifications(stdio_client: Client) -> No
     assert ticks, "no progress notification arrived"
     progress, total, message = ticks[0]
     assert total == 2.5 and progress > 0
+    assert {tick[1] for tick in ticks} == {2.5}  # every tick carries the same total, the run's timeout
     assert message is not None and message.startswith("Running python:")
 
 
