@@ -23,7 +23,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     RUNNO_MCP_LANGS_DIR=/opt/runno/langs \
     XDG_CACHE_HOME=/opt/runno/cache
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
+RUN wheel="$(ls /wheels/runno_mcp-*.whl)" && pip install --no-cache-dir "${wheel}[mcp]" && rm -rf /wheels \
     && useradd --system --uid 10001 --gid 0 --no-create-home --shell /usr/sbin/nologin runno
 # Language files checked against langs/manifest.json, then one run per interpreter so deno's
 # module cache (XDG_CACHE_HOME/runno-mcp/deno) is warm; read-only at run time, which deno accepts.

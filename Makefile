@@ -6,7 +6,7 @@ PY_PATHS = runno_mcp tests examples benchmarks scripts
 .PHONY: install
 install: ## Install the package and its dev tools into the current environment, then the language files and python-sci
 	$(PYTHON) -m pip install --quiet "pip>=25.1"  # for --group
-	$(PYTHON) -m pip install -e . --group dev
+	$(PYTHON) -m pip install -e ".[mcp]" --group dev
 	$(PYTHON) -m runno_mcp install
 	$(PYTHON) -m runno_mcp install python-sci
 

@@ -208,6 +208,7 @@ def outcome_of(wire: RunResultWire) -> RunOutcome:
         stderr=wire.stderr,
         tty=wire.tty,
         exit_code=wire.exit_code,
+        failed_step=wire.failed_step,
         fs={path: decode_file(path, file) for path, file in changed.items()},
         truncated=wire.truncated,
         warnings=wire.warnings,

@@ -12,8 +12,10 @@ sandbox cannot run at all (no engine, no language files).
 """
 
 import argparse
+import importlib.metadata
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -40,6 +42,7 @@ EXIT_UNAVAILABLE = 3
 ENV_PREFIX = "RUNNO_MCP_"
 COMMANDS = ("serve", "run", "runtimes", "install", "packages", "config")
 SERVER_NAME = "runno"  # the key under mcpServers
+SERVER_REQUIREMENT = "runno-mcp[mcp]"  # what serving MCP needs installed: the package with its server extra
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -149,7 +152,11 @@ def _serve(options: argparse.Namespace) -> int:
         serving = Serving(**{name: getattr(options, name) for name in Serving.model_fields})
     except ValidationError as exc:
         serve.error("; ".join(_flag_error(error["loc"], error["msg"]) for error in exc.errors()))
-    # Imported here: the MCP SDK is only needed to serve, and `run` should start fast.
+    missing = server_missing()
+    if missing is not None:
+        print(f"runno-mcp: {missing}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    # Imported here: the MCP SDK is an extra, and `run` should start fast.
     from runno_mcp.tools.mcp import serve as serve_mcp
 
     try:
@@ -157,6 +164,28 @@ def _serve(options: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def server_missing() -> str | None:
+    """Why this environment cannot serve MCP, and what to do, or None when it can.
+
+    The server is the `mcp` extra: an environment may hold another MCP SDK major for another package
+    (langchain-mcp-adapters 0.3 pins mcp<2), and the Python API and LangChain tools work there anyway.
+    """
+    try:
+        import runno_mcp.tools.mcp  # noqa: F401  # pyright: ignore[reportUnusedImport]
+    except ImportError as exc:
+        try:
+            found = f"it has mcp {importlib.metadata.version('mcp')}"
+        except importlib.metadata.PackageNotFoundError:
+            found = "it has no MCP SDK"
+        return (
+            f"serving MCP needs the server extra, which this environment lacks ({found}: {exc}). "
+            f'Install it with: pip install "{SERVER_REQUIREMENT}". If another package here needs an older MCP SDK '
+            f"(langchain-mcp-adapters 0.3 pins mcp<2), run the server from an environment of its own instead: "
+            f'uvx --from "{SERVER_REQUIREMENT}" runno-mcp'
+        )
+    return None
 
 
 def _flag_error(loc: tuple[int | str, ...], message: str) -> str:
@@ -417,6 +446,12 @@ def _config_parser(config: argparse.ArgumentParser) -> None:
         help=f"the config file (default: {_claude_desktop_config()})",
     )
     desktop.add_argument("--name", default=SERVER_NAME, help=f"the server's name in the app (default: {SERVER_NAME})")
+    desktop.add_argument(
+        "--uvx",
+        action="store_true",
+        help=f'start the server with uv instead: `uvx --from "{SERVER_REQUIREMENT}" runno-mcp`, by uvx\'s absolute '
+        "path, in an environment of its own that uv keeps (needs uv installed, not this environment)",
+    )
     config.set_defaults(handler=_config, command_parser=desktop)
 
 
@@ -435,9 +470,23 @@ def server_entry() -> dict[str, Any]:
     return {"command": str(Path(sys.executable).absolute()), "args": ["-m", "runno_mcp"]}
 
 
+def uvx_entry() -> dict[str, Any]:
+    """How an MCP client starts the server with uv: uvx by its absolute path, the one beside this Python
+    first (uv installed in this environment, activated or not), else the one on PATH."""
+    beside = Path(sys.executable).parent / ("uvx.exe" if os.name == "nt" else "uvx")
+    uvx = str(beside) if beside.is_file() else shutil.which("uvx")
+    return {"command": str(Path(uvx).absolute()) if uvx else "uvx", "args": ["--from", SERVER_REQUIREMENT, "runno-mcp"]}
+
+
 def _config(options: argparse.Namespace) -> int:
     desktop: argparse.ArgumentParser = options.command_parser
-    entry = server_entry()
+    if options.uvx:
+        entry = uvx_entry()
+    else:
+        missing = server_missing()
+        if missing is not None:
+            desktop.error(f"{missing}; or pass --uvx")
+        entry = server_entry()
     if not options.write:
         print(json.dumps({"mcpServers": {options.name: entry}}, indent=2))
         return 0

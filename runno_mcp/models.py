@@ -32,6 +32,7 @@ __all__ = [
     "File",
     "ImageType",
     "OutputCallback",
+    "PrepareStep",
     "ResultType",
     "ReturnFs",
     "RunImage",
@@ -69,6 +70,8 @@ LIVE_RUNTIMES: frozenset[Runtime] = frozenset({"python"})
 """Runtimes whose interpreter a live session keeps between runs; other runtimes share its files only."""
 
 ResultType = Literal["complete", "crash", "terminated", "timeout"]
+PrepareStep = Literal["compile", "link"]
+"""A step that makes a program (clang, clangpp) before it runs."""
 ReturnFs = Literal["changed", "all", "none"]
 
 OutputCallback = Callable[[Literal["stdout", "stderr"], bytes], None]
@@ -291,6 +294,9 @@ class RunResult(BaseModel):
     tty: str = ""
     """stdout and stderr interleaved, as a terminal shows them."""
     exit_code: int | None = None
+    failed_step: PrepareStep | None = None
+    """"compile" or "link" when that step failed and the program never ran (a compile error: its
+    messages are in stderr, `exit_code` is the compiler's); None when the program itself ran."""
     fs: dict[str, File] = Field(default_factory=dict[str, StringFile | BinaryFile])
     """Files the run created or changed (by default), keyed by absolute path."""
     truncated: bool = False
@@ -322,6 +328,13 @@ class RunResult(BaseModel):
         """Return a compact plain-text account of the run, for a model that reads only text."""
         lines: list[str] = []
         match self.result_type:
+            case "complete" if self.failed_step is not None:
+                lines.append(
+                    f"result: {self.failed_step} error (exit code {self.exit_code}), the program did not run"
+                    + _quoted(_first_error_line(self.stderr))
+                )
+            case "complete" if self.exit_code:
+                lines.append(f"result: failed, exit code {self.exit_code}" + _quoted(_last_error_line(self.stderr)))
             case "complete":
                 lines.append(f"result: complete, exit code {self.exit_code}")
             case "timeout":
@@ -348,6 +361,28 @@ class RunResult(BaseModel):
                 lines.append(f"{path} ({kind}, {size} bytes)")
         lines.extend(f"note: {warning}" for warning in self.warnings)
         return "\n".join(lines)
+
+
+_QUOTED_LINE_CHARS = 200
+
+
+def _quoted(line: str | None) -> str:
+    if not line:
+        return ""
+    return ": " + (line if len(line) <= _QUOTED_LINE_CHARS else line[: _QUOTED_LINE_CHARS - 3] + "...")
+
+
+def _first_error_line(stderr: str) -> str | None:
+    """A compiler's first diagnostic ("/main.c:3:5: error: ..."), else its first line."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    return next((line for line in lines if "error" in line), lines[0] if lines else None)
+
+
+def _last_error_line(stderr: str) -> str | None:
+    """What a failed program said last at the margin: Python's exception line, Ruby's message, the
+    error of a JavaScript stack trace (its indented "at" lines skipped)."""
+    lines = [line.rstrip() for line in stderr.splitlines() if line.strip() and not line[0].isspace()]
+    return lines[-1] if lines else None
 
 
 class RuntimeInfo(BaseModel):

@@ -173,3 +173,57 @@ def test_config_write_refuses_a_file_it_cannot_read_as_json(tmp_path: Path) -> N
     done = runno("config", "claude-desktop", "--write", "--config", str(config))
     assert done.returncode == 2 and "fix or move it" in done.stderr
     assert config.read_text(encoding="utf-8") == "{not json"
+
+
+# A Python without the `mcp` extra: the SDK and the HTTP server it brings cannot be imported.
+WITHOUT_MCP_EXTRA = """
+import importlib.abc, sys
+class NoServerExtra(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.partition(".")[0] in {"mcp", "mcp_types", "uvicorn", "h11", "prometheus_client", "starlette"}:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, NoServerExtra())
+"""
+
+
+def without_mcp_extra(script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT_MCP_EXTRA + script],
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
+    )
+
+
+def test_the_api_and_langchain_tools_work_without_the_mcp_extra() -> None:
+    """`pip install runno-mcp` alone (as beside langchain-mcp-adapters, which pins mcp<2) gives the Python
+    API, the LangChain tools and `runno-mcp run`."""
+    done = without_mcp_extra(
+        "from runno_mcp import Sandbox\n"
+        "from runno_mcp.tools.langchain import RunCodeTool\n"
+        "from runno_mcp.cli import main\n"
+        "with Sandbox() as sandbox:\n"
+        "    print(sandbox.run_code('python', 'print(6 * 7)').stdout, end='')\n"
+        "    print(RunCodeTool(sandbox=sandbox).invoke({'language': 'ruby', 'code': 'puts 2 + 3'}).splitlines()[2])\n"
+        "main(['run', 'sqlite', '-c', 'select 7 * 6;'])\n"
+    )
+    assert (done.returncode, done.stdout) == (0, "42\n5\n42\n"), done.stderr
+
+
+def test_serve_without_the_mcp_extra_says_how_to_get_it() -> None:
+    """Serving without the extra exits 3 and names both ways out: install the extra, or uvx."""
+    done = without_mcp_extra("from runno_mcp.cli import main\nmain(['serve'])")
+    assert done.returncode == 3
+    assert 'pip install "runno-mcp[mcp]"' in done.stderr
+    assert 'uvx --from "runno-mcp[mcp]" runno-mcp' in done.stderr
+    desktop = without_mcp_extra("from runno_mcp.cli import main\nmain(['config', 'claude-desktop'])")
+    assert desktop.returncode == 2 and "or pass --uvx" in desktop.stderr
+
+
+def test_config_uvx_starts_the_server_with_uv() -> None:
+    """--uvx gives the entry that runs the server in uv's own environment, the extra included."""
+    done = runno("config", "claude-desktop", "--uvx")
+    entry = json.loads(done.stdout)["mcpServers"]["runno"]
+    assert entry["args"] == ["--from", "runno-mcp[mcp]", "runno-mcp"]
+    assert Path(entry["command"]).name == "uvx"

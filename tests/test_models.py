@@ -178,7 +178,7 @@ def test_as_text_is_compact_and_complete() -> None:
         warnings=["stdout was cut to 8 bytes (12 dropped)"],
     )
     assert result.as_text() == snapshot("""\
-result: complete, exit code 1
+result: failed, exit code 1: Traceback...
 --- stdout ---
 partial
 --- stderr ---
@@ -187,6 +187,42 @@ Traceback...
 /o.txt (text, 2 bytes)
 note: stdout was cut to 8 bytes (12 dropped)\
 """)
+
+
+@pytest.mark.parametrize(
+    ("result", "first_line"),
+    [
+        pytest.param(
+            RunResult(result_type="complete", exit_code=2, stderr="Traceback...\n  File x\nKeyError: 'a'\n"),
+            "result: failed, exit code 2: KeyError: 'a'",
+            id="exception-last",
+        ),
+        pytest.param(
+            RunResult(result_type="complete", exit_code=1, stderr="TypeError: no\n    at f (main.js)\n"),
+            "result: failed, exit code 1: TypeError: no",
+            id="indented-trace-skipped",
+        ),
+        pytest.param(RunResult(result_type="complete", exit_code=3), "result: failed, exit code 3", id="silent"),
+        pytest.param(
+            RunResult(
+                result_type="complete",
+                exit_code=1,
+                failed_step="compile",
+                stderr="In file included from x\n/main.cpp:2:1: error: unknown type name 'foo'\n1 error generated.\n",
+            ),
+            "result: compile error (exit code 1), the program did not run: "
+            "/main.cpp:2:1: error: unknown type name 'foo'",
+            id="compile",
+        ),
+        pytest.param(
+            RunResult(result_type="complete", exit_code=1, stderr="E" * 500),
+            f"result: failed, exit code 1: {'E' * 197}...",
+            id="long-line-cut",
+        ),
+    ],
+)
+def test_as_text_first_line_says_how_a_run_failed(result: RunResult, first_line: str) -> None:
+    assert result.as_text().splitlines()[0] == first_line
 
 
 def test_as_text_says_a_timeout_kept_partial_output() -> None:

@@ -104,6 +104,7 @@ export function runLive(plan: LivePlan, port: MessagePort, signal: SharedArrayBu
     error: `The live interpreter stopped before its first cell: ${
       result.error ?? `exit code ${result.exitCode}`
     }`,
+    failedStep: null,
     files: [],
     omitted: { files: 0, bytes: 0, examples: [] },
     deleted: [],

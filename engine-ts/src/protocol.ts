@@ -110,6 +110,8 @@ export type ResultType = "complete" | "crash" | "terminated" | "timeout";
 export interface RunResultWire {
   result_type: ResultType;
   exit_code: number | null;
+  /** The prepare step (compile, link) that failed, so the program never ran; null otherwise. */
+  failed_step: PrepareRole | null;
   stdout: string;
   stderr: string;
   tty: string;
@@ -129,6 +131,9 @@ export interface RunResultWire {
   /** For a live run, whether it started a fresh interpreter or continued one; else null. */
   live: LiveState | null;
 }
+
+/** The steps that prepare a program (compile, link) rather than run it. */
+export type PrepareRole = "compile" | "link";
 
 /** How a live run found its interpreter. */
 export type LiveState = "started" | "continued";

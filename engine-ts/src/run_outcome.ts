@@ -7,7 +7,7 @@
  */
 
 import { OutputCollector } from "./output.ts";
-import type { ResultType, RunResultWire, WireFile } from "./protocol.ts";
+import type { PrepareRole, ResultType, RunResultWire, WireFile } from "./protocol.ts";
 import type { OmittedFiles, ResultFile, WorkerMessage } from "./worker_messages.ts";
 
 /** Receives output chunks while a run is going (for `output` notifications). */
@@ -101,12 +101,12 @@ export class ResultBuilder {
   fromEnd(end: RunEnd, timeoutMs: number): RunResultWire {
     switch (end.kind) {
       case "done": {
-        const { outcome, exitCode, error, files, omitted, deleted } = end.message;
+        const { outcome, exitCode, error, failedStep, files, omitted, deleted } = end.message;
         return this.build(outcome, exitCode, error, {
           files: files.map(toWireFile),
           omitted,
           deleted,
-        });
+        }, failedStep);
       }
       case "timeout":
         return this.build("timeout", null, `Run timed out after ${timeoutMs / 1000} s`);
@@ -123,11 +123,13 @@ export class ResultBuilder {
     exitCode: number | null,
     error: string | null,
     fs: { files?: WireFile[]; omitted?: OmittedFiles; deleted?: string[] } = {},
+    failedStep: PrepareRole | null = null,
   ): RunResultWire {
     const omitted = fs.omitted ?? { files: 0, bytes: 0, examples: [] };
     return {
       result_type: resultType,
       exit_code: resultType === "complete" ? exitCode : null,
+      failed_step: failedStep,
       stdout: this.output.text("stdout"),
       stderr: this.output.text("stderr"),
       tty: this.output.text("tty"),

@@ -15,6 +15,7 @@
 import { receiveMessageOnPort } from "node:worker_threads";
 import { gateImports } from "./gate.ts";
 import { runLive } from "./live_worker.ts";
+import type { PrepareRole } from "./protocol.ts";
 import type { MemoryFs } from "./wasi/mod.ts";
 import type { Job, JobInput, PrebootPlan, WorkerCommand } from "./worker_messages.ts";
 import {
@@ -56,6 +57,7 @@ function runJob(job: Job): Outcome {
   if (job.keepProgram !== undefined) fs.removeFile(job.keepProgram);
   const sink = new OutputSink(job.maxOutputBytes);
   let result: StepResult = { outcome: "complete", exitCode: 0, error: null };
+  let failedStep: PrepareRole | null = null;
   for (const [index, step] of job.steps.entries()) {
     const isLast = index === job.steps.length - 1;
     const wasi = createWasi(
@@ -65,10 +67,23 @@ function runJob(job: Job): Outcome {
       (fd, bytes) => sink.write(fd, bytes),
     );
     result = runStep(step, wasi, fs, job.memoryLimitMb);
-    if (result.outcome !== "complete" || (step.role !== "run" && result.exitCode !== 0)) break;
+    if (step.role !== "run" && (result.outcome !== "complete" || result.exitCode !== 0)) {
+      failedStep = step.role;
+      break;
+    }
+    if (result.outcome !== "complete") break;
     if (step.role === "link" && job.keepProgram !== undefined) keepProgram(fs, job, index);
   }
-  return finish({ result, fs, start, input: job, sink, hidden: job.scratchDirs, alive: false });
+  return finish({
+    result,
+    failedStep,
+    fs,
+    start,
+    input: job,
+    sink,
+    hidden: job.scratchDirs,
+    alive: false,
+  });
 }
 
 /** Saves the program the link step at `index` made where the caller asked for it. */

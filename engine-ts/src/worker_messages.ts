@@ -6,7 +6,7 @@
 
 import type { BaseFs } from "./base_fs.ts";
 import type { ResolvedStep } from "./runtimes.ts";
-import type { ReturnFs, RunParams } from "./protocol.ts";
+import type { PrepareRole, ReturnFs, RunParams } from "./protocol.ts";
 
 /** A step with its compiled module, or a guest path to compile from inside the run. */
 export interface JobStep extends Omit<ResolvedStep, "binary"> {
@@ -136,6 +136,8 @@ export type WorkerMessage =
     outcome: "complete" | "crash";
     exitCode: number | null;
     error: string | null;
+    /** The prepare step (compile, link) that failed and ended the run before the program ran. */
+    failedStep: PrepareRole | null;
     files: ResultFile[];
     /** Files left out because the return budget was spent. */
     /** What the caps on files left out: how many, their bytes, and the first few paths. */

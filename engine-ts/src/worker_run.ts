@@ -9,6 +9,7 @@
 /// <reference lib="deno.worker" />
 
 import type { BaseFs } from "./base_fs.ts";
+import type { PrepareRole } from "./protocol.ts";
 import { type FsEntry, type FsSnapshot, MemoryFs, ProcExit, Wasi } from "./wasi/mod.ts";
 import { assertCapped, capMemory, hitMemoryLimit, MemoryCapError, pagesOf } from "./wasm_memory.ts";
 import type {
@@ -89,6 +90,8 @@ export interface StepResult {
 /** Options of `finish`. */
 export interface FinishOptions {
   result: StepResult;
+  /** The prepare step (compile, link) that failed and ended the run before the program ran. */
+  failedStep?: PrepareRole | null;
   fs: MemoryFs;
   start: RunStart;
   input: JobInput;
@@ -124,6 +127,7 @@ export function finish(options: FinishOptions): Outcome {
   return {
     type: "done",
     ...result,
+    failedStep: options.failedStep ?? null,
     files,
     omitted,
     deleted,

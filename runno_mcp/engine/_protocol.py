@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-from runno_mcp.models import ResultType, ReturnFs
+from runno_mcp.models import PrepareStep, ResultType, ReturnFs
 
 PROTOCOL_VERSION = 1
 
@@ -94,6 +94,7 @@ class RunResultWire(_Wire):
 
     result_type: ResultType
     exit_code: int | None = None
+    failed_step: PrepareStep | None = None
     stdout: str = ""
     stderr: str = ""
     tty: str = ""

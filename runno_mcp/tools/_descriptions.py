@@ -33,27 +33,41 @@ __all__ = [
     "STDIN",
     "TIMEOUT",
     "WRITE_FILES",
+    "accepted_names",
     "code_languages",
     "memory_limit_mb",
     "timeout",
 ]
 
 RUNTIME_NOTES: dict[str, str] = {
-    "python": "Python 3.11 (CPython, standard library only: no pip; for numpy or pandas use python-sci)",
+    "python": "standard library only: no pip; for numpy or pandas use python-sci",
     "python-sci": (
-        "Python 3.15 with numpy, pandas, scipy, scikit-learn, statsmodels, matplotlib, seaborn, sympy and more "
-        "preinstalled, for data work and charts: plt.show() or plt.savefig('/chart.png') returns the image; "
-        "starts slower than python; only if the operator installed it (list_runtimes shows what is installed)"
+        "numpy, pandas, scipy, scikit-learn, statsmodels, matplotlib, seaborn, sympy and more preinstalled; "
+        "plt.show() or plt.savefig('/chart.png') returns the image; starts slower than python"
     ),
-    "ruby": "Ruby 3.2 (standard library only, no gems)",
-    "quickjs": "JavaScript (QuickJS, ES2020; print with console.log; not Node.js, no npm modules)",
-    "clang": "C (clang 8, C11 with wasi-libc; compiled, linked, then run; compile errors appear on stderr)",
-    "clangpp": "C++ (clang 8, C++14 with libc++; compiling takes a few seconds)",
-    "php-cgi": "PHP 8.2 (plain-text output, no CGI headers; read stdin via php://stdin)",
-    "sqlite": "SQL run by SQLite, like `sqlite3 < main.sql` (an in-memory database unless you open a file)",
+    "ruby": "standard library only, no gems",
+    "quickjs": "JavaScript, ES2020; print with console.log; not Node.js, no npm modules",
+    "clang": "C11 with wasi-libc; compiled, linked, then run; compile errors appear on stderr",
+    "clangpp": "C++14 with libc++; compiling takes a few seconds",
+    "php-cgi": "plain-text output, no CGI headers; read stdin via php://stdin",
+    "sqlite": "runs the file like `sqlite3 < main.sql`, on an in-memory database unless it opens a file",
     "wasi": "your own WebAssembly program (WASI preview 1): pass the .wasm file with run_fs, base64-encoded",
 }
-"""One line per runtime id: what it is and what to expect of it."""
+"""What to expect of each runtime, beyond its language and version: `list_runtimes` tells it, so the
+run tools' descriptions, sent with every model request, need not."""
+
+_LANGUAGE_NAMES: dict[str, str] = {
+    "python": "python (3.11, stdlib)",
+    "python-sci": "python-sci (numpy, pandas, sklearn, matplotlib)",
+    "ruby": "ruby",
+    "quickjs": "quickjs (JavaScript, not Node)",
+    "clang": "clang (C)",
+    "clangpp": "clangpp (C++)",
+    "php-cgi": "php-cgi (PHP)",
+    "sqlite": "sqlite (SQL script)",
+    "wasi": "wasi (your .wasm, WASI preview 1)",
+}
+"""Each runtime id as the run tools' descriptions name it, in the order a model should consider them."""
 
 
 def code_languages() -> tuple[str, ...]:
@@ -61,55 +75,36 @@ def code_languages() -> tuple[str, ...]:
     return tuple(runtime for runtime in RUNTIMES if runtime != "wasi")
 
 
-def _aliases_of(runtime: str) -> list[str]:
-    return sorted(alias for alias, target in ALIASES.items() if target == runtime)
+def accepted_names(runtimes: tuple[str, ...]) -> list[str]:
+    """The names a language argument's schema offers: the runtime ids, then their aliases."""
+    return [*runtimes, *(alias for alias, target in ALIASES.items() if target in runtimes)]
 
 
-def _language_lines(runtimes: tuple[str, ...]) -> str:
-    lines: list[str] = []
-    for runtime in runtimes:
-        aliases = _aliases_of(runtime)
-        also = f" (also accepted: {', '.join(aliases)})" if aliases else ""
-        lines.append(f"- {runtime}{also}: {RUNTIME_NOTES.get(runtime, runtime)}")
-    return "\n".join(lines)
+def _languages(runtimes: tuple[str, ...]) -> str:
+    return "Languages: " + ", ".join(name for runtime, name in _LANGUAGE_NAMES.items() if runtime in runtimes) + "."
 
 
 _SANDBOX = (
-    "Each call runs in a fresh WebAssembly sandbox: no network, no package installs, no access to the "
-    "host's files or environment, and nothing is kept between calls unless you pass a session_id from "
-    "create_session. The program reads stdin only if you "
-    "pass it. The result gives the exit code, stdout, stderr and any files the program created or changed; "
-    "output past the size cap is cut and the result says so. A program that fails, crashes or runs out of "
-    "time is a normal result: read stderr and fix the code."
+    "No network, no package installs, no host files; nothing persists between calls unless you pass a "
+    "session_id (create_session). A failing program is a normal result: read stderr, fix the code."
 )
-
-_IMAGES = (
-    " Image files the program writes (PNG, JPEG, GIF or WebP, such as a chart saved with "
-    "plt.savefig('/plot.png') in a runtime that has matplotlib) also come back as images you can look at."
-)
+_IMAGES = " Saved images (plt.savefig('/plot.png')) come back as images."
 
 
 def _run_code(images: bool) -> str:
     return (
-        "Run a program written as one source file and return what it printed.\n\n"
-        f"{_SANDBOX}{_IMAGES if images else ''}\n\n"
-        "Languages:\n"
-        f"{_language_lines(code_languages())}\n\n"
-        "Print the values you need: only output comes back, not the value of the last expression. "
-        "To work with several files or data files, use run_fs instead."
+        "Run one source file in a fresh WebAssembly sandbox; returns exit code, stdout, stderr and files "
+        f"written. Only printed output comes back. {_SANDBOX}{_IMAGES if images else ''}\n\n"
+        f"{_languages(code_languages())} Versions, limits, notes: list_runtimes. For several files, use run_fs."
     )
 
 
 def _run_fs(images: bool) -> str:
     return (
-        "Run a program together with files you provide (several source files, a CSV or JSON data file, a "
-        "compiled .wasm) and return what it printed plus the files it created or changed.\n\n"
-        f"{_SANDBOX}{_IMAGES if images else ''}\n\n"
-        "Give every file as {path, content, encoding}: paths are absolute (/main.py, /data/input.csv); "
-        'text goes in as is with encoding "utf-8", binary data base64-encoded with encoding "base64". '
-        "entry_path names the file to run, and must be one of the files.\n\n"
-        "Languages:\n"
-        f"{_language_lines(RUNTIMES)}"
+        "Run a program with the files you give (sources, data, a compiled .wasm) in a fresh WebAssembly "
+        f"sandbox; returns exit code, stdout, stderr and files created or changed. {_SANDBOX}"
+        f"{_IMAGES if images else ''}\n\n"
+        f"{_languages(RUNTIMES)} Versions, limits, notes: list_runtimes."
     )
 
 
@@ -164,13 +159,16 @@ PACKAGES = (
     "versions only, no URLs, paths or pip options."
 )
 
-LANGUAGE = "The language to run, by runtime id; the aliases listed in the tool description are accepted too."
+LANGUAGE = "The language to run: a runtime id, or another name for one (js, c, cpp, php, sql)."
 CODE = "The complete program source. It is saved as the runtime's entry file (for example /main.py) and run."
 STDIN = "Text given to the program on standard input. Leave it out if the program reads nothing."
 TIMEOUT = "Seconds the whole run may take, compiling included"
 MEMORY_LIMIT_MB = "MiB of memory the program may use; past it, it fails as the language does when out of memory"
 ENTRY_PATH = "Absolute path of the file to run, for example /main.py; it must be one of the files."
-FILES = "The files to put in the sandbox before the run, the entry file among them."
+FILES = (
+    "The files to put in the sandbox before the run, the entry file among them: absolute paths, text with "
+    'encoding "utf-8", binary data base64-encoded with encoding "base64".'
+)
 FILE_PATH = "Absolute POSIX path of the file in the sandbox, for example /data/input.csv."
 FILE_CONTENT = 'The file\'s content: the text itself for encoding "utf-8", base64 for encoding "base64".'
 FILE_ENCODING = 'How content is written: "utf-8" for text, "base64" for binary data.'

@@ -1,7 +1,7 @@
 """The arguments both tool layers share: the language enum, and a file as JSON carries it.
 
-Owns `CodeLanguage`/`AnyLanguage` (a string whose schema lists the runtime ids, while aliases are
-still accepted and checked by the sandbox), `FileInput` ({path, content, encoding}), and turning
+Owns `CodeLanguage`/`AnyLanguage` (a string whose schema lists the runtime ids and their aliases,
+checked by the sandbox), `FileInput` ({path, content, encoding}), and turning
 files into the `fs` mapping the sandbox takes, refusing duplicate paths and bad base64 with a
 message that says what to change.
 """
@@ -19,11 +19,14 @@ from runno_mcp.tools import _descriptions
 
 __all__ = ["AnyLanguage", "CodeLanguage", "FileInput", "decode_files", "payload_bytes"]
 
-# The schema offers the runtime ids; validation is left to the sandbox, which also takes the aliases
-# the descriptions mention and answers an unknown name with the list of known ones.
-CodeLanguage = Annotated[str, WithJsonSchema({"type": "string", "enum": list(_descriptions.code_languages())})]
+# The schema's enum lists every name the sandbox accepts, runtime ids then aliases, so a model that
+# writes "js" or "cpp" is not told otherwise; the sandbox still checks, and answers an unknown name
+# with the list of known ones for clients that do not validate against the schema.
+CodeLanguage = Annotated[
+    str, WithJsonSchema({"type": "string", "enum": _descriptions.accepted_names(_descriptions.code_languages())})
+]
 """A language `run_code` takes: every runtime whose program is source text."""
-AnyLanguage = Annotated[str, WithJsonSchema({"type": "string", "enum": list(RUNTIMES)})]
+AnyLanguage = Annotated[str, WithJsonSchema({"type": "string", "enum": _descriptions.accepted_names(RUNTIMES)})]
 """A language `run_fs` takes: every runtime, `wasi` included."""
 
 

@@ -31,10 +31,11 @@ from runno_mcp.tools._inputs import AnyLanguage, CodeLanguage, FileInput, decode
 from runno_mcp.tools._ops import Operations, configure_logging
 from runno_mcp.tools._progress import run_reporting_progress
 from runno_mcp.tools._service import SandboxService
+from runno_mcp.tools.mcp_results import ToolRunResult
 from runno_mcp.tools.mcp_sessions import add_session_tools, find_session, image_blocks
 from runno_mcp.tools.options import LogLevel, ServerOptions, Serving
 
-__all__ = ["Limits", "RuntimeCatalog", "ServerOptions", "Serving", "create_server", "serve"]
+__all__ = ["Limits", "RuntimeCatalog", "ServerOptions", "Serving", "ToolRunResult", "create_server", "serve"]
 
 logger = logging.getLogger(__name__)
 
@@ -184,7 +185,7 @@ def _create_server(
         memory_limit_mb: Annotated[int | None, memory_field] = None,
         session_id: Annotated[str | None, session_field] = None,
         packages: Annotated[list[str] | None, packages_field] = None,
-    ) -> Annotated[CallToolResult, RunResult]:
+    ) -> Annotated[CallToolResult, ToolRunResult]:
         _check_request_size(options, payload_bytes(code, stdin))
         asked = {"stdin": stdin, "timeout": timeout, "memory_limit_mb": memory_limit_mb, "packages": packages}
         return await run_tool(ctx, language, session_id, asked, lambda on, kw: on.run_code(language, code, **kw))
@@ -201,7 +202,7 @@ def _create_server(
         memory_limit_mb: Annotated[int | None, memory_field] = None,
         session_id: Annotated[str | None, session_field] = None,
         packages: Annotated[list[str] | None, packages_field] = None,
-    ) -> Annotated[CallToolResult, RunResult]:
+    ) -> Annotated[CallToolResult, ToolRunResult]:
         with _caller_errors():
             fs = decode_files(files)
         _check_request_size(options, payload_bytes(stdin, *fs.values()))
@@ -271,7 +272,7 @@ def _to_tool_result(result: RunResult, options: ServerOptions) -> CallToolResult
     text, attached = result_content(result, options.image_limits(), elsewhere="it is in structuredContent fs")
     return CallToolResult(
         content=[TextContent(type="text", text=text), *image_blocks(attached)],
-        structured_content=result.model_dump(mode="json"),
+        structured_content=ToolRunResult.of(result, timestamps=options.file_timestamps).structured(),
     )
 
 
@@ -279,6 +280,7 @@ def _catalog_text(catalog: RuntimeCatalog) -> str:
     lines = [
         f"{info.id}: {info.language} {info.version}, entry {info.entry}"
         + (f", also accepted: {', '.join(info.aliases)}" if info.aliases else "")
+        + (f"; {_descriptions.RUNTIME_NOTES[info.id]}" if info.id in _descriptions.RUNTIME_NOTES else "")
         for info in catalog.runtimes
     ]
     limits = catalog.limits

@@ -37,6 +37,9 @@ class ServerOptions(ToolPolicy):
     """Bytes of files one session may hold."""
     max_live_sessions: int = Field(default=SessionLimits().max_live_sessions, ge=0)
     """Live sessions open at once; each keeps a Python interpreter in memory."""
+    file_timestamps: bool = False
+    """Give each file a run returns its access, modification and change times in structuredContent (off by
+    default: a model rarely needs them and pays for them in tokens on every call)."""
 
     def session_limits(self) -> SessionLimits:
         """The sandbox's session limits these options set."""

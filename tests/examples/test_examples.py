@@ -82,11 +82,13 @@ def test_langchain_session_agent_example_shares_variables_between_tool_calls(mon
     ("file", "command"),
     [
         pytest.param("claude_desktop_config.json", ["runno-mcp"], id="pip"),
-        pytest.param("claude_desktop_config.uvx.json", ["uvx", "runno-mcp"], id="uvx"),
+        # uvx installs the package with its server extra: the MCP SDK is not a core dependency.
+        pytest.param("claude_desktop_config.uvx.json", ["uvx", "--from", "runno-mcp[mcp]", "runno-mcp"], id="uvx"),
     ],
 )
 def test_claude_desktop_configs_start_the_console_script(file: str, command: list[str]) -> None:
-    """Each Claude Desktop config is valid JSON that starts the `runno-mcp` console script."""
+    """Each Claude Desktop config is valid JSON that starts the `runno-mcp` console script (under uvx,
+    from the package with its `mcp` extra)."""
     server = json.loads((EXAMPLES / file).read_text(encoding="utf-8"))["mcpServers"]["runno"]
     assert [server["command"], *server["args"]] == command
     assert all(name.startswith("RUNNO_MCP_") for name in server.get("env", {}))
@@ -101,3 +103,34 @@ async def test_mcp_chart_client_example_gets_the_chart_as_an_image() -> None:
     assert "5 points, slope 1.99" in text
     assert "image /figures/figure_1.png (image/png, 640x480" in text
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5_000
+
+
+async def test_pydantic_ai_agent_example_answers_with_the_program_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pydantic AI's MCPToolset over stdio: the scripted FunctionModel runs a program and reports its output."""
+    monkeypatch.delenv("RUNNO_AGENT_MODEL", raising=False)
+    with anyio.fail_after(120):
+        answer = await load("pydantic_ai_agent").main()
+    assert answer == "The sum of the first 100 prime numbers is 24133."
+
+
+async def test_openai_agents_example_answers_with_the_program_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The OpenAI Agents SDK's MCPServerStdio: the scripted Model runs a program and reports its output."""
+    monkeypatch.delenv("RUNNO_AGENT_MODEL", raising=False)
+    with anyio.fail_after(120):
+        answer = await load("openai_agents_agent").main()
+    assert answer == "The sum of the first 100 prime numbers is 24133."
+
+
+async def test_fastmcp_client_example_calls_run_code_and_run_fs(capfd: pytest.CaptureFixture[str]) -> None:
+    """FastMCP's Client over stdio lists the tools, runs code and files, and gets a ToolError for a mistake.
+
+    capfd, not capsys: the transport hands sys.stderr to the server process, which needs a file descriptor.
+    """
+    with anyio.fail_after(120):
+        primes = await load("fastmcp_client").main()
+    assert primes == "24133"
+    out = capfd.readouterr().out
+    assert "tools: run_code, run_fs, list_runtimes" in out
+    assert "run_code stdout: 24133\n" in out
+    assert "run_fs stdout: total: 295\n" in out
+    assert 'ToolError: Error executing tool run_code: Cannot run "cobol"' in out

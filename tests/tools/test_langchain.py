@@ -61,7 +61,7 @@ def test_toolkit_offers_run_code_and_run_fs(toolkit: RunnoToolkit) -> None:
 
 
 def test_run_code_schema_as_a_model_sees_it() -> None:
-    """bind_tools sends language (an enum of runtime ids), code, and optional stdin and timeout."""
+    """bind_tools sends language (an enum of runtime ids and aliases), code, and optional stdin and timeout."""
     parameters = convert_to_openai_tool(RunCodeTool())["function"]["parameters"]
     for field in parameters["properties"].values():
         field.pop("description")
@@ -69,7 +69,23 @@ def test_run_code_schema_as_a_model_sees_it() -> None:
         {
             "properties": {
                 "language": {
-                    "enum": ["clang", "clangpp", "php-cgi", "python", "python-sci", "quickjs", "ruby", "sqlite"],
+                    "enum": [
+                        "clang",
+                        "clangpp",
+                        "php-cgi",
+                        "python",
+                        "python-sci",
+                        "quickjs",
+                        "ruby",
+                        "sqlite",
+                        "c",
+                        "c++",
+                        "cpp",
+                        "javascript",
+                        "js",
+                        "php",
+                        "sql",
+                    ],
                     "type": "string",
                 },
                 "code": {"type": "string"},
@@ -98,6 +114,13 @@ def test_run_fs_schema_as_a_model_sees_it() -> None:
         "ruby",
         "sqlite",
         "wasi",
+        "c",
+        "c++",
+        "cpp",
+        "javascript",
+        "js",
+        "php",
+        "sql",
     ]
 
 
@@ -363,12 +386,19 @@ async def test_the_artifact_lists_image_files_and_the_text_names_them(run_code: 
     assert "come back as images" not in run_code.description  # the model is not promised what it will not see
 
 
+@pytest.mark.parametrize("images_in_content", [False, True])
+def test_tool_descriptions_stay_under_700_characters(images_in_content: bool) -> None:
+    """A tool's description goes with every model request; the details are in docs/tools.md."""
+    for tool in (RunCodeTool(images_in_content=images_in_content), RunFilesTool(images_in_content=images_in_content)):
+        assert len(tool.description) < 700, (tool.name, len(tool.description))
+
+
 async def test_images_in_content_sends_image_blocks_within_the_caps() -> None:
     """With images_in_content, the content is a text block then standard image blocks with the exact bytes;
     an image past max_images stays in the artifact, and the text says so."""
     async with RunnoToolkit(default_timeout=30, images_in_content=True, max_images=1) as images_toolkit:
         tool = images_toolkit.get_tools()[0]
-        assert "come back as images you can look at" in tool.description
+        assert "come back as images" in tool.description
         code = writer_program(IMAGE_PNGS, IMAGE_OTHERS)
         message = await ainvoke(tool, tool_call("run_code", {"language": "python", "code": code}))
     assert isinstance(message, ToolMessage) and isinstance(message.artifact, RunResult)

@@ -16,8 +16,7 @@ from mcp_types import CallToolResult, TextContent, Tool
 
 from runno_mcp import AsyncSandbox
 from runno_mcp.cli import main, serve_parser
-from runno_mcp.models import RunResult
-from runno_mcp.tools.mcp import ServerOptions, create_server
+from runno_mcp.tools.mcp import ServerOptions, ToolRunResult, create_server
 
 CALL_TIMEOUT = 60.0  # seconds: generous for a cold compile on a slow CI machine
 STARTUP_TIMEOUT = 60.0  # seconds: a cold deno plus the first compile of each language module
@@ -47,7 +46,7 @@ async def call(client: Client, name: str, arguments: dict[str, Any]) -> CallTool
         return await client.call_tool(name, arguments)
 
 
-async def run_ok(client: Client, name: str, arguments: dict[str, Any]) -> RunResult:
+async def run_ok(client: Client, name: str, arguments: dict[str, Any]) -> ToolRunResult:
     """Call a run tool, check its structured output against the declared schema, and return it.
 
     Unless the call says otherwise, the run gets RUN_TIMEOUT: room for a cold compile on a busy machine.
@@ -57,7 +56,7 @@ async def run_ok(client: Client, name: str, arguments: dict[str, Any]) -> RunRes
     tool = (await tools_by_name(client))[name]
     assert tool.output_schema is not None
     jsonschema.validate(result.structured_content, tool.output_schema)
-    return RunResult.model_validate_json(json.dumps(result.structured_content))
+    return ToolRunResult.model_validate_json(json.dumps(result.structured_content))
 
 
 async def test_server_lists_its_tools_with_annotations(stdio_client: Client) -> None:
@@ -72,7 +71,7 @@ async def test_server_lists_its_tools_with_annotations(stdio_client: Client) -> 
         assert tool.annotations.destructive_hint is False
         assert tool.output_schema is not None and tool.output_schema["type"] == "object"
     for name in ["run_code", "run_fs"]:
-        assert "no network, no package installs" in (tools[name].description or "")
+        assert "No network, no package installs" in (tools[name].description or "")
 
 
 async def test_run_code_input_schema(stdio_client: Client) -> None:
@@ -85,7 +84,23 @@ async def test_run_code_input_schema(stdio_client: Client) -> None:
             "type": "object",
             "properties": {
                 "language": {
-                    "enum": ["clang", "clangpp", "php-cgi", "python", "python-sci", "quickjs", "ruby", "sqlite"],
+                    "enum": [
+                        "clang",
+                        "clangpp",
+                        "php-cgi",
+                        "python",
+                        "python-sci",
+                        "quickjs",
+                        "ruby",
+                        "sqlite",
+                        "c",
+                        "c++",
+                        "cpp",
+                        "javascript",
+                        "js",
+                        "php",
+                        "sql",
+                    ],
                     "title": "Language",
                     "type": "string",
                 },
@@ -151,6 +166,13 @@ async def test_run_fs_input_schema(stdio_client: Client) -> None:
                         "ruby",
                         "sqlite",
                         "wasi",
+                        "c",
+                        "c++",
+                        "cpp",
+                        "javascript",
+                        "js",
+                        "php",
+                        "sql",
                     ],
                     "title": "Language",
                     "type": "string",
@@ -180,11 +202,90 @@ async def test_run_fs_input_schema(stdio_client: Client) -> None:
     )
 
 
-async def test_tool_descriptions_name_every_language(stdio_client: Client) -> None:
-    """A model reading run_code's description learns each runtime id and its aliases."""
-    description = (await tools_by_name(stdio_client))["run_code"].description or ""
-    for word in ["python", "ruby", "quickjs", "javascript", "clang", "clangpp", "c++", "php-cgi", "sqlite"]:
-        assert word in description
+async def test_run_tool_descriptions_are_short_and_name_every_language(stdio_client: Client) -> None:
+    """A run tool's description goes with every model request: under 700 characters, each language named;
+    the schema's enum offers the aliases, list_runtimes the details."""
+    tools = await tools_by_name(stdio_client)
+    for name in ("run_code", "run_fs"):
+        description = tools[name].description or ""
+        assert len(description) < 700, (name, len(description))
+        for word in ["python", "ruby", "quickjs", "JavaScript", "clang", "clangpp", "C++", "php-cgi", "sqlite"]:
+            assert word in description
+    assert "wasi" in (tools["run_fs"].description or "")
+
+
+async def test_list_runtimes_text_gives_what_the_descriptions_leave_out(stdio_client: Client) -> None:
+    """The notes a model needs to pick a runtime are in list_runtimes' text, one line per runtime."""
+    text = text_of(await call(stdio_client, "list_runtimes", {}))
+    assert (
+        "python: Python 3.11.3, entry /main.py; standard library only: no pip; for numpy or pandas use python-sci"
+        in text
+    )
+    assert "quickjs: JavaScript" in text and "not Node.js" in text
+
+
+async def test_structured_content_leaves_out_what_repeats_something_else(stdio_client: Client) -> None:
+    """No tty, no file paths or timestamps, no field at its default: files come back as run_fs takes them."""
+    code = (
+        "import sys\nopen('/t.txt', 'w').write('hi')\nopen('/b.bin', 'wb').write(bytes([0, 255]))\n"
+        "print('out')\nprint('err', file=sys.stderr)"
+    )
+    result = await call(stdio_client, "run_code", {"language": "python", "code": code, "timeout": RUN_TIMEOUT})
+    structured = result.structured_content
+    assert structured is not None and structured.pop("duration_ms") > 0
+    assert structured == {
+        "result_type": "complete",
+        "exit_code": 0,
+        "stdout": "out\n",
+        "stderr": "err\n",
+        "fs": {"/t.txt": {"content": "hi", "encoding": "utf-8"}, "/b.bin": {"content": "AP8=", "encoding": "base64"}},
+    }
+
+
+async def test_file_timestamps_come_back_when_the_operator_asks() -> None:
+    """With file_timestamps (`--file-timestamps`), each returned file carries its three times."""
+    server = create_server(ServerOptions(file_timestamps=True))
+    with anyio.fail_after(STARTUP_TIMEOUT + CALL_TIMEOUT):
+        async with Client(server) as client:
+            run = await run_ok(client, "run_code", {"language": "python", "code": "open('/t.txt', 'w').write('hi')"})
+    timestamps = run.fs["/t.txt"].timestamps
+    assert timestamps is not None and timestamps.modification.year >= 2024
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "first_line", "failed_step"),
+    [
+        pytest.param(
+            "c",
+            "int main(void) { return y; }",
+            "result: compile error (exit code 1), the program did not run: "
+            "/main.c:1:25: error: use of undeclared identifier 'y'",
+            "compile",
+            id="c-compile-error",
+        ),
+        pytest.param(
+            "python",
+            "x = (",
+            "result: failed, exit code 1: SyntaxError: '(' was never closed",
+            None,
+            id="python-syntax",
+        ),
+        pytest.param(
+            "js",
+            "console.log(1);\nfoo();",
+            "result: failed, exit code 1: ReferenceError: 'foo' is not defined",
+            None,
+            id="js-exception",
+        ),
+    ],
+)
+async def test_the_first_line_says_a_run_failed_and_why(
+    stdio_client: Client, language: str, code: str, first_line: str, failed_step: str | None
+) -> None:
+    """A non-zero exit, a compile error or a syntax error reads as such in the text's first line."""
+    result = await call(stdio_client, "run_code", {"language": language, "code": code, "timeout": RUN_TIMEOUT})
+    assert text_of(result).splitlines()[0] == first_line
+    assert result.structured_content is not None and result.structured_content.get("failed_step") == failed_step
 
 
 async def test_run_code_returns_structured_result_and_text(stdio_client: Client) -> None:
@@ -256,7 +357,8 @@ async def test_run_fs_round_trips_text_and_binary_files(stdio_client: Client) ->
     run = await run_ok(stdio_client, "run_fs", {"language": "python", "entry_path": "/main.py", "files": files})
     assert run.stdout == "42\n"
     assert sorted(run.fs) == ["/out.bin"]
-    assert run.fs["/out.bin"].content == blob[::-1]
+    assert run.fs["/out.bin"].encoding == "base64"
+    assert base64.b64decode(run.fs["/out.bin"].content) == blob[::-1]
 
 
 async def test_list_runtimes_describes_each_runtime_and_the_limits(stdio_client: Client) -> None:

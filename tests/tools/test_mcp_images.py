@@ -17,7 +17,7 @@ from inline_snapshot import snapshot
 from mcp import Client, StdioServerParameters
 from mcp_types import CallToolResult, ImageContent, TextContent
 
-from runno_mcp.models import RunResult
+from runno_mcp.tools.mcp_results import ToolRunResult
 from tests.images_support import GIF, JPEG, NOT_PNG, expected_bytes, png, writer_program
 from tests.tools.conftest import SERVER_FLAGS
 
@@ -44,14 +44,14 @@ async def call(client: Client, name: str, arguments: dict[str, Any]) -> CallTool
     return result
 
 
-async def run(client: Client, name: str, arguments: dict[str, Any]) -> tuple[CallToolResult, RunResult]:
+async def run(client: Client, name: str, arguments: dict[str, Any]) -> tuple[CallToolResult, ToolRunResult]:
     """Call a run tool; check its structured output against the declared schema and return both."""
     result = await call(client, name, {"timeout": RUN_TIMEOUT, **arguments})
     tools = {tool.name: tool for tool in (await client.list_tools()).tools}
     output_schema = tools[name].output_schema
     assert output_schema is not None and "images" in output_schema["properties"]
     jsonschema.validate(result.structured_content, output_schema)
-    run_result = RunResult.model_validate_json(json.dumps(result.structured_content))
+    run_result = ToolRunResult.model_validate_json(json.dumps(result.structured_content))
     assert run_result.result_type == "complete" and run_result.exit_code == 0, run_result.stderr
     return result, run_result
 
@@ -80,7 +80,7 @@ async def test_run_tools_tell_the_model_images_come_back(http_url: str) -> None:
             tools = {tool.name: tool for tool in (await client.list_tools()).tools}
     for name in ("run_code", "run_fs"):
         assert "plt.savefig('/plot.png')" in (tools[name].description or "")
-        assert "come back as images you can look at" in (tools[name].description or "")
+        assert "come back as images" in (tools[name].description or "")
     assert "comes back as an image" in (tools["read_file"].description or "")
 
 
@@ -139,7 +139,7 @@ image /d.png (image/png, 120x120, 42.4 KiB) not attached: it would take the call
 image /e.gif (image/gif, 5x7, 14 bytes): attached below as image 3
 image /f.jpg (image/jpeg, 64x48, 39 bytes) not attached: the limit of 3 images per call is reached; it is in structuredContent fs\
 """)  # noqa: E501
-    left_out = {path: run_result.fs[path].content for path in ("/b.png", "/d.png", "/f.jpg")}
+    left_out = {path: base64.b64decode(run_result.fs[path].content) for path in ("/b.png", "/d.png", "/f.jpg")}
     assert left_out == {path: written[path] for path in left_out}
 
 

@@ -10,10 +10,10 @@ from mcp import Client
 from mcp_types import TextContent
 
 from runno_mcp import AsyncSandbox
-from runno_mcp.models import RunResult
 from runno_mcp.packages import PACKAGES_DIR_ENV, PackageResolver
 from runno_mcp.tools.langchain import RunCodeTool, RunnoToolkit
 from runno_mcp.tools.mcp import ServerOptions, create_server
+from runno_mcp.tools.mcp_results import ToolRunResult
 
 CALL_TIMEOUT = 120.0  # seconds: pip and a cold engine on a busy machine
 TABLE = "from tabulate import tabulate\nprint(tabulate([[1, 2]], headers=['a', 'b']))"
@@ -43,7 +43,9 @@ async def test_mcp_run_code_takes_packages_only_when_the_server_allows_them(
                 args: dict[str, Any] = {"language": "python", "code": TABLE, "timeout": 30}
                 result = await client.call_tool("run_code", {**args, "packages": ["tabulate"]})
                 assert not result.is_error
-                assert RunResult.model_validate(result.structured_content).stdout == "  a    b\n---  ---\n  1    2\n"
+                assert (
+                    ToolRunResult.model_validate(result.structured_content).stdout == "  a    b\n---  ---\n  1    2\n"
+                )
                 refused = await client.call_tool("run_code", {**args, "packages": ["numpy"]})
                 assert refused.is_error
                 text = " ".join(block.text for block in refused.content if isinstance(block, TextContent))
