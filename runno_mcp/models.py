@@ -18,7 +18,9 @@ from pydantic import (
     computed_field,
     field_serializer,
     field_validator,
+    model_validator,
 )
+from typing_extensions import Self
 
 from runno_mcp._image_sniff import ImageType, sniff_image
 from runno_mcp.errors import InvalidRequestError, UnknownRuntimeError
@@ -26,6 +28,9 @@ from runno_mcp.errors import InvalidRequestError, UnknownRuntimeError
 __all__ = [
     "ALIASES",
     "LIVE_RUNTIMES",
+    "MAX_ARGS",
+    "MAX_ARGS_ENV_BYTES",
+    "MAX_ENV",
     "MAX_MEMORY_LIMIT_MB",
     "RUNTIMES",
     "BinaryFile",
@@ -81,6 +86,9 @@ MAX_OUTPUT_BYTES_LIMIT = 8 * 1024 * 1024  # per stream: three streams must fit o
 MAX_MEMORY_LIMIT_MB = 4096  # wasm32 cannot address more
 MAX_RETURN_BYTES_LIMIT = 24 * 1024 * 1024  # base64 of it and three capped streams must fit one 64 MiB frame
 MAX_RETURN_FILES_LIMIT = 100_000  # no more than the engine lets one run create
+MAX_ARGS = 4096  # arguments one run may pass; the engine holds requests to the same (protocol.ts)
+MAX_ENV = 4096  # environment variables one run may set
+MAX_ARGS_ENV_BYTES = 1024 * 1024  # their UTF-8 bytes together, as exec's "k=v\0" strings: half of Linux's ARG_MAX
 MAX_PATH_BYTES = 4096
 MAX_COMPONENT_BYTES = 255
 
@@ -260,20 +268,35 @@ class RunOptions(BaseModel):
     @field_validator("args")
     @classmethod
     def _check_args(cls, value: list[str]) -> list[str]:
+        if len(value) > MAX_ARGS:
+            raise ValueError(f"{len(value)} arguments are over the limit of {MAX_ARGS}; pass data in a file or stdin")
         for arg in value:
             if "\0" in arg:
-                raise ValueError(f"argument {arg!r} holds a NUL byte")
+                raise ValueError(f"argument {arg[:40]!r} holds a NUL byte")
         return value
 
     @field_validator("env")
     @classmethod
     def _check_env(cls, value: dict[str, str]) -> dict[str, str]:
+        if len(value) > MAX_ENV:
+            raise ValueError(f"{len(value)} environment variables are over the limit of {MAX_ENV}")
         for name, setting in value.items():
             if not name or "=" in name or "\0" in name:
-                raise ValueError(f'variable name "{name}" must be non-empty, without "=" or NUL')
+                raise ValueError(f'variable name "{name[:40]}" must be non-empty, without "=" or NUL')
             if "\0" in setting:
-                raise ValueError(f'the value of "{name}" holds a NUL byte')
+                raise ValueError(f'the value of "{name[:40]}" holds a NUL byte')
         return value
+
+    @model_validator(mode="after")
+    def _check_args_env_bytes(self) -> Self:
+        size = sum(len(arg.encode("utf-8", "surrogatepass")) + 1 for arg in self.args) + sum(
+            len(f"{name}={setting}".encode("utf-8", "surrogatepass")) + 1 for name, setting in self.env.items()
+        )
+        if size > MAX_ARGS_ENV_BYTES:
+            raise ValueError(
+                f"args and env take {size} bytes, over the limit of {MAX_ARGS_ENV_BYTES}; pass data in a file or stdin"
+            )
+        return self
 
 
 def run_default(option: str) -> Any:

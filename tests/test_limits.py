@@ -1,10 +1,14 @@
 """Caps hold (output, memory, time) and the engine keeps serving after each."""
 
+from typing import Any
+
 import anyio
 import pytest
 import wasmtime
 
 from runno_mcp import AsyncSandbox
+from runno_mcp.errors import InvalidRequestError
+from runno_mcp.models import MAX_ARGS, MAX_ARGS_ENV_BYTES, MAX_ENV
 
 
 async def test_output_past_the_cap_is_dropped_and_reported(sandbox: AsyncSandbox) -> None:
@@ -171,6 +175,44 @@ async def test_a_wasi_module_that_imports_its_memory_is_refused_naming_memory_li
             '(module (import "env" "memory" (memory 1)) (export "memory" (memory 0)) (func (export "_start")))'
         )
     )
-    result = await sandbox.run_code("wasi", module, memory_limit_mb=CAP_MB)
-    assert result.result_type == "crash"
-    assert result.error is not None and '"env.memory"' in result.error and "memory_limit_mb" in result.error
+    with pytest.raises(InvalidRequestError) as refused:
+        await sandbox.run_code("wasi", module, memory_limit_mb=CAP_MB)
+    assert '"env"."memory"' in str(refused.value) and "memory_limit_mb" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        pytest.param({"args": ["a"] * (MAX_ARGS + 1)}, f"over the limit of {MAX_ARGS}", id="args"),
+        pytest.param({"env": {f"V{i}": "1" for i in range(MAX_ENV + 1)}}, f"over the limit of {MAX_ENV}", id="env"),
+        pytest.param({"args": ["y" * (MAX_ARGS_ENV_BYTES // 2)] * 2}, "pass data in a file or stdin", id="bytes"),
+    ],
+)
+async def test_args_and_env_past_their_bounds_are_refused_before_the_engine(
+    sandbox: AsyncSandbox, options: dict[str, Any], words: str
+) -> None:
+    """3,000,000 ten-byte args once took the engine from 0.3 to 2.8 GB: now they are a bad request."""
+    with pytest.raises(InvalidRequestError, match=words):
+        await sandbox.run_code("python", "print(1)", **options)
+
+
+DEEP_TREE = """
+import os
+os.mkdir('/w')
+fd = os.open('/w', os.O_RDONLY)
+for _ in range(50_000):
+    os.mkdir('d', dir_fd=fd)
+    below = os.open('d', os.O_RDONLY, dir_fd=fd)
+    os.close(fd)
+    fd = below
+os.write(os.open('leaf.txt', os.O_WRONLY | os.O_CREAT, dir_fd=fd), b'x')
+print('deep')
+"""
+
+
+async def test_a_50000_deep_directory_tree_comes_back_whole(sandbox: AsyncSandbox) -> None:
+    """The engine walks the guest's tree with a stack of its own, not recursion: depth is not a crash."""
+    result = await sandbox.run_code("python", DEEP_TREE, timeout=60)
+    assert (result.result_type, result.stdout) == ("complete", "deep\n"), result.error
+    [(path, leaf)] = result.fs.items()
+    assert path == "/w" + "/d" * 50_000 + "/leaf.txt" and leaf.content == "x"

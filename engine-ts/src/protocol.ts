@@ -19,6 +19,12 @@ export const MAX_RETURN_BYTES = 24 * 1024 * 1024;
 
 /** Most files one result may carry. */
 export const MAX_RETURN_FILES = 100_000;
+/** Arguments one run may pass (runno_mcp.models.MAX_ARGS). */
+export const MAX_ARGS = 4096;
+/** Environment variables one run may set (runno_mcp.models.MAX_ENV). */
+export const MAX_ENV = 4096;
+/** UTF-8 bytes of args and env together, each as exec's `arg\0` / `k=v\0` (MAX_ARGS_ENV_BYTES). */
+export const MAX_ARGS_ENV_BYTES = 1024 * 1024;
 
 /** JSON-RPC error codes the engine answers with. */
 export const ErrorCode = {

@@ -13,6 +13,7 @@ import { type LiveCall, LiveSessions } from "./live.ts";
 import { ErrorCode, type RunParams, type RunResultWire } from "./protocol.ts";
 import { type OutputListener, ResultBuilder, watchRun } from "./run_outcome.ts";
 import { INTERMEDIATE_DIR, type Runtimes } from "./runtimes.ts";
+import { checkFeatures, FeatureError } from "./wasm_features.ts";
 import { capMemory, MemoryCapError, PAGE_BYTES } from "./wasm_memory.ts";
 import { PrebootPool } from "./preboot_pool.ts";
 import { patchWasiVfsPoll } from "./wasi/mod.ts";
@@ -232,7 +233,11 @@ export class Runner {
     );
     const jobSteps: JobStep[] = await Promise.all(steps.map(async (step) => {
       const { binary, ...rest } = step;
-      if (binary.startsWith("fs:")) return { ...rest, fsPath: binary.slice("fs:".length) };
+      if (binary.startsWith("fs:")) {
+        const fsPath = binary.slice("fs:".length);
+        checkCallerModule(params, fsPath);
+        return { ...rest, fsPath };
+      }
       const memoryMb = step.role === "run" ? params.memory_limit_mb : PREPARE_MEMORY_MB;
       return { ...rest, module: await this.#module(binary, memoryMb) };
     }));
@@ -302,5 +307,22 @@ export class Runner {
       this.#baseFs.set(key, base);
     }
     return base;
+  }
+}
+
+/**
+ * Refuses, as a bad request, a module the caller sends to run whose features the sandbox does
+ * not offer (see wasm_features.ts); a module made inside the run is checked by the worker.
+ */
+function checkCallerModule(params: RunParams, path: string): void {
+  const file = params.files.find((candidate) => candidate.path === path);
+  if (file === undefined) return;
+  try {
+    checkFeatures(Uint8Array.fromBase64(file.content), path);
+  } catch (err) {
+    if (err instanceof FeatureError) {
+      throw new RunRequestError(ErrorCode.INVALID_PARAMS, err.message);
+    }
+    throw err;
   }
 }

@@ -14,6 +14,9 @@ import {
   type InitializeResult,
   type JsonRpcRequest,
   type JsonRpcResponse,
+  MAX_ARGS,
+  MAX_ARGS_ENV_BYTES,
+  MAX_ENV,
   MAX_RETURN_BYTES,
   MAX_RETURN_FILES,
   type OutputParams,
@@ -229,6 +232,7 @@ export class Server {
     if (!isObject(p.env) || !Object.values(p.env).every((value) => typeof value === "string")) {
       fail('"env" must map names to strings');
     }
+    checkArgsEnv(p.args as string[], p.env as Record<string, string>, fail);
     checkRange(p.timeout_ms, "timeout_ms", 1, MAX_TIMEOUT_MS);
     checkRange(p.max_output_bytes, "max_output_bytes", 0, MAX_OUTPUT_BYTES);
     checkRange(p.memory_limit_mb, "memory_limit_mb", 1, MAX_MEMORY_MB);
@@ -265,6 +269,24 @@ export class Server {
   #error(id: Id, code: number, message: string): void {
     const response: JsonRpcResponse = { jsonrpc: "2.0", id, error: { code, message } };
     this.#send(response);
+  }
+}
+
+/** Holds args and env to their counts and bytes before any copy of them is made. */
+function checkArgsEnv(
+  args: string[],
+  env: Record<string, string>,
+  fail: (what: string) => never,
+): void {
+  const names = Object.keys(env);
+  if (args.length > MAX_ARGS) fail(`${args.length} args are over the limit of ${MAX_ARGS}`);
+  if (names.length > MAX_ENV) fail(`${names.length} env entries are over the limit of ${MAX_ENV}`);
+  const encoder = new TextEncoder();
+  let bytes = 0;
+  for (const arg of args) bytes += encoder.encode(arg).length + 1;
+  for (const name of names) bytes += encoder.encode(`${name}=${env[name]}`).length + 1;
+  if (bytes > MAX_ARGS_ENV_BYTES) {
+    fail(`args and env take ${bytes} bytes, over the limit of ${MAX_ARGS_ENV_BYTES}`);
   }
 }
 

@@ -2,20 +2,9 @@ import { deepStrictEqual as assertEquals, throws as assertThrows } from "node:as
 import { FAILED_GROW_EXPORT, rewriteBody } from "./wasm_grow.ts";
 import { assertCapped, capMemory, hitMemoryLimit, MemoryCapError, pagesOf } from "./wasm_memory.ts";
 import { exists, LANGS_DIR } from "./wasi/_test_util.ts";
+import { assemble, name } from "./_test_wasm.ts";
 
 const I32 = 0x7f;
-
-/** A module of `sections` ([id, body bytes]), each size written as one LEB byte. */
-function assemble(...sections: [number, number[]][]): Uint8Array<ArrayBuffer> {
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...sections.flatMap(([id, body]) => [id, body.length, ...body]),
-  ]);
-}
-
-function name(text: string): number[] {
-  return [text.length, ...new TextEncoder().encode(text)];
-}
 
 /**
  * `(memory (export "memory") 1)` and `(func (export "grow") (param i32) (result i32)

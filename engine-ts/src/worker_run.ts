@@ -11,6 +11,7 @@
 import type { BaseFs } from "./base_fs.ts";
 import type { PrepareRole } from "./protocol.ts";
 import { type FsEntry, type FsSnapshot, MemoryFs, ProcExit, Wasi } from "./wasi/mod.ts";
+import { checkFeatures, FeatureError } from "./wasm_features.ts";
 import { assertCapped, capMemory, hitMemoryLimit, MemoryCapError, pagesOf } from "./wasm_memory.ts";
 import type {
   JobFile,
@@ -238,10 +239,11 @@ export function runStep(
 function compileFromFs(path: string, fs: MemoryFs, memoryLimitMb: number): WebAssembly.Module {
   const binary = fs.readFile(path);
   if (!binary) throw new Error(`Cannot run "${path}": no such file in the run's filesystem`);
+  checkFeatures(binary, path);
   try {
     return new WebAssembly.Module(capMemory(binary, pagesOf(memoryLimitMb)));
   } catch (err) {
-    if (err instanceof MemoryCapError) throw err;
+    if (err instanceof MemoryCapError || err instanceof FeatureError) throw err;
     throw new Error(`Cannot run "${path}": not a valid WebAssembly module: ${describeError(err)}`);
   }
 }

@@ -23,6 +23,7 @@ from anyio.streams.text import TextReceiveStream
 
 from runno_mcp.errors import EngineNotFoundError, EngineStartError
 from runno_mcp.langs import data_path
+from runno_mcp.models import MAX_MEMORY_LIMIT_MB
 
 logger = logging.getLogger("runno_mcp.engine")
 
@@ -32,6 +33,18 @@ SHUTDOWN_TIMEOUT = 5.0  # seconds for the engine to exit after stdin closes
 TERMINATE_TIMEOUT = 2.0  # seconds after SIGTERM before SIGKILL
 # Variables a minimal process needs on each platform; nothing else of the host's is passed.
 _PASSED_ENV = {"win32": ("SYSTEMROOT", "SYSTEMDRIVE", "TEMP", "TMP", "USERPROFILE"), "other": ("TMPDIR",)}
+
+
+MAX_TABLE_ENTRIES = 1_000_000  # engine-ts/src/wasm_features.ts refuses larger tables, naming the limit
+V8_FLAGS = (
+    # Bounds V8 holds every module to, language binaries included: a table's entries (table.grow
+    # too), and a memory's pages (wasm32's 4 GiB; each run's own cap is lower, see wasm_memory.ts).
+    f"--wasm-max-table-size={MAX_TABLE_ENTRIES}",
+    f"--wasm-max-mem-pages={MAX_MEMORY_LIMIT_MB * 1024 * 1024 // 65536}",
+    # The legacy exception-handling opcodes: no runtime uses them, and a module cannot ask for them.
+    "--no-experimental-wasm-legacy-eh",
+)
+"""Flags every engine starts with; what V8 cannot switch off, engine-ts/src/wasm_features.ts refuses."""
 
 
 def find_deno() -> Path:
@@ -92,8 +105,10 @@ def deno_run_args(
         "--unstable-worker-options",
         f"--allow-read={readable}",
     ]
+    v8_flags = list(V8_FLAGS)
     if max_old_space_mb is not None:
-        args.append(f"--v8-flags=--max-old-space-size={max_old_space_mb}")
+        v8_flags.append(f"--max-old-space-size={max_old_space_mb}")
+    args.append("--v8-flags=" + ",".join(v8_flags))
     args += [str(engine / "main.ts"), "--langs-dir", str(langs), "--manifest", str(manifest)]
     args += ["--memory-limit-mb", str(memory_limit_mb)]
     if pool_size is not None:

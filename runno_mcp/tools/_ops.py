@@ -33,7 +33,7 @@ from starlette.responses import JSONResponse, Response
 
 from runno_mcp.errors import RunnoError
 from runno_mcp.models import resolve_runtime
-from runno_mcp.sandbox import AsyncSandbox
+from runno_mcp.sandbox import DEFAULT_MAX_QUEUE, AsyncSandbox
 from runno_mcp.tools._service import SandboxService
 from runno_mcp.tools.mcp_sessions import request_client
 from runno_mcp.tools.options import LogFormat
@@ -66,13 +66,19 @@ class Operations:
     Args:
         max_concurrency_per_client: runs one client may have in flight; its further runs wait, so
             other clients' runs go first. None: no limit beyond the sandbox's own.
+        max_client_queue: runs one client may have waiting behind that limit; past it a run is
+            refused as busy at once, as the sandbox refuses past its `max_queue`, so no client's
+            backlog grows without bound.
     """
 
-    def __init__(self, *, max_concurrency_per_client: int | None = None) -> None:
+    def __init__(
+        self, *, max_concurrency_per_client: int | None = None, max_client_queue: int = DEFAULT_MAX_QUEUE
+    ) -> None:
         self.registry = CollectorRegistry()
         self.service: SandboxService | None = None
         self.draining = False
         self._per_client_limit = max_concurrency_per_client
+        self._max_client_queue = max_client_queue
         self._clients: dict[str, _ClientSlots] = {}
         self._in_progress: set[anyio.CancelScope] = set()
         self._idle = anyio.Event()
@@ -263,6 +269,12 @@ class Operations:
             self._in_progress.add(scope)
             self._idle = anyio.Event() if len(self._in_progress) == 1 else self._idle
             try:
+                if self._client_backlog_full(client):
+                    return _refused(
+                        f"Cannot run now: this client already has {self._per_client_limit} runs in flight and "
+                        f"{self._max_client_queue} waiting (--max-concurrency-per-client); wait for them, then "
+                        "call again"
+                    )
                 async with self._client_slot(client):
                     return await call_next(ctx)
             finally:
@@ -273,6 +285,10 @@ class Operations:
             f"The server shut down before this call ended: calls still running {self._grace:g} s after it was "
             "asked to stop (--shutdown-grace) are stopped; call again and another replica will take it"
         )
+
+    def _client_backlog_full(self, client: str | None) -> bool:
+        entry = None if client is None else self._clients.get(client)
+        return entry is not None and entry.slots.statistics().tasks_waiting >= self._max_client_queue
 
     @asynccontextmanager
     async def _client_slot(self, client: str | None) -> AsyncGenerator[None, None]:

@@ -110,7 +110,9 @@ def create_server(
 
 
 def _operations(options: ServerOptions) -> Operations:
-    return Operations(max_concurrency_per_client=options.max_concurrency_per_client or None)
+    return Operations(
+        max_concurrency_per_client=options.max_concurrency_per_client or None, max_client_queue=options.max_queue
+    )
 
 
 def _create_server(

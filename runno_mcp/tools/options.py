@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from runno_mcp.sandbox import DEFAULT_MAX_QUEUE, SandboxKwargs
 from runno_mcp.sessions import SessionLimits
 from runno_mcp.tools._policy import ToolPolicy
 
@@ -29,6 +30,9 @@ class ServerOptions(ToolPolicy):
     """Bytes of code, stdin and decoded file content one call may send."""
     max_concurrency_per_client: int = Field(default=0, ge=0)
     """Runs one client may have in flight; its further runs wait, so other clients' runs go first (0: no limit)."""
+    max_queue: int = Field(default=DEFAULT_MAX_QUEUE, ge=0)
+    """Runs that may wait for a slot, all clients together, and for one client behind its
+    --max-concurrency-per-client; a call past either is refused as busy at once, never queued."""
     max_sessions: int = Field(default=SessionLimits().max_sessions, ge=1)
     """Sessions open at once, all clients together; creating more is refused."""
     session_ttl: float = Field(default=SessionLimits().session_ttl, gt=0, allow_inf_nan=False)
@@ -40,6 +44,10 @@ class ServerOptions(ToolPolicy):
     file_timestamps: bool = False
     """Give each file a run returns its access, modification and change times in structuredContent (off by
     default: a model rarely needs them and pays for them in tokens on every call)."""
+
+    def sandbox_options(self) -> SandboxKwargs:
+        """The sandbox's arguments: the tool policy's, and how many calls may wait."""
+        return {**super().sandbox_options(), "max_queue": self.max_queue}
 
     def session_limits(self) -> SessionLimits:
         """The sandbox's session limits these options set."""

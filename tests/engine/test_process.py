@@ -10,7 +10,7 @@ import deno  # pyright: ignore[reportMissingTypeStubs]
 import pytest
 
 from runno_mcp.engine import process
-from runno_mcp.engine.process import deno_run_args, engine_dir, engine_env, find_deno
+from runno_mcp.engine.process import V8_FLAGS, deno_run_args, engine_dir, engine_env, find_deno
 from runno_mcp.errors import EngineNotFoundError
 from runno_mcp.models import RunOptions
 
@@ -32,6 +32,7 @@ def test_deno_argv_grants_read_access_only() -> None:
         "--no-npm",
         "--unstable-worker-options",
         "--allow-read=/e,/l,/m/manifest.json",
+        "--v8-flags=--wasm-max-table-size=1000000,--wasm-max-mem-pages=65536,--no-experimental-wasm-legacy-eh",
         "/e/main.ts",
         "--langs-dir",
         "/l",
@@ -55,8 +56,9 @@ def test_deno_argv_carries_optional_tuning() -> None:
         warm=("python", "clang"),
         max_old_space_mb=512,
     )
-    assert "--v8-flags=--max-old-space-size=512" in args
-    assert args.index("--v8-flags=--max-old-space-size=512") < args.index("/e/main.ts")
+    v8_flags = next(arg for arg in args if arg.startswith("--v8-flags="))
+    assert v8_flags.endswith(",--max-old-space-size=512")
+    assert args.index(v8_flags) < args.index("/e/main.ts")
     assert args[-4:] == ["--pool-size", "3", "--warm", "python,clang"]
 
 
@@ -94,6 +96,16 @@ def test_every_deno_flag_exists_in_the_pinned_deno() -> None:
     help_text = subprocess.run([str(find_deno()), "run", "--help"], capture_output=True, text=True, check=True).stdout
     for flag in ("--no-prompt", "--no-config", "--no-lock", "--no-remote", "--no-npm", "--allow-read", "--v8-flags"):
         assert flag in help_text, flag
+
+
+def test_every_v8_flag_exists_in_the_pinned_deno() -> None:
+    """V8 ignores a flag it does not know with only a warning: each bound we pass must be one it knows."""
+    help_text = subprocess.run(
+        [str(find_deno()), "run", "--v8-flags=--help", "/dev/null"], capture_output=True, text=True, check=False
+    ).stdout
+    for flag in V8_FLAGS:
+        name = flag.split("=")[0].removeprefix("--no-")
+        assert f"  --{name.removeprefix('--')} " in help_text, flag
 
 
 def test_engine_env_passes_nothing_of_the_host() -> None:

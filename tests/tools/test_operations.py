@@ -228,6 +228,30 @@ async def test_a_client_over_its_limit_waits_while_other_clients_run(server_env:
             assert [r.structured_content and r.structured_content["stdout"] for r in results] == ["done\n"] * 2
 
 
+async def test_a_clients_backlog_past_the_queue_limit_is_refused_at_once(server_env: dict[str, str]) -> None:
+    """With --max-concurrency-per-client 1 and --max-queue 2, a client's fourth concurrent run is refused as
+    busy at once (its first runs, two wait), instead of joining a backlog that grows without bound."""
+    flags = ["--max-concurrency-per-client", "1", "--max-queue", "2"]
+    async with http_server_process("streamable-http", "/mcp", server_env, flags) as running:
+        await wait_ready(running.base)
+        async with Client(running.url, mode="legacy") as greedy:
+            results: list[CallToolResult] = []
+
+            async def run_greedy(seconds: int) -> None:
+                results.append(await run_python(greedy, SLEEPER.format(seconds=seconds)))
+
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(run_greedy, 2)
+                await wait_for_metric(running.base, "runno_runs_in_flight", 1)
+                tg.start_soon(run_greedy, 0)
+                tg.start_soon(run_greedy, 0)
+                await wait_for_metric(running.base, "runno_runs_held_by_client_limit", 2)
+                with anyio.fail_after(5):
+                    refused = await run_python(greedy, "print('one too many')")
+                assert refused.is_error and "(--max-concurrency-per-client)" in text_of(refused)
+            assert [r.structured_content and r.structured_content["stdout"] for r in results] == ["done\n"] * 3
+
+
 async def stop_during_a_run(env: dict[str, str], grace: float, run_seconds: int) -> tuple[CallToolResult, int]:
     """Serve with `--shutdown-grace grace`, send SIGTERM while a run of `run_seconds` is in flight, see the
     server stop accepting connections, and return the run's result and the server's exit status."""

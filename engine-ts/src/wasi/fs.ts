@@ -241,20 +241,25 @@ function isBuiltIn(dir: DirInode): boolean {
 }
 
 function walkFiles(
-  dir: DirInode,
-  prefix: string,
-  parentSeq: number,
+  root: DirInode,
+  rootPath: string,
+  rootSeq: number,
   visit: (path: string, file: FileInode, linkSeq: number) => void,
 ): void {
-  // A file inside a renamed directory is new at its new path: the
-  // directory's link sequence carries down to everything below it.
-  for (const [name, entry] of dir.entries()) {
-    const path = `${prefix}/${name}`;
-    const seq = Math.max(parentSeq, entry.linkSeq);
-    if (entry.inode instanceof DirInode) {
-      walkFiles(entry.inode, path, seq, visit);
-    } else if (entry.inode instanceof FileInode) {
-      visit(path, entry.inode, seq);
+  // A stack, not recursion: the guest shapes the tree, and a 100,000-deep one must not
+  // overflow the engine's call stack. Each directory's entries are visited in order.
+  const pending: [DirInode, string, number][] = [[root, rootPath, rootSeq]];
+  while (pending.length > 0) {
+    const [dir, prefix, parentSeq] = pending.pop()!;
+    const below: [DirInode, string, number][] = [];
+    for (const [name, entry] of dir.entries()) {
+      const path = `${prefix}/${name}`;
+      // A file inside a renamed directory is new at its new path: the
+      // directory's link sequence carries down to everything below it.
+      const seq = Math.max(parentSeq, entry.linkSeq);
+      if (entry.inode instanceof DirInode) below.push([entry.inode, path, seq]);
+      else if (entry.inode instanceof FileInode) visit(path, entry.inode, seq);
     }
+    for (let index = below.length - 1; index >= 0; index--) pending.push(below[index]!);
   }
 }

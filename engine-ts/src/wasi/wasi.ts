@@ -113,7 +113,11 @@ export class Wasi {
     this.#stdio.stdin.replace(data);
   }
 
-  /** Import object for `module`: `wasi_snapshot_preview1` and/or `wasi_unstable`. */
+  /**
+   * Import object for `module`: `wasi_snapshot_preview1` and/or `wasi_unstable`, and for a
+   * function imported from any other namespace a stand-in that ends the run naming it when
+   * called, so a program that imports but never calls one still runs.
+   */
   getImports(module: WebAssembly.Module): WebAssembly.Imports {
     const wanted = new Map<string, Set<string>>();
     for (const item of WebAssembly.Module.imports(module)) {
@@ -126,6 +130,12 @@ export class Wasi {
     for (const abi of [PREVIEW1, PREVIEW0]) {
       const names = wanted.get(abi.module);
       if (names !== undefined) imports[abi.module] = this.#table(abi, names);
+    }
+    for (const [namespace, names] of wanted) {
+      if (namespace in imports) continue;
+      imports[namespace] = Object.fromEntries(
+        [...names].map((name) => [name, foreignImport(namespace, name)]),
+      );
     }
     return imports;
   }
@@ -187,5 +197,15 @@ function guard(fn: Syscall): Syscall {
       if (error instanceof RangeError) return ERRNO_FAULT;
       throw error;
     }
+  };
+}
+
+/** What a program gets for a function imported from outside WASI: calling it ends the run. */
+function foreignImport(namespace: string, name: string): () => never {
+  return () => {
+    throw new Error(
+      `Program called "${namespace}"."${name}", an import outside WASI preview 1 that this ` +
+        "sandbox does not provide",
+    );
   };
 }
