@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
+import wasmtime
 
 from runno_mcp import AsyncSandbox, InvalidRequestError, RunResult
 
@@ -28,13 +29,29 @@ class Job:
     name: str
     weight: int
     runtime: str
-    code: str
+    code: str | bytes
     options: dict[str, object]
     check: Check | None  # None: the call must raise InvalidRequestError
 
 
 def _stdout(expected: str) -> Check:
     return lambda result: (result.result_type, result.stdout) == ("complete", expected)
+
+
+def _wasm(wat: str) -> bytes:
+    return bytes(wasmtime.wat2wasm(wat))
+
+
+_START = '(memory (export "memory") 1) (func (export "_start"))'
+# The modules that aborted or bloated the whole engine before the feature set (tests/test_wasm_features.py).
+_GC_ARRAYS = _wasm(
+    '(module (type $a (array (mut i8))) (table $t 1 anyref) (memory (export "memory") 1)'
+    ' (func (export "_start") (loop $l (drop (table.grow $t (array.new_default $a (i32.const 1048576))'
+    " (i32.const 1))) (br $l))))"
+)
+_TABLES = _wasm("(module " + " ".join("(table 10000000 funcref)" for _ in range(100)) + f" {_START})")
+_MEMORIES = _wasm("(module " + " ".join("(memory 1)" for _ in range(15)) + f" {_START})")
+_FORGED_COUNT = bytes([0x00, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 0x05, 0x06, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20])
 
 
 JOBS = [
@@ -96,6 +113,21 @@ JOBS = [
         {"timeout": 60, "return_fs": "none"},
         _stdout("ENOSPC\n"),
     ),
+    Job("gc-arrays", 1, "wasi", _GC_ARRAYS, {}, None),
+    Job("100-tables", 1, "wasi", _TABLES, {}, None),
+    Job("16-memories", 1, "wasi", _MEMORIES, {}, None),
+    Job("forged-count", 1, "wasi", _FORGED_COUNT, {}, None),
+    Job("args-flood", 1, "python", "print(1)", {"args": ["a" * 10] * 300_000}, None),
+    Job(
+        "deep-tree",
+        1,
+        "python",
+        "import os\nos.mkdir('/w')\nfd = os.open('/w', os.O_RDONLY)\nfor _ in range(20_000):\n"
+        "    os.mkdir('d', dir_fd=fd)\n    below = os.open('d', os.O_RDONLY, dir_fd=fd)\n    os.close(fd)\n"
+        "    fd = below\nprint('deep')",
+        {"timeout": 60, "return_fs": "none"},
+        _stdout("deep\n"),
+    ),
     Job("dev-file", 1, "python", "", {"fs_key": "/dev/x"}, None),
     Job("bad-path", 3, "python", "", {"fs_key": "/../etc/passwd"}, None),
     Job("bad-timeout", 2, "python", "print(1)", {"timeout": -1}, None),
@@ -135,9 +167,9 @@ async def soak(runs: int, callers: int, max_concurrency: int, seed: int) -> dict
         async def sample() -> None:
             while True:
                 note_pid()
-                value = rss_kib(sandbox.engine_pid)
-                if value is not None:
-                    rss.append((time.monotonic() - started, value))
+                sizes = [value for pid in sandbox.stats().engine_pids if (value := rss_kib(pid)) is not None]
+                if sizes:
+                    rss.append((time.monotonic() - started, sum(sizes)))
                 await anyio.sleep(1.0)
 
         async def one(job: Job) -> None:
@@ -151,7 +183,7 @@ async def soak(runs: int, callers: int, max_concurrency: int, seed: int) -> dict
                     outcomes["cancelled" if scope.cancelled_caught else "lost"] += 1
                     return
                 if fs_key is not None:
-                    await sandbox.run_fs(job.runtime, "/main.py", {"/main.py": job.code, str(fs_key): "x"})
+                    await sandbox.run_fs(job.runtime, "/main.py", {"/main.py": str(job.code), str(fs_key): "x"})
                 else:
                     result = await sandbox.run_code(job.runtime, job.code, **options)  # pyright: ignore[reportArgumentType]
                     if job.check is not None and job.check(result):
@@ -186,6 +218,7 @@ async def soak(runs: int, callers: int, max_concurrency: int, seed: int) -> dict
                     workers.start_soon(caller, index)
             note_pid()
             task_group.cancel_scope.cancel()
+        sandbox_starts = [sandbox.stats().engine_starts]
 
     elapsed = time.monotonic() - started
     values = [value for _, value in rss]
@@ -197,7 +230,8 @@ async def soak(runs: int, callers: int, max_concurrency: int, seed: int) -> dict
         "outcomes": dict(outcomes),
         "lost": outcomes["lost"],
         "wrong": outcomes["wrong"],
-        "engine_restarts": len(pids) - 1,
+        "primary_cell_restarts": len(pids) - 1,
+        "cell_starts": sandbox_starts[0],
         "engine_rss_mib": {
             "first": values[0] // 1024 if values else None,
             "max": max(values) // 1024 if values else None,

@@ -45,7 +45,7 @@ from runno_mcp._run_params import (
     describe_problems,
     is_mounted,
 )
-from runno_mcp.engine import STARTUP_TIMEOUT, Engine, EngineOptions, RunResultWire
+from runno_mcp.engine import STARTUP_TIMEOUT, EngineCells, EngineOptions, RunResultWire
 from runno_mcp.errors import EngineError, InvalidRequestError, SandboxBusyError
 from runno_mcp.models import (
     MAX_MEMORY_LIMIT_MB,
@@ -112,9 +112,12 @@ class SandboxStats:
     sessions_open: int
     live_sessions_open: int
     engine_pid: int | None
-    """The engine process's id while one runs."""
+    """The primary cell's process id while it runs (see `runno_mcp.engine.cells`)."""
     engine_starts: int
-    """Engine processes started so far; each after the first replaced a dead, wedged or retired one."""
+    """Cell processes started so far: the first, cells for concurrent runs and live sessions, and each
+    that replaced a dead, wedged or retired one."""
+    engine_pids: tuple[int, ...] = ()
+    """Every running cell's process id."""
 
 
 DEFAULT_MAX_CONCURRENCY = 4
@@ -230,7 +233,7 @@ class AsyncSandbox:
             cache_dir=packages_dir or packages.packages_dir(), wheelhouse=wheelhouse or packages.wheelhouse_dir()
         )
         self._slots = anyio.Semaphore(max_concurrency)
-        self._engine: Engine | None = None
+        self._engine: EngineCells | None = None
         self._task_group: anyio.abc.TaskGroup | None = None
         self._sessions = SessionRegistry(
             session_limits,
@@ -244,7 +247,7 @@ class AsyncSandbox:
         target = self._langs_dir or langs.langs_dir(self._manifest)
         if self._install:
             await anyio.to_thread.run_sync(langs.ensure_installed, target, self._manifest)
-        engine = Engine(self._engine_options(target))
+        engine = EngineCells(self._engine_options(target), self.max_concurrency)
         task_group = anyio.create_task_group()
         await task_group.__aenter__()
         try:
@@ -308,6 +311,7 @@ class AsyncSandbox:
             live_sessions_open=self._sessions.live_count,
             engine_pid=None if engine is None else engine.pid,
             engine_starts=0 if engine is None else engine.starts,
+            engine_pids=() if engine is None else tuple(engine.pids),
         )
 
     async def ping(self) -> None:
@@ -515,7 +519,7 @@ class AsyncSandbox:
             raise EngineError("Cannot run: the sandbox is not started; use `async with AsyncSandbox() as sandbox:`")
         return self._task_group
 
-    def _running(self) -> Engine:
+    def _running(self) -> EngineCells:
         if self._engine is None:
             raise EngineError("Cannot run: the sandbox is not started; use `async with AsyncSandbox() as sandbox:`")
         return self._engine

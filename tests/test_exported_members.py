@@ -20,6 +20,7 @@ def test_the_engine_package_exports_what_the_sandbox_needs_only() -> None:
     assert runno_mcp.engine.__all__ == [
         "STARTUP_TIMEOUT",
         "Engine",
+        "EngineCells",
         "EngineOptions",
         "LiveState",
         "RunParams",

@@ -339,13 +339,16 @@ class _SandboxCollector(Collector):
         yield GaugeMetricFamily("runno_live_sessions_open", "Live sessions open", value=stats.live_sessions_open)
         yield CounterMetricFamily(
             "runno_engine_restarts",
-            "Engine processes started after the first: replacing one that died, hung, or held stopped runs",
+            "Engine processes (cells) started after the first: for concurrent runs and live sessions, and "
+            "replacing one that died, hung, or held stopped runs",
             value=max(0, stats.engine_starts - 1),
         )
-        rss = _rss_bytes(stats.engine_pid)
-        if rss is not None:
+        sizes = [rss for pid in stats.engine_pids if (rss := _rss_bytes(pid)) is not None]
+        if sizes:
             yield GaugeMetricFamily(
-                "runno_engine_resident_memory_bytes", "Resident memory of the engine process", value=rss
+                "runno_engine_resident_memory_bytes",
+                "Resident memory of the engine's processes together",
+                value=sum(sizes),
             )
 
 

@@ -90,11 +90,13 @@ async def run_until_killed(sandbox: AsyncSandbox, started: list[str]) -> list[Ru
 async def test_sigkill_mid_run_ends_every_run_in_flight_as_a_crash_and_the_next_call_works(
     own: AsyncSandbox,
 ) -> None:
-    """Three runs in three runtimes end as `crash` saying the engine stopped; the old process is reaped."""
+    """Three runs in three runtimes, each in its own cell, end as `crash` saying the engine stopped when
+    every cell's process is killed; the old processes are reaped and the next call works."""
     pid = own.engine_pid
     assert pid is not None
     started: list[str] = []
     outcome: list[list[RunResult]] = []
+    pids: tuple[int, ...] = ()
     with anyio.fail_after(GENEROUS):
         async with anyio.create_task_group() as task_group:
 
@@ -103,14 +105,18 @@ async def test_sigkill_mid_run_ends_every_run_in_flight_as_a_crash_and_the_next_
 
             task_group.start_soon(runs)
             await wait_until(lambda: len(set(started)) == len(LOOPS), GENEROUS)
-            os.kill(pid, signal.SIGKILL)
+            pids = own.stats().engine_pids
+            assert len(pids) == len(LOOPS)
+            for cell in pids:
+                os.kill(cell, signal.SIGKILL)
     [results] = outcome
     assert [result.result_type for result in results] == ["crash"] * len(LOOPS)
     for result in results:
         assert result.error is not None
         # -9 as a rule; asyncio reports 255 when the status was collected elsewhere first
         assert result.error.startswith("Engine stopped unexpectedly during the run: the engine exited with code")
-    await wait_until(lambda: is_reaped(pid), 10)
+    for cell in pids:
+        await wait_until(lambda cell=cell: is_reaped(cell), 10)
     await assert_serves(own)
     assert own.engine_pid not in (None, pid)
 
@@ -245,14 +251,13 @@ async def test_a_timed_out_guest_stops_using_cpu(own: AsyncSandbox) -> None:
     assert (result.stdout, own.engine_pid != pid) == ("1\n", True)
 
 
-async def test_a_timed_out_busy_run_moves_new_calls_to_a_fresh_engine_while_the_old_one_finishes(
-    own: AsyncSandbox,
-) -> None:
-    """A busy loop that times out strands a thread Deno cannot stop: the next call runs in a new
-    engine at once, a slow run already in the old engine still completes, then the old one exits."""
+async def test_a_timed_out_busy_run_costs_only_its_cell(own: AsyncSandbox) -> None:
+    """A busy loop that times out strands a thread Deno cannot stop: its cell's process is retired and
+    exits, while a slow run in the primary cell completes in the same process and the next call works."""
     pid = own.engine_pid
     assert pid is not None
     slow: list[RunResult] = []
+    looped_cells: list[int] = []
     with anyio.fail_after(GENEROUS):
         async with anyio.create_task_group() as task_group:
 
@@ -261,12 +266,18 @@ async def test_a_timed_out_busy_run_moves_new_calls_to_a_fresh_engine_while_the_
                 slow.append(await own.run_code("python", code, timeout=GENEROUS))
 
             task_group.start_soon(slow_run)
-            looped = await own.run_code("python", LOOPS["python"], timeout=1)
+            await anyio.sleep(0.5)  # the slow run holds the primary cell; the loop gets a cell of its own
+            looped = await own.run_code(
+                "python",
+                LOOPS["python"],
+                timeout=1,
+                on_output=lambda stream, chunk: looped_cells.extend(set(own.stats().engine_pids) - {pid}),
+            )
             assert looped.result_type == "timeout"
             await assert_serves(own)
-            assert own.engine_pid not in (None, pid)
-            assert not slow, "the old engine's slow run should still be going"
-            assert not is_reaped(pid)
+            assert not slow, "the slow run should still be going"
+            assert own.engine_pid == pid
     [result] = slow
     assert (result.result_type, result.stdout) == ("complete", "slow done\n")
-    await wait_until(lambda: is_reaped(pid), 10)
+    assert looped_cells
+    await wait_until(lambda: is_reaped(looped_cells[0]), 10)
