@@ -473,15 +473,13 @@ class AsyncSandbox:
         _host_memory.check_host_memory(prepared.params.runtime, self._manifest)
         params = prepared.params.model_copy(update={"stream_output": on_output is not None})
         timeout = params.timeout_ms / 1000
-        wire: RunResultWire | None = None
         if self._slots.value == 0 and self._slots.statistics().tasks_waiting >= self.max_queue:
             raise SandboxBusyError(
                 f"Cannot run now: all {self.max_concurrency} slots are busy and {self.max_queue} calls already "
                 "wait (max_queue); try again later"
             )
-        async with self._slots:  # waiting for a slot is not part of the run's time budget
-            with anyio.move_on_after(timeout + BACKSTOP_GRACE):
-                wire = await engine.run(params, on_output)
+        async with self._slots:  # waiting for a slot, or for a cell to start, is not part of the run's time budget
+            wire = await engine.run(params, on_output, backstop=timeout + BACKSTOP_GRACE)
         if wire is None:
             await engine.ensure_responsive()  # a wedged engine is replaced before the next run
             wire = RunResultWire(

@@ -129,18 +129,32 @@ class Checked {
         );
       case SectionId.code:
         return this.#vector(end, () => this.#codeLocals(end));
-      default: // custom, function, export, start, element, data, data count: V8 checks them
+      case SectionId.function:
+      case SectionId.export:
+      case SectionId.element:
+      case SectionId.data:
+        // Their entries are V8's to check; their counts are ours, before V8 sizes anything by them.
+        this.#count(end);
+        this.#offset = end;
+        return;
+      default: // custom, start, data count
         this.#offset = end;
     }
   }
 
   /** Reads a count, checks it against the bytes left, then reads that many entries. */
   #vector(end: number, entry: () => void): void {
+    const count = this.#count(end);
+    for (let index = 0; index < count; index++) entry();
+  }
+
+  /** A vector's count, refused when more entries than bytes are left (each takes one at least). */
+  #count(end: number): number {
     const count = this.#u32();
     if (count > end - this.#offset) {
       this.refuse(`it declares ${count} entries in ${end - this.#offset} bytes`);
     }
-    for (let index = 0; index < count; index++) entry();
+    return count;
   }
 
   #funcType(end: number): void {

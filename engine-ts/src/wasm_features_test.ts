@@ -97,6 +97,14 @@ Deno.test("a count the bytes cannot hold is refused before any loop runs on it",
   );
 });
 
+Deno.test("forged counts in the function, export, element and data sections are refused", () => {
+  const forged = [0xff, 0xff, 0xff, 0xff, 0x0f];
+  for (const id of [0x03, 0x07, 0x09, 0x0b]) {
+    const sections = PLAIN.filter(([other]) => other < id);
+    refused(assemble(...sections, [id, forged]), /declares 4294967295 entries in 0 bytes/);
+  }
+});
+
 Deno.test("a truncated or mis-sized section is refused, never repaired", () => {
   const whole = assemble(...PLAIN);
   refused(whole.subarray(0, whole.length - 3), /cut short/);

@@ -10,12 +10,13 @@ process died or was retired, giving each live session a cell and stopping it wit
 and retiring general cells that sit idle. Each cell is an `Engine`, which already turns its
 process's death into a `crash` result and starts a fresh process for the next call.
 
-The first cell is the primary: it gets the sandbox's pre-booted interpreters (one per runtime,
-since it runs one program at a time), so a sequential workload runs as fast as before and holds
-one process. Cells started for concurrent runs and live sessions boot interpreters as runs ask.
+The first cell is the primary: it gets the sandbox's pre-booted interpreters, so a sequential
+workload runs as fast as before and holds one process. Cells started for concurrent runs and
+live sessions boot interpreters as runs ask.
 """
 
 import logging
+import math
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 
@@ -53,19 +54,16 @@ class EngineCells:
     """Engine processes that each run one program at a time; the same face as `Engine`.
 
     Args:
-        options: How to start a cell; the primary cell keeps its pre-boot map (counts cut to one),
-            the others start with none.
+        options: How to start a cell; the primary cell keeps its pre-boot map, the others start
+            with none.
         size: General cells at most, one per run in flight (the sandbox's `max_concurrency`).
     """
 
     def __init__(self, options: EngineOptions, size: int) -> None:
         heap = options.max_old_space_mb or CELL_HEAP_MB
-        self._primary_options = replace(
-            options,
-            pool_size=2,  # the run, and the interpreter booting for the next one
-            preboot={runtime: min(count, 1) for runtime, count in options.preboot.items()},
-            max_old_space_mb=heap,
-        )
+        # The primary keeps the whole pre-boot map: with two Pythons waiting, a run back to back with
+        # the last one takes the second while the first's replacement boots.
+        self._primary_options = replace(options, pool_size=2, max_old_space_mb=heap)
         self._lean_options = replace(options, pool_size=1, preboot={}, warm=(), max_old_space_mb=heap)
         self._size = size
         self._primary: _Cell | None = None
@@ -116,18 +114,31 @@ class EngineCells:
         """Wait for the primary cell to answer a no-op, starting it if it is not running."""
         await (await self._primary_cell()).engine.ping()
 
-    async def run(self, params: RunParams, on_output: OutputCallback | None = None) -> RunResultWire:
-        """Run one program in a cell of its own: a live session's, else an idle one or a new one."""
+    async def run(
+        self, params: RunParams, on_output: OutputCallback | None = None, *, backstop: float = math.inf
+    ) -> RunResultWire | None:
+        """Run one program in a cell of its own: a live session's, else an idle one or a new one.
+
+        The cell's process is started first (within the engine's `startup_timeout`): a start-up is
+        not part of the run's time. None when the cell did not answer within `backstop` seconds of
+        the run's start; the caller then checks the cells with `ensure_responsive`.
+        """
         if params.live_session is not None:
             cell = await self._live_cell(params.live_session)
-            return await cell.engine.run(params, on_output)
+            await cell.engine.start()
+            with anyio.move_on_after(backstop):
+                return await cell.engine.run(params, on_output)
+            return None
         cell = await self._take(params.runtime)
         cell.served.add(params.runtime)
         restart = True
         try:
-            result = await cell.engine.run(params, on_output)
-            restart = result.result_type != "complete"
-            return result
+            await cell.engine.start()
+            with anyio.move_on_after(backstop):
+                result = await cell.engine.run(params, on_output)
+                restart = result.result_type != "complete"
+                return result
+            return None
         finally:
             cell.busy = False
             cell.idle_since = anyio.current_time()
