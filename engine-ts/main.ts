@@ -3,10 +3,13 @@
  * logs to stderr only. Exits when stdin closes, so it never outlives its parent.
  *
  * Usage: deno run <permissions> main.ts --langs-dir DIR --manifest FILE --memory-limit-mb N
- *   [--pool-size N] [--warm python,ruby] [--preboot python=2,quickjs=1] [--max-fs-mb 128]
+ *   [--derived-dir DIR] [--pool-size N] [--warm python,ruby] [--snapshot-ahead python,quickjs]
+ *   [--max-fs-mb 128]
  *
- * --memory-limit-mb is the default memory_limit_mb of a run: pre-booted and warmed
- * interpreters are capped at it. It is required, so the default lives in one place, the
+ * --derived-dir holds the snapshot binaries derive.ts built; without it (or without a
+ * runtime's file there) that runtime's runs boot from scratch. --snapshot-ahead takes those
+ * runtimes' snapshots at start instead of at their first run. --memory-limit-mb is the default
+ * memory_limit_mb of a run: warmed modules and snapshots are made at it. It is required, so the default lives in one place, the
  * Python side's RunOptions, and never drifts from a literal here.
  *
  * @module
@@ -29,7 +32,8 @@ async function main(): Promise<void> {
       "memory-limit-mb": { type: "string" },
       "pool-size": { type: "string", default: "2" },
       warm: { type: "string", default: "" },
-      preboot: { type: "string", default: "" },
+      "snapshot-ahead": { type: "string", default: "" },
+      "derived-dir": { type: "string" },
       "max-fs-mb": { type: "string", default: "128" },
     },
   });
@@ -49,7 +53,7 @@ async function main(): Promise<void> {
     );
     Deno.exit(2);
   }
-  const runtimes = await Runtimes.load(manifestPath, langsDir);
+  const runtimes = await Runtimes.load(manifestPath, langsDir, values["derived-dir"]);
   const pool = new WorkerPool(Number(values["pool-size"]));
   const runner = new Runner(runtimes, pool, {
     defaultMemoryMb,
@@ -74,12 +78,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const prebootSizes = new Map<string, number>();
-  for (const item of values.preboot.split(",").filter(Boolean)) {
-    const [id = "", count = "1"] = item.split("=");
-    if (runtimes.isInstalled(id)) prebootSizes.set(id, Number(count));
-  }
-  if (prebootSizes.size > 0) runner.startPreboot(prebootSizes);
+  const ahead = values["snapshot-ahead"].split(",").filter((id) => runtimes.isInstalled(id));
+  runner.snapshotAhead(ahead).catch((err) => console.error("Cannot take snapshots:", err));
 
   const reading = (async () => {
     for await (const frame of readFrames(Deno.stdin.readable, MAX_FRAME_BYTES)) {

@@ -4,16 +4,12 @@ Read from /proc/meminfo's MemAvailable (what the kernel can give without swappin
 figure is unknown and nothing is refused or trimmed for it.
 """
 
-import logging
-from collections.abc import Mapping
 from pathlib import Path
 
 from runno_mcp.errors import InsufficientMemoryError
 from runno_mcp.langs import Manifest
 
-__all__ = ["available_mb", "check_host_memory", "preboot_that_fits"]
-
-logger = logging.getLogger("runno_mcp.sandbox")
+__all__ = ["available_mb", "check_host_memory"]
 
 MEMINFO = Path("/proc/meminfo")
 
@@ -28,27 +24,6 @@ def available_mb() -> float | None:
         if line.startswith("MemAvailable:"):
             return int(line.split()[1]) / 1024
     return None
-
-
-def preboot_that_fits(preboot: Mapping[str, int], manifest: Manifest) -> dict[str, int]:
-    """The pre-boot counts, each heavy runtime's cut to what half the available memory holds."""
-    available = available_mb()
-    counts = dict(preboot)
-    for runtime, count in preboot.items():
-        entry = manifest.runtimes.get(runtime)
-        need = entry.host_memory_mb if entry is not None else None
-        if need is None or available is None or count * need <= available / 2:
-            continue
-        counts[runtime] = int(available / 2 // need)
-        logger.warning(
-            "Pre-booting %d %s interpreter(s), not %d: each takes about %d MB and %.0f MB are available",
-            counts[runtime],
-            runtime,
-            count,
-            need,
-            available,
-        )
-    return counts
 
 
 def check_host_memory(runtime: str, manifest: Manifest) -> None:

@@ -105,8 +105,10 @@ class RuntimeEntry(BaseModel):
     """The optional bundle (`Manifest.bundles`) its files come from; None for the main package."""
     scratch_dirs: list[str] = []
     """Folders the runtime writes for itself (matplotlib's font cache): never returned."""
-    preboot_on_use: bool = False
-    """Pre-boot its interpreters only after its first run (a boot costs seconds and ~0.5 GB)."""
+    snapshot: bool = False
+    """Runs resume a snapshot of its booted interpreter (needs its derived binary, `runno_mcp.derived`)."""
+    clock_seeded_prng: bool = False
+    """Its PRNG is seeded from the clock while it boots (QuickJS): each restored run gets a random seed."""
     preinstalled: list[str] = []
     """Packages importable without `packages=`, as `name==version`."""
     host_memory_mb: int | None = None
@@ -169,6 +171,9 @@ class Manifest(BaseModel):
     license: str
     files: dict[str, LangFile]
     bundles: dict[str, Bundle] = {}
+    snapshot_recipe: str
+    """How snapshot binaries are derived (engine-ts/src/asyncify.ts): part of their names, so a
+    new recipe makes every older derived file stale."""
     runtimes: dict[str, RuntimeEntry]
 
 

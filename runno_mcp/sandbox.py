@@ -23,7 +23,7 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 from pydantic import ValidationError
 from typing_extensions import Unpack
 
-from runno_mcp import _host_memory, langs, packages
+from runno_mcp import _host_memory, derived, langs, packages
 from runno_mcp._calls import (
     MAX_CODE_BYTES,
     MAX_INPUT_BYTES,
@@ -89,7 +89,7 @@ class SandboxKwargs(TypedDict, total=False):
     install: bool
     startup_timeout: float
     warm: Sequence[str]
-    preboot: Mapping[str, int] | None
+    snapshot_ahead: Sequence[str] | None
     max_sessions: int
     session_ttl: float
     max_session_bytes: int
@@ -122,8 +122,8 @@ class SandboxStats:
 
 DEFAULT_MAX_CONCURRENCY = 4
 DEFAULT_MAX_QUEUE = 256  # calls waiting for a slot before further calls are refused as busy
-# Booted interpreters kept waiting: the runtimes whose start-up dominates a small program.
-DEFAULT_PREBOOT: Mapping[str, int] = {"python": 2, "quickjs": 1, "php-cgi": 1, "sqlite": 1, "ruby": 1, "python-sci": 1}
+# Runtimes whose snapshot the primary engine takes at start, so even their first run skips the boot.
+DEFAULT_SNAPSHOT_AHEAD: tuple[str, ...] = ("python",)
 # Seconds: the largest `timeout` a call of the Python API may ask for. Tools bound it lower (see
 # tools/_policy.py): a model waits on its call, scripts may run long jobs.
 DEFAULT_MAX_TIMEOUT = 300.0
@@ -152,9 +152,10 @@ class AsyncSandbox:
         install: install missing language files on start (unless `RUNNO_MCP_OFFLINE=1`).
         startup_timeout: seconds the engine has to answer its handshake.
         warm: runtimes the engine prepares at start, so their first run is fast.
-        preboot: interpreters kept booted ahead of requests, per runtime (default
-            `DEFAULT_PREBOOT`); a run with default entry, args, env and memory limit takes one
-            and skips the interpreter's start-up. `{}` turns it off.
+        snapshot_ahead: runtimes whose snapshot is taken when the sandbox starts rather than at
+            their first run (default `DEFAULT_SNAPSHOT_AHEAD`). Every run of a runtime marked
+            `snapshot` with the default entry, args and env resumes its booted interpreter from
+            that snapshot (docs/engine.md); `()` takes each at its first run.
         max_sessions: sessions open at once (default 64); `session()` past it raises
             `SessionLimitError`, and no other session is evicted to make room.
         session_ttl: seconds a session may sit unused before it expires (default 1,800).
@@ -181,7 +182,7 @@ class AsyncSandbox:
         install: bool = True,
         startup_timeout: float = STARTUP_TIMEOUT,
         warm: Sequence[str] = (),
-        preboot: Mapping[str, int] | None = None,
+        snapshot_ahead: Sequence[str] | None = None,
         max_sessions: int = SessionLimits().max_sessions,
         session_ttl: float = SessionLimits().session_ttl,
         max_session_bytes: int = SessionLimits().max_session_bytes,
@@ -223,9 +224,9 @@ class AsyncSandbox:
         self._install = install
         self._startup_timeout = startup_timeout
         self._warm = tuple(resolve_runtime(name) for name in warm)
-        self._preboot = {
-            resolve_runtime(name): count for name, count in (DEFAULT_PREBOOT if preboot is None else preboot).items()
-        }
+        self._snapshot_ahead = tuple(
+            resolve_runtime(name) for name in (DEFAULT_SNAPSHOT_AHEAD if snapshot_ahead is None else snapshot_ahead)
+        )
         self._manifest = langs.load_manifest()
         self.allow_packages = allow_packages
         self.max_package_bytes = max_package_bytes
@@ -247,6 +248,8 @@ class AsyncSandbox:
         target = self._langs_dir or langs.langs_dir(self._manifest)
         if self._install:
             await anyio.to_thread.run_sync(langs.ensure_installed, target, self._manifest)
+            if derived.missing_derived(self._manifest):
+                derived.derive_in_background(self._manifest)
         engine = EngineCells(self._engine_options(target), self.max_concurrency)
         task_group = anyio.create_task_group()
         await task_group.__aenter__()
@@ -287,7 +290,8 @@ class AsyncSandbox:
             startup_timeout=self._startup_timeout,
             pool_size=self.max_concurrency,
             warm=self._warm,
-            preboot=_host_memory.preboot_that_fits(self._preboot, self._manifest),
+            snapshot_ahead=self._snapshot_ahead,
+            derived_dir=derived.derived_dir(),
             memory_limit_mb=run_default("memory_limit_mb"),
         )
 

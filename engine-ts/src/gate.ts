@@ -1,7 +1,7 @@
 /**
- * The gate of a pre-booted run: wraps a module's WASI imports so an interpreter boots
- * before its request exists, and waits for the caller's files and stdin at the first
- * syscall whose answer could depend on them.
+ * The gate of a snapshot: wraps a module's WASI imports so an interpreter boots before any
+ * request exists, and stops at the first syscall whose answer could depend on a run's files
+ * or stdin. There its state is captured (snapshot.ts) and every run resumes from it.
  *
  * Before the gate, a read-only lookup of a path outside the runtime's base filesystem
  * (CPython probes `/pyvenv.cfg`, Ruby `enumerator.so`) is allowed through and recorded as
@@ -61,8 +61,11 @@ export interface GateOptions {
   memory: () => WebAssembly.Memory | undefined;
   /** Records a path looked up (and not found) before the gate, relative to `/`. */
   probe: (path: string) => void;
-  /** Waits for the job and installs it; called once, on the first gated syscall. */
-  open: () => void;
+  /**
+   * Called once, on the first gated syscall (`namespace.name`). True: the syscall goes on now
+   * (the job is installed); false: it is skipped and answers 0 (the stack is being unwound).
+   */
+  open: (syscall: string) => boolean;
 }
 
 /** Returns `imports` with every path syscall wrapped by the gate. */
@@ -101,8 +104,7 @@ export function gateImports(
           : decide(name, args, options, baseFds);
         if (decision === "open") {
           opened = true;
-          options.open();
-          return syscall(...args);
+          return options.open(`${namespace}.${name}`) ? syscall(...args) : 0;
         }
         const errno = syscall(...args);
         const memory = options.memory();

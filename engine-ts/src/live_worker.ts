@@ -89,10 +89,12 @@ export function runLive(plan: LivePlan, port: MessagePort, signal: SharedArrayBu
     wasi,
     fs,
     plan.memoryLimitMb,
-    (imports) => controlImports(imports, control, () => memory, nextCell),
-    (instance) => {
-      const exported = instance.exports.memory;
-      if (exported instanceof WebAssembly.Memory) memory = exported;
+    {
+      wrapImports: (imports) => controlImports(imports, control, () => memory, nextCell),
+      onInstance: (instance) => {
+        const exported = instance.exports.memory;
+        if (exported instanceof WebAssembly.Memory) memory = exported;
+      },
     },
   );
   // The interpreter itself ended (a crash, os._exit): the cell it was running ends with it.

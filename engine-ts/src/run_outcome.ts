@@ -59,7 +59,8 @@ export function watchRun(
       const message = event.data;
       switch (message.type) {
         case "ready":
-        case "booted":
+        case "snapshot":
+        case "no-snapshot":
           break;
         case "output":
           if (settled) break;

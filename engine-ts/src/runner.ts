@@ -1,9 +1,9 @@
 /**
- * One run: resolve the runtime's steps, hand the job to a pre-spawned worker (or a
- * pre-booted interpreter, or a live session's), and turn what comes back into a
- * RunResultWire. Owns the time budget (compile and link included) and the caches that
- * make warm runs fast: compiled modules per binary and memory cap, and unpacked base
- * filesystems.
+ * One run: resolve the runtime's steps, hand the job to a worker (restored from the runtime's
+ * snapshot when it has one, booted from scratch otherwise, or a live session's), and turn what
+ * comes back into a RunResultWire. Owns the time budget (compile and link included) and the
+ * caches that make warm runs fast: compiled modules per binary and memory cap, unpacked base
+ * filesystems, and one snapshot per runtime.
  *
  * @module
  */
@@ -14,8 +14,10 @@ import { ErrorCode, type RunParams, type RunResultWire } from "./protocol.ts";
 import { type OutputListener, ResultBuilder, watchRun } from "./run_outcome.ts";
 import { INTERMEDIATE_DIR, type Runtimes } from "./runtimes.ts";
 import { checkFeatures, FeatureError } from "./wasm_features.ts";
-import { capMemory, MemoryCapError, PAGE_BYTES } from "./wasm_memory.ts";
-import { PrebootPool } from "./preboot_pool.ts";
+import { capMemory, MemoryCapError, PAGE_BYTES, pagesOf } from "./wasm_memory.ts";
+import { conflictsWith } from "./gate.ts";
+import { sha256Hex } from "./derived.ts";
+import type { Snapshot } from "./snapshot.ts";
 import { patchWasiVfsPoll } from "./wasi/mod.ts";
 import {
   type Job,
@@ -23,6 +25,7 @@ import {
   type JobStep,
   type PrebootPlan,
   type WorkerCommand,
+  type WorkerMessage,
 } from "./worker_messages.ts";
 import type { WorkerPool } from "./worker_pool.ts";
 
@@ -56,7 +59,8 @@ export class Runner {
   readonly #modules = new Map<string, Promise<WebAssembly.Module>>();
   readonly #baseFs = new Map<string, Promise<BaseFs>>();
   readonly #live: LiveSessions;
-  #preboot: PrebootPool | undefined;
+  /** Per runtime: its snapshot, or undefined when it has none (its runs then boot). */
+  readonly #snapshots = new Map<string, Promise<Snapshot | undefined>>();
 
   readonly #limits: RunnerLimits;
 
@@ -115,13 +119,11 @@ export class Runner {
     });
     let worker: Worker;
     let begin: () => void;
-    const booted = this.#isBootable(params)
-      ? await this.#preboot?.takeSoon(params.runtime, params.files.map((file) => file.path))
-      : undefined;
-    if (booted) {
-      worker = booted.worker;
-      const input = jobInputOf(params);
-      begin = () => booted.start(input);
+    const restore = this.#isBootable(params) ? await this.#restorable(params) : undefined;
+    if (restore) {
+      worker = await this.#pool.take();
+      const command: WorkerCommand = { type: "restore", ...restore, input: jobInputOf(params) };
+      begin = () => worker.postMessage(command);
     } else {
       let job: Job;
       try {
@@ -141,8 +143,74 @@ export class Runner {
       { timeoutMs: params.timeout_ms, signal, output: report.output, listener },
       begin,
     );
-    this.#pool.discard(worker);
+    // A run that ended by itself left nothing behind in its worker: the next run may take it.
+    if (end.kind === "done") this.#pool.release(worker);
+    else this.#pool.discard(worker);
     return report.fromEnd(end, params.timeout_ms);
+  }
+
+  /**
+   * The plan and snapshot to restore a run of `params` from, or undefined when it must boot:
+   * the runtime has no snapshot, the run's files could have changed what its boot found, or
+   * its memory cap is below the snapshot's size.
+   */
+  async #restorable(
+    params: RunParams,
+  ): Promise<{ plan: PrebootPlan; snapshot: Snapshot } | undefined> {
+    const snapshot = await this.#snapshotOf(params.runtime);
+    if (snapshot === undefined || snapshot.pages > pagesOf(params.memory_limit_mb)) {
+      return undefined;
+    }
+    const files = params.files.map((file) => file.path);
+    const plan = await this.plan(params.runtime, params.memory_limit_mb);
+    if (
+      conflictsWith(snapshot.probes, files) ||
+      files.some((file) => plan.baseRoots.includes(file.split("/")[1] ?? ""))
+    ) {
+      return undefined;
+    }
+    return { plan, snapshot };
+  }
+
+  /** Runtime `runtime`'s snapshot, taken at its first ask. */
+  #snapshotOf(runtime: string): Promise<Snapshot | undefined> {
+    let snapshot = this.#snapshots.get(runtime);
+    if (snapshot === undefined) {
+      snapshot = this.#capture(runtime);
+      this.#snapshots.set(runtime, snapshot);
+    }
+    return snapshot;
+  }
+
+  async #capture(runtime: string): Promise<Snapshot | undefined> {
+    if (await this.#runtimes.derived(runtime) === undefined) return undefined;
+    const plan = await this.plan(runtime, this.#limits.defaultMemoryMb);
+    const worker = await this.#pool.take();
+    try {
+      const answer = await new Promise<WorkerMessage>((resolve, reject) => {
+        worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+          if (event.data.type === "snapshot" || event.data.type === "no-snapshot") {
+            resolve(event.data);
+          }
+        };
+        worker.onerror = (event) => {
+          event.preventDefault();
+          reject(new Error(event.message));
+        };
+        worker.postMessage({ type: "capture", plan } satisfies WorkerCommand);
+      });
+      if (answer.type === "snapshot") {
+        this.#pool.release(worker);
+        return answer.snapshot;
+      }
+      if (answer.type === "no-snapshot") {
+        console.error(`Cannot snapshot "${runtime}", its runs boot instead: ${answer.reason}`);
+      }
+    } catch (err) {
+      console.error(`Cannot snapshot "${runtime}", its runs boot instead:`, err);
+    }
+    this.#pool.discard(worker);
+    return undefined;
   }
 
   /** A live call of `params`; everything but the boot is decided now. */
@@ -175,26 +243,25 @@ export class Runner {
     };
   }
 
-  /** Whether a run can take a pre-booted interpreter: everything fixed at boot matches. */
+  /** Whether a run could resume a snapshot: everything fixed at boot is as the boot had it. */
   #isBootable(params: RunParams): boolean {
     const spec = this.#runtimes.get(params.runtime);
     return spec !== undefined && spec.steps.length === 1 && params.entry === spec.entry &&
-      params.args.length === 0 && Object.keys(params.env).length === 0 &&
-      params.memory_limit_mb === this.#limits.defaultMemoryMb;
+      params.args.length === 0 && Object.keys(params.env).length === 0;
   }
 
-  /** What a pre-booted interpreter of `runtime` starts from. */
-  async plan(runtime: string): Promise<PrebootPlan> {
+  /** What runtime `runtime`'s snapshot is taken of, and restored into, at `memoryMb`. */
+  async plan(runtime: string, memoryMb: number): Promise<PrebootPlan> {
     const spec = this.#runtimes.get(runtime);
-    if (!spec) throw new RangeError(`Cannot pre-boot "${runtime}": unknown runtime`);
+    if (!spec) throw new RangeError(`Cannot snapshot "${runtime}": unknown runtime`);
     const [step] = this.#runtimes.resolveSteps(runtime, spec.entry, [], {});
     if (!step || step.binary.startsWith("fs:")) {
-      throw new RangeError(`Cannot pre-boot "${runtime}": it has no fixed binary`);
+      throw new RangeError(`Cannot snapshot "${runtime}": it has no fixed binary`);
     }
     const { binary, ...rest } = step;
     const baseFs = await this.#baseFsOf(runtime);
     return {
-      step: { ...rest, module: await this.#module(binary, this.#limits.defaultMemoryMb) },
+      step: { ...rest, module: await this.#module(binary, memoryMb, runtime) },
       baseFs,
       entry: spec.entry,
       baseRoots: [
@@ -203,24 +270,19 @@ export class Runner {
         ),
       ],
       scratchDirs: this.#runtimes.scratchDirs(runtime),
-      memoryLimitMb: this.#limits.defaultMemoryMb,
+      clockSeeded: spec.clock_seeded_prng ?? false,
+      memoryLimitMb: memoryMb,
       maxFsBytes: this.#limits.maxFsBytes,
     };
   }
 
-  /** Starts keeping `sizes` booted interpreters per runtime. */
-  startPreboot(sizes: Map<string, number>): void {
-    this.#preboot = new PrebootPool(
-      this.#pool,
-      (runtime) => this.plan(runtime),
-      sizes,
-      this.#runtimes.prebootOnUse,
-    );
+  /** Takes the snapshots of `runtimes` now, one after another, instead of at their first run. */
+  async snapshotAhead(runtimes: string[]): Promise<void> {
+    for (const runtime of runtimes) await this.#snapshotOf(runtime);
   }
 
-  /** Stops pre-booting and every live interpreter. */
+  /** Stops every live interpreter. */
   close(): void {
-    this.#preboot?.close();
     this.#live.closeAll();
   }
 
@@ -239,7 +301,7 @@ export class Runner {
         return { ...rest, fsPath };
       }
       const memoryMb = step.role === "run" ? params.memory_limit_mb : PREPARE_MEMORY_MB;
-      return { ...rest, module: await this.#module(binary, memoryMb) };
+      return { ...rest, module: await this.#module(binary, memoryMb, params.runtime) };
     }));
     const keepProgram = params.keep_program ?? undefined;
     if (keepProgram !== undefined && !jobSteps.some((step) => step.role === "link")) {
@@ -270,13 +332,16 @@ export class Runner {
     };
   }
 
-  /** The compiled module of `path`, its memory capped at `memoryMb` (cached). */
-  #module(path: string, memoryMb: number): Promise<WebAssembly.Module> {
+  /**
+   * The compiled module of `path`, its memory capped at `memoryMb` (cached): runtime
+   * `runtime`'s snapshot binary in its place when it has a whole one.
+   */
+  #module(path: string, memoryMb: number, runtime?: string): Promise<WebAssembly.Module> {
     const key = `${path}\0${memoryMb}`;
     let module = this.#modules.get(key);
     if (!module) {
       module = (async () => {
-        const binary = await Deno.readFile(path);
+        const binary = await this.#binaryOf(path, runtime);
         const pages = Math.floor((memoryMb * 2 ** 20) / PAGE_BYTES);
         // Python's and Ruby's wasi-vfs shim answers poll_oneoff itself unless patched.
         return await WebAssembly.compile(capMemory(patchWasiVfsPoll(binary) ?? binary, pages));
@@ -285,6 +350,24 @@ export class Runner {
       this.#modules.set(key, module);
     }
     return module;
+  }
+
+  /** The bytes to compile for `path`: its derived binary if whole, else the file itself. */
+  async #binaryOf(path: string, runtime: string | undefined): Promise<Uint8Array<ArrayBuffer>> {
+    const derived = runtime === undefined ? undefined : await this.#runtimes.derived(runtime);
+    // Only a one-step runtime has one, so it stands for the only binary the runtime runs.
+    if (derived !== undefined) {
+      try {
+        const binary = await Deno.readFile(derived.path);
+        if (await sha256Hex(binary) === derived.sha256) return binary;
+        console.error(
+          `Ignoring "${derived.path}": it does not match its sha256; reinstall to rebuild it`,
+        );
+      } catch (err) {
+        console.error(`Ignoring "${derived.path}":`, err);
+      }
+    }
+    return await Deno.readFile(path);
   }
 
   /** Runtime `id`'s base filesystems: its archives, then the engine's own guest files. */

@@ -10,6 +10,7 @@
  */
 
 import { join } from "node:path";
+import { type DerivedInfo, derivedKey, snapshotSource, type SourceManifest } from "./derived.ts";
 import type { Preopen } from "./wasi/mod.ts";
 
 /** A step of a runtime as the manifest spells it. */
@@ -36,18 +37,25 @@ export interface RuntimeSpec {
   base_fs: string[];
   /** Guest path -> file under engine-ts/guest/ added to every run (PHP's stdio prepend). */
   guest_files?: Record<string, string>;
+  /** Its runs resume a snapshot of its booted interpreter (needs its derived binary). */
+  snapshot?: boolean;
+  /**
+   * Its PRNG is seeded from the clock (in microseconds) while it boots (QuickJS's
+   * `Math.random`): a snapshot finds that seed, and each restored run gets a random one.
+   */
+  clock_seeded_prng?: boolean;
   /** The optional bundle its files come from (installed on demand), if not the main package. */
   bundle?: string;
   /** Folders the runtime writes for itself (matplotlib's cache): made first, never returned. */
   scratch_dirs?: string[];
-  /** Its interpreters are pre-booted only once it has been asked for (their boot is heavy). */
-  preboot_on_use?: boolean;
   steps: StepSpec[];
 }
 
 /** The parts of langs/manifest.json the engine reads. */
-export interface Manifest {
+export interface Manifest extends SourceManifest {
   files: Record<string, { sha256: string }>;
+  /** How snapshot binaries are derived; part of their names (derived.ts). */
+  snapshot_recipe: string;
   runtimes: Record<string, RuntimeSpec>;
 }
 
@@ -80,18 +88,48 @@ export const INTERMEDIATE_DIR = "/tmp/.runno";
 /** The runtime table: manifest runtimes plus `wasi`, with their files' host paths. */
 export class Runtimes {
   readonly #langsDir: string;
+  readonly #derivedDir: string | undefined;
+  readonly #manifest: Manifest;
   readonly #specs: Map<string, RuntimeSpec>;
 
-  constructor(manifest: Manifest, langsDir: string) {
+  /** `derivedDir` holds the snapshot binaries derive.ts built, if any. */
+  constructor(manifest: Manifest, langsDir: string, derivedDir?: string) {
     this.#langsDir = langsDir;
+    this.#derivedDir = derivedDir;
+    this.#manifest = manifest;
     this.#specs = new Map(Object.entries(manifest.runtimes));
     this.#specs.set("wasi", WASI_RUNTIME);
   }
 
   /** Reads and parses the manifest at `manifestPath`. */
-  static async load(manifestPath: string, langsDir: string): Promise<Runtimes> {
+  static async load(
+    manifestPath: string,
+    langsDir: string,
+    derivedDir?: string,
+  ): Promise<Runtimes> {
     const manifest = JSON.parse(await Deno.readTextFile(manifestPath)) as Manifest;
-    return new Runtimes(manifest, langsDir);
+    return new Runtimes(manifest, langsDir, derivedDir);
+  }
+
+  /**
+   * Runtime `id`'s snapshot binary (derive.ts) and the sha256 it must have, when one was
+   * derived from this manifest's binary with this engine's recipe; the caller checks the hash
+   * before it trusts the file.
+   */
+  async derived(id: string): Promise<{ path: string; sha256: string } | undefined> {
+    const sourceSha = snapshotSource(this.#manifest, id)?.sha256;
+    if (this.#derivedDir === undefined || sourceSha === undefined) return undefined;
+    const key = await derivedKey(id, sourceSha, this.#manifest.snapshot_recipe);
+    let info: DerivedInfo;
+    try {
+      info = JSON.parse(await Deno.readTextFile(join(this.#derivedDir, `${key}.json`)));
+    } catch {
+      return undefined; // not derived (yet)
+    }
+    if (info.source_sha256 !== sourceSha || info.recipe !== this.#manifest.snapshot_recipe) {
+      return undefined;
+    }
+    return { path: join(this.#derivedDir, `${key}.wasm`), sha256: info.sha256 };
   }
 
   /** Runtime ids, sorted. */
@@ -139,11 +177,6 @@ export class Runtimes {
   /** Folders runtime `id` writes for itself: made before the run, never returned. */
   scratchDirs(id: string): string[] {
     return this.#specs.get(id)?.scratch_dirs ?? [];
-  }
-
-  /** Runtimes whose pre-booting waits for their first run. */
-  get prebootOnUse(): Set<string> {
-    return new Set([...this.#specs].filter(([, spec]) => spec.preboot_on_use).map(([id]) => id));
   }
 
   /** Host paths of runtime `id`'s base filesystem archives. */

@@ -95,6 +95,33 @@ export function appendEntries(body: Uint8Array | undefined, entries: number[][])
   return out;
 }
 
+/** How many functions `sections`' module imports (they come first in the function index space). */
+export function countImportedFunctions(sections: Section[]): number {
+  const section = sections.find((candidate) => candidate.id === SectionId.import);
+  if (section === undefined) return 0;
+  const reader = new Reader(section.body, 0);
+  let functions = 0;
+  for (let count = reader.u32(); count > 0; count--) {
+    reader.skipName();
+    reader.skipName();
+    const kind = reader.byte();
+    if (kind === 0) {
+      reader.u32();
+      functions++;
+    } else if (kind === 1 || kind === 2) {
+      if (kind === 1) reader.byte(); // reference type
+      const limits = reader.byte();
+      reader.u32();
+      if (limits & 1) reader.u32();
+    } else if (kind === 3) reader.skip(2);
+    else {
+      reader.byte();
+      reader.u32();
+    }
+  }
+  return functions;
+}
+
 /** A cursor over bytes that reads the binary format's numbers. */
 export class Reader {
   constructor(readonly bytes: Uint8Array, public offset: number) {}

@@ -1,23 +1,21 @@
 /**
  * Worker entry: builds the run's filesystem, runs each step's module with our WASI, and
- * posts output as it is written and the outcome at the end. One worker per run; the
- * engine terminates it on timeout or cancel, which also frees everything the run held.
- *
- * A pre-booted worker starts its interpreter before the request exists and waits at the
- * gate (see gate.ts) for the caller's files, stdin and caps. A live worker keeps its
- * interpreter for many runs (see live_worker.ts).
+ * posts output as it is written and the outcome at the end. A run either boots its program
+ * (`run`) or resumes an interpreter from its snapshot (`restore`, see snapshot.ts); `capture`
+ * takes that snapshot. Every run builds its instance and filesystem afresh, so a worker whose
+ * run ended normally may take the next one; the engine terminates it on a timeout, a cancel
+ * or a crash. A live worker keeps its interpreter for many runs (see live_worker.ts).
  *
  * @module
  */
 
 /// <reference lib="deno.worker" />
 
-import { receiveMessageOnPort } from "node:worker_threads";
-import { gateImports } from "./gate.ts";
 import { runLive } from "./live_worker.ts";
+import { captureSnapshot, runRestored, SnapshotError } from "./snapshot.ts";
 import type { PrepareRole } from "./protocol.ts";
 import type { MemoryFs } from "./wasi/mod.ts";
-import type { Job, JobInput, PrebootPlan, WorkerCommand } from "./worker_messages.ts";
+import type { Job, PrebootPlan, WorkerCommand, WorkerMessage } from "./worker_messages.ts";
 import {
   addFiles,
   buildFs,
@@ -27,7 +25,6 @@ import {
   type Outcome,
   OutputSink,
   post,
-  type RunStart,
   runStep,
   type StepResult,
 } from "./worker_run.ts";
@@ -37,10 +34,13 @@ self.onmessage = (event: MessageEvent<WorkerCommand>) => {
   switch (command.type) {
     case "run":
       post(runJob(command.job));
-      break;
-    case "preboot":
-      post(runPrebooted(command.plan, command.port, command.signal));
-      break;
+      return; // the engine may hand this worker its next run
+    case "restore":
+      post(runRestored(command.plan, command.snapshot, command.input));
+      return;
+    case "capture":
+      post(capture(command.plan));
+      return;
     case "live":
       post(runLive(command.plan, command.port, command.signal));
       break;
@@ -48,6 +48,15 @@ self.onmessage = (event: MessageEvent<WorkerCommand>) => {
   self.close();
 };
 post({ type: "ready" });
+
+function capture(plan: PrebootPlan): WorkerMessage {
+  try {
+    return { type: "snapshot", snapshot: captureSnapshot(plan) };
+  } catch (err) {
+    if (err instanceof SnapshotError) return { type: "no-snapshot", reason: err.message };
+    throw err;
+  }
+}
 
 function runJob(job: Job): Outcome {
   const fs = buildFs(job.baseFs, job.scratchDirs, job.maxFsBytes);
@@ -93,61 +102,4 @@ function keepProgram(fs: MemoryFs, job: Job, index: number): void {
   if (program !== undefined && job.keepProgram !== undefined) {
     fs.addFile(job.keepProgram, program.slice());
   }
-}
-
-function runPrebooted(plan: PrebootPlan, port: MessagePort, signal: SharedArrayBuffer): Outcome {
-  const fs = buildFs(plan.baseFs, plan.scratchDirs, plan.maxFsBytes);
-  // Output written while booting is held back until the run it belongs to exists.
-  const early: [1 | 2, Uint8Array][] = [];
-  let sink: OutputSink | undefined;
-  let job: JobInput | undefined;
-  let start: RunStart | undefined;
-  const wasi = createWasi(
-    plan.step,
-    fs,
-    new Uint8Array(0),
-    (fd, bytes) => sink ? sink.write(fd, bytes) : early.push([fd, bytes]),
-  );
-  let memory: WebAssembly.Memory | undefined;
-  const probes: string[] = [];
-  const open = () => {
-    post({ type: "booted", probes });
-    Atomics.wait(new Int32Array(signal), 0, 0);
-    job = receiveMessageOnPort(port as never)?.message as JobInput;
-    addFiles(fs, job.files);
-    wasi.replaceStdin(job.stdin);
-    start = markStart(fs, job);
-    sink = new OutputSink(job.maxOutputBytes);
-    for (const [fd, bytes] of early) sink.write(fd, bytes);
-  };
-  const result = runStep(
-    plan.step,
-    wasi,
-    fs,
-    plan.memoryLimitMb,
-    (imports) =>
-      gateImports(imports, {
-        baseRoots: new Set(plan.baseRoots),
-        // The step's further preopens come after the root (fd 3), in order.
-        baseFds: new Set(plan.step.preopens.map((_, index) => 4 + index)),
-        entry: plan.entry.replace(/^\/+/, ""),
-        memory: () => memory,
-        probe: (path) => probes.push(path),
-        open,
-      }),
-    (instance) => {
-      const exported = instance.exports.memory;
-      if (exported instanceof WebAssembly.Memory) memory = exported;
-    },
-  );
-  if (!job) open(); // the program ended without touching a path: take its job anyway
-  return finish({
-    result,
-    fs,
-    start: start!,
-    input: job!,
-    sink: sink!,
-    hidden: plan.scratchDirs,
-    alive: false,
-  });
 }

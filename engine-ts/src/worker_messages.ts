@@ -7,6 +7,7 @@
 import type { BaseFs } from "./base_fs.ts";
 import type { ResolvedStep } from "./runtimes.ts";
 import type { PrepareRole, ReturnFs, RunParams } from "./protocol.ts";
+import type { Snapshot } from "./snapshot.ts";
 
 /** A step with its compiled module, or a guest path to compile from inside the run. */
 export interface JobStep extends Omit<ResolvedStep, "binary"> {
@@ -62,7 +63,7 @@ export interface Job extends JobInput {
   keepProgram?: string;
 }
 
-/** A run whose interpreter boots now and waits at the gate for its JobInput. */
+/** An interpreter booted to its gate, to snapshot there and to restore runs from. */
 export interface PrebootPlan {
   step: JobStep;
   baseFs: BaseFs[];
@@ -74,6 +75,8 @@ export interface PrebootPlan {
   scratchDirs: string[];
   memoryLimitMb: number;
   maxFsBytes: number;
+  /** Its PRNG is seeded from the boot's clock (RuntimeSpec.clock_seeded_prng). */
+  clockSeeded: boolean;
 }
 
 /** A live interpreter: boots, then runs one cell per LiveCell it receives, until stopped. */
@@ -104,7 +107,10 @@ export const LiveSignal = { CELLS: 0, STOP: 1, BYTES: 8 } as const;
 /** Main thread to worker. */
 export type WorkerCommand =
   | { type: "run"; job: Job }
-  | { type: "preboot"; plan: PrebootPlan; port: MessagePort; signal: SharedArrayBuffer }
+  /** Boots `plan` to its gate and answers `snapshot` (or `no-snapshot`). */
+  | { type: "capture"; plan: PrebootPlan }
+  /** Runs `input` from `snapshot`, taken of `plan`. */
+  | { type: "restore"; plan: PrebootPlan; snapshot: Snapshot; input: JobInput }
   /** `signal` is laid out as LiveSignal says. */
   | { type: "live"; plan: LivePlan; port: MessagePort; signal: SharedArrayBuffer };
 
@@ -126,8 +132,9 @@ export interface ResultFile {
 /** Worker to main thread. */
 export type WorkerMessage =
   | { type: "ready" }
-  /** A pre-booted interpreter waits at its gate; `probes` are the paths it looked up first. */
-  | { type: "booted"; probes: string[] }
+  | { type: "snapshot"; snapshot: Snapshot }
+  /** The interpreter cannot be snapshotted, and why; its runs boot. */
+  | { type: "no-snapshot"; reason: string }
   | { type: "output"; fd: 1 | 2; bytes: Uint8Array }
   /** Sent once per stream when it reaches the cap; later bytes stay in the worker. */
   | { type: "cut"; fd: 1 | 2 }

@@ -1,6 +1,7 @@
 /**
- * Pre-spawned run workers, so a run never waits for a worker to boot. Each worker runs
- * one job and is then thrown away: nothing a run did can reach the next one.
+ * Pre-spawned run workers, so a run never waits for a worker to boot. A worker whose run
+ * ended by itself comes back for the next run (each run builds its own instance and
+ * filesystem, so nothing a run did reaches the next one); any other is thrown away.
  *
  * @module
  */
@@ -21,18 +22,36 @@ export class WorkerPool {
     this.#fill();
   }
 
-  /** Takes a booted worker (or waits for one) and starts booting its replacement. */
+  /**
+   * Takes a booted worker, or boots one when none is on hand. Its replacement boots only if
+   * it does not come back (see `release` and `discard`): a worker booting beside every run
+   * would take a core from it.
+   */
   async take(): Promise<Worker> {
     if (this.#closed) throw new Error("Cannot take a worker: the pool is closed");
-    const next = this.#ready.shift() ?? spawn(this.#live);
-    this.#fill();
-    return await next;
+    return await (this.#ready.shift() ?? spawn(this.#live));
   }
 
-  /** Terminates `worker` and forgets it. */
+  /**
+   * Takes back `worker`, whose run ended by itself, for the next take; terminates it when
+   * enough workers are on hand.
+   */
+  release(worker: Worker): void {
+    if (this.#closed || this.#ready.length >= this.#size) {
+      worker.terminate();
+      this.#live.delete(worker);
+      return;
+    }
+    worker.onmessage = null;
+    worker.onerror = null;
+    this.#ready.unshift(Promise.resolve(worker));
+  }
+
+  /** Terminates `worker`, forgets it, and boots a replacement if too few are on hand. */
   discard(worker: Worker): void {
     worker.terminate();
     this.#live.delete(worker);
+    this.#fill();
   }
 
   /** Terminates every worker, busy or idle. */

@@ -12,6 +12,7 @@ import type { BaseFs } from "./base_fs.ts";
 import type { PrepareRole } from "./protocol.ts";
 import { type FsEntry, type FsSnapshot, MemoryFs, ProcExit, Wasi } from "./wasi/mod.ts";
 import { checkFeatures, FeatureError } from "./wasm_features.ts";
+import { INIT_DATA_EXPORT } from "./wasm_passive_data.ts";
 import { assertCapped, capMemory, hitMemoryLimit, MemoryCapError, pagesOf } from "./wasm_memory.ts";
 import type {
   JobFile,
@@ -205,14 +206,23 @@ function withStubs(step: JobStep, imports: WebAssembly.Imports): WebAssembly.Imp
   return imports;
 }
 
+/** How `runStep` may change a step's instance. */
+export interface StepHooks {
+  /** Wraps the import object (the gate, a live driver's control calls, a rewind). */
+  wrapImports?: (imports: WebAssembly.Imports) => WebAssembly.Imports;
+  /** Sees the instance before its program starts. */
+  onInstance?: (instance: WebAssembly.Instance) => void;
+  /** The instance holds a restored state: enter it without a reactor's `_initialize`. */
+  resume?: boolean;
+}
+
 /** Instantiates `step`'s module over `wasi` and runs it to its end. */
 export function runStep(
   step: JobStep,
   wasi: Wasi,
   fs: MemoryFs,
   memoryLimitMb: number,
-  wrapImports: (imports: WebAssembly.Imports) => WebAssembly.Imports = (imports) => imports,
-  onInstance: (instance: WebAssembly.Instance) => void = () => {},
+  hooks: StepHooks = {},
 ): StepResult {
   let module: WebAssembly.Module;
   try {
@@ -223,12 +233,14 @@ export function runStep(
   }
   let instance: WebAssembly.Instance | undefined;
   try {
-    instance = new WebAssembly.Instance(
-      module,
-      wrapImports(withStubs(step, wasi.getImports(module))),
-    );
-    onInstance(instance);
-    const exitCode = wasi.start(instance, step.exportName);
+    const imports = withStubs(step, wasi.getImports(module));
+    instance = new WebAssembly.Instance(module, hooks.wrapImports?.(imports) ?? imports);
+    hooks.onInstance?.(instance);
+    // A snapshot binary's data segments are passive (wasm_passive_data.ts): a run that boots
+    // writes them first; a restored one holds them in the snapshot already.
+    const initData = instance.exports[INIT_DATA_EXPORT];
+    if (!hooks.resume && typeof initData === "function") initData();
+    const exitCode = wasi.start(instance, step.exportName, !hooks.resume);
     return { outcome: "complete", exitCode, error: null };
   } catch (err) {
     if (err instanceof ProcExit) return { outcome: "complete", exitCode: err.code, error: null };

@@ -54,17 +54,15 @@ class EngineCells:
     """Engine processes that each run one program at a time; the same face as `Engine`.
 
     Args:
-        options: How to start a cell; the primary cell keeps its pre-boot map, the others start
-            with none.
+        options: How to start a cell; the primary cell takes its snapshots ahead, the others at
+            their first run of each runtime.
         size: General cells at most, one per run in flight (the sandbox's `max_concurrency`).
     """
 
     def __init__(self, options: EngineOptions, size: int) -> None:
         heap = options.max_old_space_mb or CELL_HEAP_MB
-        # The primary keeps the whole pre-boot map: with two Pythons waiting, a run back to back with
-        # the last one takes the second while the first's replacement boots.
         self._primary_options = replace(options, pool_size=2, max_old_space_mb=heap)
-        self._lean_options = replace(options, pool_size=1, preboot={}, warm=(), max_old_space_mb=heap)
+        self._lean_options = replace(options, pool_size=1, snapshot_ahead=(), warm=(), max_old_space_mb=heap)
         self._size = size
         self._primary: _Cell | None = None
         self._general: list[_Cell] = []

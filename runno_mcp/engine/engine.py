@@ -81,13 +81,15 @@ class EngineOptions:
     langs_dir: Path
     manifest_path: Path
     memory_limit_mb: int
-    """A run's default `memory_limit_mb`, from `RunOptions`; pre-booted and warmed interpreters are capped at it."""
+    """A run's default `memory_limit_mb`, from `RunOptions`; snapshots and warmed modules are made at it."""
     deno: Path | None = None
     startup_timeout: float = STARTUP_TIMEOUT
     pool_size: int | None = None
     warm: tuple[str, ...] = ()
-    preboot: dict[str, int] = field(default_factory=dict[str, int])
-    """Interpreters the engine boots ahead of requests, per runtime (see engine-ts/src/gate.ts)."""
+    snapshot_ahead: tuple[str, ...] = ()
+    """Runtimes whose snapshot the engine takes at start, not at their first run (docs/engine.md)."""
+    derived_dir: Path | None = None
+    """The derived snapshot binaries (`runno_mcp.derived`); None: every run boots."""
     max_old_space_mb: int | None = None
 
     def args(self) -> list[str]:
@@ -100,7 +102,8 @@ class EngineOptions:
             memory_limit_mb=self.memory_limit_mb,
             pool_size=self.pool_size,
             warm=self.warm,
-            preboot=self.preboot,
+            snapshot_ahead=self.snapshot_ahead,
+            derived=self.derived_dir,
             max_old_space_mb=self.max_old_space_mb,
         )
 

@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import anyio
@@ -84,16 +84,19 @@ def deno_run_args(
     memory_limit_mb: int,
     pool_size: int | None = None,
     warm: Sequence[str] = (),
-    preboot: Mapping[str, int] | None = None,
+    snapshot_ahead: Sequence[str] = (),
+    derived: Path | None = None,
     max_old_space_mb: int | None = None,
 ) -> list[str]:
-    """Return the argv that starts the engine: read access to its source, the language files
-    and the manifest, and nothing else (no write, net, env, run, ffi, sys; never a prompt).
+    """Return the argv that starts the engine: read access to its source, the language files,
+    the manifest and the derived snapshot binaries, and nothing else (no write, net, env, run,
+    ffi, sys; never a prompt).
 
-    `memory_limit_mb` is the default `memory_limit_mb` of a run, passed so the engine caps its
-    pre-booted and warmed interpreters at it and holds no default of its own.
+    `memory_limit_mb` is the default `memory_limit_mb` of a run, passed so the engine makes its
+    snapshots and warmed modules at it and holds no default of its own.
     """
-    readable = ",".join(str(path) for path in dict.fromkeys((engine, langs, manifest)))
+    paths = (engine, langs, manifest) if derived is None else (engine, langs, manifest, derived)
+    readable = ",".join(str(path) for path in dict.fromkeys(paths))
     args = [
         str(deno),
         "run",
@@ -113,10 +116,12 @@ def deno_run_args(
     args += ["--memory-limit-mb", str(memory_limit_mb)]
     if pool_size is not None:
         args += ["--pool-size", str(pool_size)]
+    if derived is not None:
+        args += ["--derived-dir", str(derived)]
     if warm:
         args += ["--warm", ",".join(warm)]
-    if preboot:
-        args += ["--preboot", ",".join(f"{runtime}={count}" for runtime, count in preboot.items() if count > 0)]
+    if snapshot_ahead:
+        args += ["--snapshot-ahead", ",".join(snapshot_ahead)]
     return args
 
 

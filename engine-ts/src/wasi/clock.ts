@@ -9,7 +9,7 @@ import {
 } from "./constants.ts";
 
 let lastMonotonic = 0n;
-const startNs = BigInt(Math.round(performance.now() * 1e6));
+const startNs = monotonicNs();
 
 /** Wall-clock time in nanoseconds since the Unix epoch. */
 export function realtimeNs(): bigint {
@@ -18,9 +18,13 @@ export function realtimeNs(): bigint {
     BigInt(Math.round((ms % 1) * 1e6));
 }
 
-/** Monotonic time in nanoseconds; never goes backwards. */
+/**
+ * Monotonic time in nanoseconds; never goes backwards. Counted from the process's time origin,
+ * not the worker's, so a run restored from a snapshot in another worker continues the clock
+ * its interpreter read while booting.
+ */
 export function monotonicNs(): bigint {
-  const now = BigInt(Math.round(performance.now() * 1e6));
+  const now = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
   if (now > lastMonotonic) lastMonotonic = now;
   return lastMonotonic;
 }

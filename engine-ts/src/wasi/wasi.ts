@@ -108,6 +108,11 @@ export class Wasi {
     };
   }
 
+  /** The guest's open fds, in order: stdio, the preopens, and what it opened since. */
+  openFds(): number[] {
+    return [...this.#state.fds.keys()].sort((a, b) => a - b);
+  }
+
   /** Replaces what stdin (fd 0 and every open of /dev/stdin) reads, from its start. */
   replaceStdin(data: Uint8Array): void {
     this.#stdio.stdin.replace(data);
@@ -143,21 +148,22 @@ export class Wasi {
   /**
    * Runs the program: `_start` for a command; for a reactor, `_initialize` (when exported)
    * and then the export named `entry`, whose i32 result is the exit code. Returns the exit
-   * code (0 when `_start` returns). Traps propagate.
+   * code (0 when `_start` returns). Traps propagate. `initialize` false skips `_initialize`
+   * (an instance restored from a snapshot was initialised before it was taken).
    */
-  start(instance: WebAssembly.Instance, entry = "_start"): number {
+  start(instance: WebAssembly.Instance, entry = "_start", initialize = true): number {
     const memory = instance.exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) {
       throw new TypeError("Cannot start: the module exports no memory");
     }
     this.#memory = new GuestMemory(memory);
-    const initialize = instance.exports._initialize;
+    const initializer = instance.exports._initialize;
     const main = instance.exports[entry];
     if (typeof main !== "function") {
       throw new TypeError(`Cannot start: the module exports no ${entry}`);
     }
     try {
-      if (entry !== "_start" && typeof initialize === "function") initialize();
+      if (initialize && entry !== "_start" && typeof initializer === "function") initializer();
       const code: unknown = main();
       return typeof code === "number" ? code : 0;
     } catch (error: unknown) {

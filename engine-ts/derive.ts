@@ -1,0 +1,191 @@
+/**
+ * Builds the snapshot binaries of the engine's interpreters (see src/asyncify.ts), once per
+ * install: `runno-mcp install` runs it, and the engine uses what it finds.
+ *
+ * Usage: deno run <permissions> derive.ts --langs-dir DIR --manifest FILE --out DIR RUNTIME...
+ *
+ * For each runtime: boot its binary to the gate and read the stack there, asyncify exactly
+ * those functions, check the result (a snapshot saves a stack, and a run restored from it runs
+ * an empty program to exit code 0 with no output), then write `<key>.wasm` and its sidecar
+ * `<key>.json` into --out, each by rename, so a reader never sees half a file. A runtime whose
+ * file is already there and whole is skipped. Prints one line per runtime; exits 1 if any
+ * failed.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadBaseFs, loadGuestFiles } from "./src/base_fs.ts";
+import { asyncify, checkDerivable, gateStack } from "./src/asyncify.ts";
+import { type DerivedInfo, derivedKey, sha256Hex, snapshotSource } from "./src/derived.ts";
+import { capMemory, pagesOf } from "./src/wasm_memory.ts";
+import { passiveData } from "./src/wasm_passive_data.ts";
+import { type Manifest, Runtimes } from "./src/runtimes.ts";
+import { patchWasiVfsPoll } from "./src/wasi/mod.ts";
+import type { PrebootPlan, WorkerCommand, WorkerMessage } from "./src/worker_messages.ts";
+
+/** Memory cap of the check runs (MB): any cap at least the snapshot's size restores it. */
+const CHECK_MEMORY_MB = 512;
+const FS_BYTES = 128 * 2 ** 20;
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: Deno.args,
+    allowPositionals: true,
+    options: {
+      "langs-dir": { type: "string" },
+      manifest: { type: "string" },
+      out: { type: "string" },
+    },
+  });
+  const langsDir = values["langs-dir"];
+  const manifestPath = values.manifest;
+  const out = values.out;
+  if (!langsDir || !manifestPath || !out) {
+    console.error("Cannot derive: --langs-dir, --manifest and --out are required");
+    Deno.exit(2);
+  }
+  const manifest = JSON.parse(await Deno.readTextFile(manifestPath)) as Manifest;
+  const runtimes = new Runtimes(manifest, langsDir);
+  await Deno.mkdir(out, { recursive: true });
+  let failed = false;
+  for (const id of positionals) {
+    const started = performance.now();
+    try {
+      const done = await derive(runtimes, manifest, id, out);
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(done ? `${id}: derived in ${seconds} s` : `${id}: already derived`);
+    } catch (err) {
+      failed = true;
+      console.log(`${id}: cannot derive: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  Deno.exit(failed ? 1 : 0);
+}
+
+/** Derives runtime `id`'s snapshot binary into `out`; false when a whole one is there. */
+async function derive(
+  runtimes: Runtimes,
+  manifest: Manifest,
+  id: string,
+  out: string,
+): Promise<boolean> {
+  const spec = runtimes.get(id);
+  const sourceSha = snapshotSource(manifest, id)?.sha256;
+  if (!spec || sourceSha === undefined) {
+    throw new Error("the manifest does not mark it `snapshot`, or it has more than one step");
+  }
+  const recipe = manifest.snapshot_recipe;
+  const key = await derivedKey(id, sourceSha, recipe);
+  if (await isWhole(out, key, sourceSha, recipe)) return false;
+  const [step] = runtimes.resolveSteps(id, spec.entry, [], {});
+  const source = await Deno.readFile(step!.binary);
+  if ((await sha256Hex(source)) !== sourceSha) {
+    throw new Error(`${step!.binary} does not match its sha256 in the manifest`);
+  }
+  const patched = patchWasiVfsPoll(source) ?? source;
+  const { binary: _, ...rest } = step!;
+  const baseFs = await Promise.all(runtimes.baseFsPaths(id).map(loadBaseFs));
+  const guestFiles = runtimes.guestFiles(id);
+  if (guestFiles.size > 0) baseFs.push(await loadGuestFiles(guestFiles));
+  const planOf = (module: WebAssembly.Module): PrebootPlan => ({
+    step: { ...rest, module },
+    baseFs,
+    entry: spec.entry,
+    baseRoots: [
+      ...new Set(
+        baseFs.flatMap((base) => base.entries.map((entry) => entry.path.split("/")[1] ?? "")),
+      ),
+    ],
+    scratchDirs: runtimes.scratchDirs(id),
+    clockSeeded: spec.clock_seeded_prng ?? false,
+    memoryLimitMb: CHECK_MEMORY_MB,
+    maxFsBytes: FS_BYTES,
+  });
+  const original = await WebAssembly.compile(patched);
+  checkDerivable(original);
+  const stack = gateStack(planOf(original), patched);
+  const derived = passiveData(asyncify(patched, stack));
+  await check(planOf(await WebAssembly.compile(capMemory(derived, pagesOf(CHECK_MEMORY_MB)))));
+  const info: DerivedInfo = {
+    source_sha256: sourceSha,
+    recipe,
+    sha256: await sha256Hex(new Uint8Array(derived)),
+    gate_syscall: stack.syscall,
+    onlylist: stack.functions,
+  };
+  // The binary first: a sidecar never names a file that is not there yet.
+  await writeByRename(join(out, `${key}.wasm`), derived);
+  await writeByRename(
+    join(out, `${key}.json`),
+    new TextEncoder().encode(JSON.stringify(info, null, 2)),
+  );
+  return true;
+}
+
+/** Whether `key`'s binary and sidecar are in `out` and agree with each other. */
+async function isWhole(
+  out: string,
+  key: string,
+  sourceSha: string,
+  recipe: string,
+): Promise<boolean> {
+  try {
+    const info = JSON.parse(await Deno.readTextFile(join(out, `${key}.json`))) as DerivedInfo;
+    const binary = await Deno.readFile(join(out, `${key}.wasm`));
+    return info.source_sha256 === sourceSha && info.recipe === recipe &&
+      info.sha256 === await sha256Hex(binary);
+  } catch {
+    return false;
+  }
+}
+
+/** Takes a snapshot of `plan` in a run worker and runs an empty program from it. */
+async function check(plan: PrebootPlan): Promise<void> {
+  const worker = new Worker(new URL("./src/worker.ts", import.meta.url), {
+    type: "module",
+    deno: { permissions: "none" },
+  });
+  try {
+    const ask = (command: WorkerCommand, until: WorkerMessage["type"][]) =>
+      new Promise<WorkerMessage>((resolve, reject) => {
+        worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+          if (until.includes(event.data.type)) resolve(event.data);
+          else if (event.data.type === "output") {
+            reject(new Error(`the check run wrote: ${new TextDecoder().decode(event.data.bytes)}`));
+          }
+        };
+        worker.onerror = (event) => {
+          event.preventDefault();
+          reject(new Error(event.message));
+        };
+        worker.postMessage(command);
+      });
+    const taken = await ask({ type: "capture", plan }, ["snapshot", "no-snapshot"]);
+    if (taken.type === "no-snapshot") throw new Error(`no snapshot: ${taken.reason}`);
+    if (taken.type !== "snapshot") throw new Error(`unexpected "${taken.type}"`);
+    const input = {
+      files: [{ path: plan.entry, content: new Uint8Array(0) }],
+      stdin: new Uint8Array(0),
+      maxOutputBytes: 65536,
+      returnFs: "none" as const,
+      maxReturnFiles: 0,
+      maxReturnBytes: 0,
+    };
+    const done = await ask({ type: "restore", plan, snapshot: taken.snapshot, input }, ["done"]);
+    if (done.type !== "done" || done.outcome !== "complete" || done.exitCode !== 0) {
+      throw new Error(`a restored empty program failed: ${JSON.stringify(done)}`);
+    }
+  } finally {
+    worker.terminate();
+  }
+}
+
+async function writeByRename(path: string, bytes: Uint8Array): Promise<void> {
+  const partial = `${path}.${crypto.randomUUID()}.partial`;
+  await Deno.writeFile(partial, bytes);
+  await Deno.rename(partial, path);
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,199 @@
+"""Snapshot binaries: derived from the language binaries once per install, never committed.
+
+A runtime marked `snapshot` in the manifest runs from a snapshot of its booted interpreter
+(docs/engine.md). That needs a derived copy of its binary, asyncified at the functions on its
+stack at the gate; `engine-ts/derive.ts` builds it with Binaryen (npm `binaryen`, fetched by
+Deno into the engine's own cache) and checks it. Each derived file is named by the sha256 of
+its source and the recipe, and carries a sidecar with its own sha256, which the engine checks
+before it trusts the file; a missing, cut or stale file only means that runtime's runs boot
+from scratch until the next derive.
+
+`runno-mcp install` derives in the foreground. A `Sandbox` that finds a file missing starts a
+derive in the background and runs without that snapshot meanwhile.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import TextIO
+
+import platformdirs
+
+from runno_mcp.engine.process import engine_dir, engine_env, find_deno
+from runno_mcp.langs import Manifest, install_lock, langs_dir, load_manifest, manifest_path, missing_files, say
+
+__all__ = ["DERIVED_DIR_ENV", "derive", "derive_in_background", "derived_dir", "missing_derived", "snapshot_runtimes"]
+
+DERIVED_DIR_ENV = "RUNNO_MCP_DERIVED_DIR"
+# What Deno needs from the host to fetch Binaryen from npm: proxies and certificate authorities
+# (a TLS-inspecting proxy's). The derive runs no program of a caller's, only language binaries.
+_FETCH_ENV = (
+    "HTTPS_PROXY",
+    "HTTP_PROXY",
+    "NO_PROXY",
+    "https_proxy",
+    "http_proxy",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "DENO_CERT",
+    "DENO_TLS_CA_STORE",
+    "NPM_CONFIG_REGISTRY",
+)
+DERIVE_TIMEOUT = 1800.0  # seconds; CPython's takes about 40 s on two cores
+
+_background_lock = threading.Lock()
+_background: dict[Path, subprocess.Popen[bytes]] = {}
+
+
+def derived_dir() -> Path:
+    """Return the folder of derived files: `RUNNO_MCP_DERIVED_DIR`, else the user cache's."""
+    override = os.environ.get(DERIVED_DIR_ENV)
+    if override:
+        return Path(override)
+    return platformdirs.user_cache_path("runno-mcp", appauthor=False) / "derived"
+
+
+def snapshot_runtimes(manifest: Manifest, target: Path | None = None) -> list[str]:
+    """Return the runtimes that run from snapshots and whose language files are installed."""
+    target = target or langs_dir(manifest)
+    return [
+        runtime
+        for runtime, entry in manifest.runtimes.items()
+        if entry.snapshot and not missing_files(target, manifest, runtime)
+    ]
+
+
+def missing_derived(manifest: Manifest, out: Path | None = None) -> list[str]:
+    """Return the snapshot runtimes with no sidecar for their binary and the manifest's recipe.
+
+    Cheap (no hashing): the engine checks each file's sha256 before it uses it.
+    """
+    out = out or derived_dir()
+    return [
+        runtime
+        for runtime in snapshot_runtimes(manifest)
+        if not any(
+            _sidecar_matches(path, _source_sha256(manifest, runtime), manifest.snapshot_recipe)
+            for path in out.glob(f"{runtime}-*.json")
+        )
+    ]
+
+
+def _source_sha256(manifest: Manifest, runtime: str) -> str:
+    """The sha256 of the binary `runtime` runs: a main-package file's, or its bundle member's."""
+    entry = manifest.runtimes[runtime]
+    binary = entry.steps[-1].binary
+    bundle = manifest.bundles.get(entry.bundle) if entry.bundle else None
+    if bundle is not None and binary in bundle.files:
+        return bundle.members[bundle.files[binary]]
+    return manifest.files[binary].sha256
+
+
+def _sidecar_matches(path: Path, source_sha256: str, recipe: str) -> bool:
+    try:
+        info = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(info, dict) and info.get("source_sha256") == source_sha256 and info.get("recipe") == recipe  # pyright: ignore[reportUnknownMemberType]
+
+
+def _derive_env() -> dict[str, str]:
+    env = engine_env()
+    env.update({name: os.environ[name] for name in _FETCH_ENV if name in os.environ})
+    # Deno reads its extra certificate authorities from DENO_CERT, not SSL_CERT_FILE.
+    if "SSL_CERT_FILE" in env and "DENO_CERT" not in env:
+        env["DENO_CERT"] = env["SSL_CERT_FILE"]
+    return env
+
+
+def _derive_args(manifest: Manifest, runtimes: list[str], target: Path, out: Path) -> list[str]:
+    engine = engine_dir()
+    manifest_file = manifest_path()
+    readable = ",".join(str(path) for path in dict.fromkeys((engine, target, manifest_file, out)))
+    return [
+        str(find_deno()),
+        "run",
+        "--no-prompt",
+        "--no-config",
+        "--no-lock",
+        "--unstable-worker-options",
+        f"--allow-read={readable}",
+        f"--allow-write={out}",
+        str(engine / "derive.ts"),
+        "--langs-dir",
+        str(target),
+        "--manifest",
+        str(manifest_file),
+        "--out",
+        str(out),
+        *runtimes,
+    ]
+
+
+def derive(manifest: Manifest | None = None, progress: TextIO | None = sys.stderr) -> bool:
+    """Build every missing snapshot binary now; return whether all are there.
+
+    A runtime that cannot be derived (no network for Binaryen the first time, a binary the
+    recipe refuses) is reported and left to boot per run; nothing half-written is left behind.
+    """
+    manifest = manifest or load_manifest()
+    runtimes = missing_derived(manifest)
+    if not runtimes:
+        return True
+    out = derived_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    say(progress, f"Deriving snapshot binaries of {', '.join(runtimes)} (once; about a minute) ...")
+    with install_lock(out):
+        try:
+            done = subprocess.run(
+                _derive_args(manifest, runtimes, langs_dir(manifest), out),
+                env=_derive_env(),
+                capture_output=True,
+                timeout=DERIVE_TIMEOUT,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            say(progress, f"Cannot derive snapshot binaries: {error}; those runtimes boot per run")
+            return False
+    for line in done.stdout.decode(errors="replace").splitlines():
+        say(progress, f"  {line}")
+    if done.returncode != 0:
+        tail = done.stderr.decode(errors="replace").strip().splitlines()[-5:]
+        say(progress, "Some snapshot binaries could not be derived; those runtimes boot per run")
+        for line in tail:
+            say(progress, f"  {line}")
+    return done.returncode == 0
+
+
+def derive_in_background(manifest: Manifest) -> None:
+    """Start deriving what is missing in a process of its own, unless one is running.
+
+    Its output goes to `derive.log` in the derived folder. The engine picks the files up at a
+    runtime's next first run in an engine process.
+    """
+    out = derived_dir()
+    with _background_lock:
+        running = _background.get(out)
+        if running is not None and running.poll() is None:
+            return
+        runtimes = missing_derived(manifest, out)
+        if not runtimes:
+            return
+        out.mkdir(parents=True, exist_ok=True)
+        log = (out / "derive.log").open("ab")
+        try:
+            _background[out] = subprocess.Popen(
+                _derive_args(manifest, runtimes, langs_dir(manifest), out),
+                env=_derive_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+            )
+        except OSError:
+            pass  # runs boot per run; `runno-mcp install` reports why
+        finally:
+            log.close()
