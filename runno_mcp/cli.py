@@ -26,7 +26,7 @@ import platformdirs
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from runno_mcp import langs, packages
+from runno_mcp import derived, langs, packages
 from runno_mcp.bundles import install_bundle
 from runno_mcp.errors import InvalidRequestError, RunnoError
 from runno_mcp.models import ALIASES, RUNTIMES, RunResult, resolve_runtime, run_default
@@ -75,8 +75,9 @@ def parser() -> argparse.ArgumentParser:
     _install_parser(
         commands.add_parser(
             "install",
-            help="download and check the language files (about 48 MB, once); `install python-sci` adds Python "
-            "with numpy, pandas, scipy, scikit-learn and matplotlib (about 98 MB, on request)",
+            help="download and check the language files (about 48 MB, once) and derive their snapshot binaries "
+            "(about a minute); `install python-sci` adds Python with numpy, pandas, scipy, scikit-learn and "
+            "matplotlib (about 98 MB, on request)",
         )
     )
     _packages_parser(
@@ -389,6 +390,8 @@ def _install(options: argparse.Namespace) -> int:
     except RunnoError as exc:
         print(f"runno-mcp: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE
+    # A runtime whose snapshot binary cannot be derived still runs, booting per run: not an error.
+    derived.derive()
     return 0
 
 

@@ -12,7 +12,6 @@ from scratch until the next derive.
 derive in the background and runs without that snapshot meanwhile.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -21,9 +20,10 @@ from pathlib import Path
 from typing import TextIO
 
 import platformdirs
+from pydantic import BaseModel, ValidationError
 
 from runno_mcp.engine.process import engine_dir, engine_env, find_deno
-from runno_mcp.langs import Manifest, install_lock, langs_dir, load_manifest, manifest_path, missing_files, say
+from runno_mcp.langs import Manifest, install_lock, langs_dir, load_manifest, manifest_path, say
 
 __all__ = ["DERIVED_DIR_ENV", "derive", "derive_in_background", "derived_dir", "missing_derived", "snapshot_runtimes"]
 
@@ -63,7 +63,7 @@ def snapshot_runtimes(manifest: Manifest, target: Path | None = None) -> list[st
     return [
         runtime
         for runtime, entry in manifest.runtimes.items()
-        if entry.snapshot and not missing_files(target, manifest, runtime)
+        if entry.snapshot and all((target / name).is_file() for name in entry.files())
     ]
 
 
@@ -93,12 +93,19 @@ def _source_sha256(manifest: Manifest, runtime: str) -> str:
     return manifest.files[binary].sha256
 
 
+class _Sidecar(BaseModel):
+    """The parts of a derived binary's sidecar (engine-ts/src/derived.ts) Python reads."""
+
+    source_sha256: str
+    recipe: str
+
+
 def _sidecar_matches(path: Path, source_sha256: str, recipe: str) -> bool:
     try:
-        info = json.loads(path.read_text())
-    except (OSError, ValueError):
+        info = _Sidecar.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError):
         return False
-    return isinstance(info, dict) and info.get("source_sha256") == source_sha256 and info.get("recipe") == recipe  # pyright: ignore[reportUnknownMemberType]
+    return info.source_sha256 == source_sha256 and info.recipe == recipe
 
 
 def _derive_env() -> dict[str, str]:
@@ -119,7 +126,9 @@ def _derive_args(manifest: Manifest, runtimes: list[str], target: Path, out: Pat
         "run",
         "--no-prompt",
         "--no-config",
-        "--no-lock",
+        # Binaryen comes from npm at the version and integrity hash engine-ts/deno.lock pins.
+        f"--lock={engine / 'deno.lock'}",
+        "--frozen",
         "--unstable-worker-options",
         f"--allow-read={readable}",
         f"--allow-write={out}",

@@ -32,9 +32,12 @@ const DATA_DROP = 0x09;
 const FUNC_TYPE = 0x60;
 const EXPORT_FUNC = 0x00;
 
-/** An active segment of memory 0 at a constant offset, the only kind a language binary has. */
+/**
+ * A data segment: active in memory 0 at a constant offset (what a C toolchain emits), or passive
+ * already (`offset` undefined: the module writes it itself, as python-sci's does).
+ */
 interface Segment {
-  offset: number;
+  offset: number | undefined;
   bytes: Uint8Array;
 }
 
@@ -44,13 +47,14 @@ export function passiveData(binary: Uint8Array): Uint8Array {
   const data = sections.find((section) => section.id === SectionId.data);
   if (data === undefined) return binary;
   const segments = readSegments(data.body);
-  if (segments.length === 0) return binary;
+  if (segments.every((segment) => segment.offset === undefined)) return binary;
 
   const typeIndex = vectorCount(sections, SectionId.type);
   const functionIndex = countImportedFunctions(sections) +
     vectorCount(sections, SectionId.function);
   const body: number[] = [0]; // no locals
   segments.forEach((segment, index) => {
+    if (segment.offset === undefined) return;
     body.push(I32_CONST, ...writeSleb(segment.offset), I32_CONST, 0);
     body.push(I32_CONST, ...writeSleb(segment.bytes.length));
     body.push(MISC, MEMORY_INIT, ...writeLeb(index), 0);
@@ -106,9 +110,13 @@ function readSegments(body: Uint8Array): Segment[] {
   const segments: Segment[] = [];
   for (let index = 0; index < count; index++) {
     const flags = reader.u32();
+    if (flags === 1) {
+      segments.push({ offset: undefined, bytes: reader.take(reader.u32()) });
+      continue;
+    }
     if (flags !== 0) {
       throw new RangeError(
-        `Cannot make data segment ${index} passive: only active segments of memory 0 are handled (flags ${flags})`,
+        `Cannot make data segment ${index} passive: it is active in another memory (flags ${flags})`,
       );
     }
     if (reader.byte() !== I32_CONST) {
