@@ -112,6 +112,7 @@ async function derive(
     source_sha256: sourceSha,
     recipe,
     sha256: await sha256Hex(new Uint8Array(derived)),
+    bytes: derived.length,
     gate_syscall: stack.syscall,
     onlylist: stack.functions,
   };
@@ -135,7 +136,7 @@ async function isWhole(
     const info = JSON.parse(await Deno.readTextFile(join(out, `${key}.json`))) as DerivedInfo;
     const binary = await Deno.readFile(join(out, `${key}.wasm`));
     return info.source_sha256 === sourceSha && info.recipe === recipe &&
-      info.sha256 === await sha256Hex(binary);
+      info.bytes === binary.length && info.sha256 === await sha256Hex(binary);
   } catch {
     return false;
   }

@@ -68,9 +68,10 @@ def snapshot_runtimes(manifest: Manifest, target: Path | None = None) -> list[st
 
 
 def missing_derived(manifest: Manifest, out: Path | None = None) -> list[str]:
-    """Return the snapshot runtimes with no sidecar for their binary and the manifest's recipe.
+    """Return the snapshot runtimes with no sidecar for their binary and the manifest's recipe, or
+    whose derived binary is not the size its sidecar says.
 
-    Cheap (no hashing): the engine checks each file's sha256 before it uses it.
+    Cheap (no hashing): the engine checks each file's sha256 before it uses it, and `derive` too.
     """
     out = out or derived_dir()
     return [
@@ -98,14 +99,18 @@ class _Sidecar(BaseModel):
 
     source_sha256: str
     recipe: str
+    bytes: int
 
 
 def _sidecar_matches(path: Path, source_sha256: str, recipe: str) -> bool:
+    """Whether the sidecar at `path` describes a derivation of `source_sha256` by `recipe` whose binary
+    is there at its full size."""
     try:
         info = _Sidecar.model_validate_json(path.read_bytes())
+        size = path.with_suffix(".wasm").stat().st_size
     except (OSError, ValidationError):
         return False
-    return info.source_sha256 == source_sha256 and info.recipe == recipe
+    return info.source_sha256 == source_sha256 and info.recipe == recipe and size == info.bytes
 
 
 def _derive_env() -> dict[str, str]:
@@ -144,18 +149,19 @@ def _derive_args(manifest: Manifest, runtimes: list[str], target: Path, out: Pat
 
 
 def derive(manifest: Manifest | None = None, progress: TextIO | None = sys.stderr) -> bool:
-    """Build every missing snapshot binary now; return whether all are there.
+    """Check every snapshot binary by its hash and build what is missing or damaged, now.
 
-    A runtime that cannot be derived (no network for Binaryen the first time, a binary the
-    recipe refuses) is reported and left to boot per run; nothing half-written is left behind.
+    Returns whether all are whole. A runtime that cannot be derived (no network for Binaryen the
+    first time, a binary the recipe refuses) is reported and left to boot per run; nothing
+    half-written is left behind.
     """
     manifest = manifest or load_manifest()
-    runtimes = missing_derived(manifest)
+    runtimes = snapshot_runtimes(manifest)
     if not runtimes:
         return True
     out = derived_dir()
     out.mkdir(parents=True, exist_ok=True)
-    say(progress, f"Deriving snapshot binaries of {', '.join(runtimes)} (once; about a minute) ...")
+    say(progress, f"Checking the snapshot binaries of {', '.join(runtimes)}; deriving one takes up to a minute ...")
     with install_lock(out):
         try:
             done = subprocess.run(

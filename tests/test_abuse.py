@@ -40,7 +40,7 @@ async def doomed() -> AsyncIterator[AsyncSandbox]:
     guest keeps spinning on a core until its engine process exits. Such guests must not
     share the session's engine, or every later test runs on a starved machine.
     """
-    async with AsyncSandbox(max_concurrency=8, preboot={}) as own:
+    async with AsyncSandbox(max_concurrency=8, snapshot_ahead=()) as own:
         yield own
 
 
@@ -560,7 +560,7 @@ async def test_a_cancellation_storm_leaves_the_engine_serving(doomed: AsyncSandb
 
 async def test_calls_past_the_queue_limit_are_refused_as_busy() -> None:
     """With one slot and a queue of one, a third concurrent call gets SandboxBusyError; the others finish."""
-    async with AsyncSandbox(max_concurrency=1, max_queue=1, preboot={}) as own:
+    async with AsyncSandbox(max_concurrency=1, max_queue=1, snapshot_ahead=()) as own:
         outcomes: list[str] = []
 
         async def slow() -> None:

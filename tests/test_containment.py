@@ -100,7 +100,7 @@ async def test_a_run_at_its_memory_cap_raises_the_engines_memory_by_at_most_the_
     """Every process of the engine together: a run that fills its 128 MiB grows them by its cap and a
     margin, whatever it tries; the live session carries on. (No pre-booting here: a replacement
     interpreter booting for the next run would be counted too.)"""
-    async with AsyncSandbox(max_concurrency=3, preboot={}) as own:
+    async with AsyncSandbox(max_concurrency=3, snapshot_ahead=()) as own:
         await memory_cap_holds(own)
 
 

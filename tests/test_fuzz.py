@@ -254,7 +254,7 @@ options = st.fixed_dictionaries(
 
 @pytest.fixture(scope="module")
 def blocking_sandbox() -> Iterator[Sandbox]:
-    with Sandbox(max_concurrency=2, preboot={}) as sandbox:
+    with Sandbox(max_concurrency=2, snapshot_ahead=()) as sandbox:
         yield sandbox
 
 

@@ -18,6 +18,7 @@ LAYERS = [
         "runno_mcp.streaming",
         "runno_mcp._calls",
         "runno_mcp._host_memory",
+        "runno_mcp.derived",
         "runno_mcp._run_params",
         "runno_mcp._session_files",
     },

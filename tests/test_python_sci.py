@@ -206,7 +206,7 @@ async def test_without_the_bundle_a_run_says_how_to_install_it(tmp_path: Path) -
     """A language folder with only the main files: python-sci is refused with the command that installs it."""
     for name in langs.load_manifest().files:
         shutil.copy(langs.langs_dir() / name, tmp_path / name)
-    async with AsyncSandbox(langs_dir=tmp_path, install=False, preboot={}) as sandbox:
+    async with AsyncSandbox(langs_dir=tmp_path, install=False, snapshot_ahead=()) as sandbox:
         assert "python-sci" not in {info.id for info in await sandbox.list_runtimes()}
         with pytest.raises(LanguageNotInstalledError, match='run "runno-mcp install python-sci"'):
             await sandbox.run_code("python-sci", "print(1)")
@@ -228,22 +228,11 @@ async def test_too_little_free_memory_is_a_clear_error_and_other_runtimes_still_
     assert (await sandbox.run_code("python", "print(1)")).stdout == "1\n"
 
 
-async def test_the_pre_boot_pool_is_cut_to_what_free_memory_holds(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    monkeypatch.setattr(_host_memory, "available_mb", lambda: 2000.0)
-    async with AsyncSandbox(preboot={"python-sci": 3}) as small:
-        assert (await small.run_code("python", "print(2)")).stdout == "2\n"
-    assert "Pre-booting 1 python-sci interpreter(s), not 3: each takes about 600 MB and 2000 MB are available" in (
-        caplog.text
-    )
-
-
 @pytest.mark.network
 async def test_a_pure_python_package_is_importable_beside_the_data_stack() -> None:
     """packages= works for python-sci too: resolved for Python 3.15, mounted before the stdlib zip."""
     code = "import humanize, pandas\nprint(humanize.intcomma(int(pandas.Series([1234000, 567]).sum())))\n"
-    async with AsyncSandbox(allow_packages=True, preboot={}) as sandbox:
+    async with AsyncSandbox(allow_packages=True, snapshot_ahead=()) as sandbox:
         with anyio.fail_after(TIMEOUT * 2):
             result = await sandbox.run_code("python-sci", code, packages=["humanize"], timeout=TIMEOUT)
         assert (result.stdout, result.exit_code) == ("1,234,567\n", 0), result.stderr

@@ -160,7 +160,12 @@ async def test_sessions_are_found_only_by_their_owner(sandbox: AsyncSandbox) -> 
 async def small() -> AsyncIterator[AsyncSandbox]:
     """A sandbox with tight session limits."""
     async with AsyncSandbox(
-        preboot={}, max_sessions=2, session_ttl=1.0, max_session_bytes=1000, max_session_files=3, max_live_sessions=1
+        snapshot_ahead=(),
+        max_sessions=2,
+        session_ttl=1.0,
+        max_session_bytes=1000,
+        max_session_files=3,
+        max_live_sessions=1,
     ) as own:
         yield own
 
@@ -249,7 +254,7 @@ async def test_calls_on_one_session_run_one_at_a_time(sandbox: AsyncSandbox) -> 
 
 
 def test_the_blocking_sandbox_has_sessions_too() -> None:
-    with Sandbox(preboot={}) as sandbox, sandbox.session() as session:
+    with Sandbox(snapshot_ahead=()) as sandbox, sandbox.session() as session:
         session.write_files({"/n.txt": "41"})
         result = session.run_code("python", "n = int(open('/n.txt').read())\nopen('/n.txt', 'w').write(str(n + 1))")
         assert (result.result_type, result.exit_code) == ("complete", 0)
@@ -281,7 +286,7 @@ async def test_an_exception_in_a_live_session_is_reported_and_the_interpreter_li
 async def test_a_timeout_in_a_live_session_restarts_the_interpreter_and_keeps_the_files() -> None:
     """The run says the interpreter was stopped; the next call has a fresh one and every file is still there.
     (Its own sandbox: the busy loop's thread outlives the timeout until that engine exits.)"""
-    async with AsyncSandbox(preboot={}) as own, own.session(live=True) as session:
+    async with AsyncSandbox(snapshot_ahead=()) as own, own.session(live=True) as session:
         await session.run_code("python", "value = 1\nopen('/kept.txt', 'w').write('kept')")
         stuck = await session.run_code("python", "while True:\n    pass", timeout=1)
         assert stuck.result_type == "timeout"
@@ -293,7 +298,7 @@ async def test_a_timeout_in_a_live_session_restarts_the_interpreter_and_keeps_th
 async def test_losing_its_cell_costs_a_live_session_its_variables_and_says_so() -> None:
     """Killing the live session's own cell loses the interpreter, not the files; the next result carries a
     warning. Killing another cell costs the session nothing."""
-    async with AsyncSandbox(preboot={}) as own, own.session(live=True) as session:
+    async with AsyncSandbox(snapshot_ahead=()) as own, own.session(live=True) as session:
         await session.run_code("python", "value = 1\nopen('/kept.txt', 'w').write('kept')")
         primary = own.engine_pid
         assert primary is not None
@@ -342,7 +347,7 @@ async def test_a_c_program_compiled_in_one_call_runs_in_the_next_without_compili
 async def test_a_crash_in_a_live_session_says_so_and_the_next_call_starts_fresh() -> None:
     """os.abort() traps the interpreter: the run is a crash naming the restart; files survive it."""
     code = "import os\nos.abort()"
-    async with AsyncSandbox(preboot={}) as own, own.session(live=True) as session:
+    async with AsyncSandbox(snapshot_ahead=()) as own, own.session(live=True) as session:
         await session.run_code("python", "value = 1\nopen('/kept.txt', 'w').write('kept')")
         crashed = await session.run_code("python", code, timeout=GENEROUS)
         assert crashed.result_type == "crash", (crashed.stdout, crashed.stderr)

@@ -1,9 +1,8 @@
 # The start of every python-sci run: `python /usr/local/lib/runno/sci_start.py ENTRY ARGS...`.
 #
 # The heavy imports (numpy, pandas, matplotlib with its font list, scipy.stats,
-# sklearn.linear_model) come first and touch only
-# the base filesystem, so a pre-booted interpreter has done them before its request exists
-# (see engine-ts/src/gate.ts); then the entry file runs as `__main__`, as `python ENTRY ARGS`
+# sklearn.linear_model) come first and touch only the base filesystem, so the runtime's
+# snapshot holds them done (see engine-ts/src/gate.ts, docs/engine.md); then the entry file runs as `__main__`, as `python ENTRY ARGS`
 # would run it: same argv, same sys.path[0], tracebacks that start at the program's own frame.
 # At the end it skips Py_Finalize's slow teardown of the data stack (see `_end`).
 import atexit
@@ -69,6 +68,7 @@ def _run(entry: str) -> int:
     try:
         with io.open_code(entry) as source:
             code = compile(source.read(), entry, "exec")
+        _reseed()
         exec(code, main.__dict__)
     except SystemExit as done:
         if done.code is None or isinstance(done.code, int):
@@ -83,6 +83,21 @@ def _run(entry: str) -> int:
         traceback.print_exception(type(error), error, tb)
         return 1
     return 0
+
+
+def _reseed() -> None:
+    """Seed the generators the data stack seeded while booting afresh from the OS.
+
+    Runs resume a snapshot taken before the entry file was opened (docs/engine.md): without
+    this, `random.random()` and `numpy.random.random()` would draw the same numbers in every
+    run.
+    """
+    random = sys.modules.get("random")
+    if random is not None:
+        random.seed()
+    numpy_random = sys.modules.get("numpy.random")
+    if numpy_random is not None:
+        numpy_random.seed()
 
 
 def _end(status: int) -> None:

@@ -15,8 +15,9 @@ export interface DerivedInfo {
   /** sha256 of the language binary it was derived from. */
   source_sha256: string;
   recipe: string;
-  /** sha256 of the derived binary itself. */
+  /** sha256 and size of the derived binary itself. */
   sha256: string;
+  bytes: number;
   /** The syscall the gate stops at, and the functions instrumented (by index). */
   gate_syscall: string;
   onlylist: number[];

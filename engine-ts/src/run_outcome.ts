@@ -146,6 +146,7 @@ export class ResultBuilder {
       error,
       deleted: fs.deleted ?? [],
       live: null,
+      resumed: false,
     };
   }
 }

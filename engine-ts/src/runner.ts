@@ -146,7 +146,7 @@ export class Runner {
     // A run that ended by itself left nothing behind in its worker: the next run may take it.
     if (end.kind === "done") this.#pool.release(worker);
     else this.#pool.discard(worker);
-    return report.fromEnd(end, params.timeout_ms);
+    return { ...report.fromEnd(end, params.timeout_ms), resumed: restore !== undefined };
   }
 
   /**

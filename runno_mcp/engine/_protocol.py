@@ -108,6 +108,8 @@ class RunResultWire(_Wire):
     deleted: list[str] = Field(default_factory=list[str])
     """Regular files there when the program started and gone at its end, sorted."""
     live: LiveState | None = None
+    resumed: bool = False
+    """Whether the program resumed its runtime's snapshot instead of booting (docs/engine.md)."""
 
 
 class CancelParams(_Wire):

@@ -61,7 +61,7 @@ async def wait_until(predicate: Callable[[], bool], timeout: float) -> None:
 @pytest.fixture
 async def own() -> AsyncIterator[AsyncSandbox]:
     """A sandbox with its own engine, which the test may kill."""
-    async with AsyncSandbox(max_concurrency=4, preboot={}) as sandbox:
+    async with AsyncSandbox(max_concurrency=4, snapshot_ahead=()) as sandbox:
         yield sandbox
 
 
@@ -181,7 +181,7 @@ async def test_closing_a_sandbox_leaves_no_deno_process_behind() -> None:
     """After `async with` ends, even with runs cancelled mid-flight, no deno child of ours is left."""
     before = set(deno_children())
     with anyio.fail_after(GENEROUS):
-        async with AsyncSandbox(max_concurrency=2, preboot={}) as sandbox:
+        async with AsyncSandbox(max_concurrency=2, snapshot_ahead=()) as sandbox:
             pid = sandbox.engine_pid
             assert pid is not None
 
@@ -199,7 +199,7 @@ async def test_closing_a_sandbox_leaves_no_deno_process_behind() -> None:
 ORPHAN_PARENT_MID_RUN = """
 import sys, threading
 from runno_mcp import Sandbox
-sandbox = Sandbox(preboot={})
+sandbox = Sandbox(snapshot_ahead=())
 sandbox.start()
 print(sandbox._sandbox.engine_pid, flush=True)
 sandbox.run_code("python", "print('go', flush=True)\\nwhile True: pass", timeout=120,
