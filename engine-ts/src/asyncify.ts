@@ -117,7 +117,7 @@ export function checkDerivable(module: WebAssembly.Module): void {
 }
 
 /** `binary` asyncified at `stack`'s functions, its mutable globals exported. */
-export function asyncify(binary: Uint8Array, stack: GateStack): Uint8Array {
+export function asyncify(binary: Uint8Array, stack: GateStack): Uint8Array<ArrayBuffer> {
   const module = binaryen.readBinary(binary);
   try {
     const names = stack.functions.map((index) =>
@@ -135,7 +135,7 @@ export function asyncify(binary: Uint8Array, stack: GateStack): Uint8Array {
     binaryen.setPassArgument("asyncify-onlylist", names.join(","));
     binaryen.setOptimizeLevel(1);
     module.runPasses(["asyncify"]);
-    return module.emitBinary();
+    return new Uint8Array(module.emitBinary());
   } finally {
     module.dispose();
   }

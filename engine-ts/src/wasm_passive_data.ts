@@ -42,7 +42,7 @@ interface Segment {
 }
 
 /** `binary` with every data segment passive and `INIT_DATA_EXPORT` writing them; unchanged without any. */
-export function passiveData(binary: Uint8Array): Uint8Array {
+export function passiveData(binary: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
   const sections = readSections(binary);
   const data = sections.find((section) => section.id === SectionId.data);
   if (data === undefined) return binary;
