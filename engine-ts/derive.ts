@@ -21,6 +21,7 @@ import { asyncify, checkDerivable, gateStack } from "./src/asyncify.ts";
 import { type DerivedInfo, derivedKey, sha256Hex, snapshotSource } from "./src/derived.ts";
 import { capMemory, pagesOf } from "./src/wasm_memory.ts";
 import { passiveData } from "./src/wasm_passive_data.ts";
+import { addInterruptChecks } from "./src/wasm_interrupt.ts";
 import { type Manifest, Runtimes } from "./src/runtimes.ts";
 import { patchWasiVfsPoll } from "./src/wasi/mod.ts";
 import type { PrebootPlan, WorkerCommand, WorkerMessage } from "./src/worker_messages.ts";
@@ -106,7 +107,7 @@ async function derive(
   const original = await WebAssembly.compile(patched);
   checkDerivable(original);
   const stack = gateStack(planOf(original), patched);
-  const derived = passiveData(asyncify(patched, stack));
+  const derived = addInterruptChecks(passiveData(asyncify(patched, stack)));
   await check(planOf(await WebAssembly.compile(capMemory(derived, pagesOf(CHECK_MEMORY_MB)))));
   const info: DerivedInfo = {
     source_sha256: sourceSha,
@@ -122,7 +123,18 @@ async function derive(
     join(out, `${key}.json`),
     new TextEncoder().encode(JSON.stringify(info, null, 2)),
   );
+  await removeStale(out, id, key);
   return true;
+}
+
+/** Removes runtime `id`'s files derived from another binary or by another recipe. */
+async function removeStale(out: string, id: string, key: string): Promise<void> {
+  const stale = new RegExp(`^${id.replace(/[^a-z0-9]/g, "\\$&")}-[0-9a-f]{16}\\.(wasm|json)$`);
+  for await (const entry of Deno.readDir(out)) {
+    if (stale.test(entry.name) && !entry.name.startsWith(`${key}.`)) {
+      await Deno.remove(join(out, entry.name));
+    }
+  }
 }
 
 /** Whether `key`'s binary and sidecar are in `out` and agree with each other. */

@@ -138,6 +138,12 @@ export interface RunResultWire {
   live: LiveState | null;
   /** Whether the program resumed its runtime's snapshot instead of booting (docs/engine.md). */
   resumed: boolean;
+  /**
+   * For a run that timed out or was cancelled: whether its program is known to have stopped
+   * (interrupted, see wasm_interrupt.ts). When false it may still hold a thread busy, and the
+   * engine process should be replaced once its other runs end.
+   */
+  stopped: boolean;
 }
 
 /** The steps that prepare a program (compile, link) rather than run it. */
@@ -164,6 +170,16 @@ export interface CloseLiveParams {
 /** `close_live` result: whether an interpreter with that id existed. */
 export interface CloseLiveResult {
   closed: boolean;
+}
+
+/** `prepare` params: the runtime whose module, base files and snapshot to make ready. */
+export interface PrepareParams {
+  runtime: string;
+}
+
+/** `prepare` result: whether the runtime's runs will resume a snapshot in this process. */
+export interface PrepareResult {
+  snapshot: boolean;
 }
 
 /** `ping` result: empty. The client's watchdog sends `ping` to check the engine still answers. */

@@ -19,9 +19,13 @@ export type DoneMessage = Extract<WorkerMessage, { type: "done" }>;
 /** How a run on a worker ended, seen from the main thread. */
 export type RunEnd =
   | { kind: "done"; message: DoneMessage }
-  | { kind: "timeout" }
-  | { kind: "cancelled" }
+  /** `stopped`: the program was interrupted and its worker ended the run (see `stopRun`). */
+  | { kind: "timeout"; stopped: Promise<boolean> }
+  | { kind: "cancelled"; stopped: Promise<boolean> }
   | { kind: "failed"; error: string };
+
+/** How long a stopped program has to leave its worker before the worker is given up. */
+export const STOP_GRACE_MS = 250;
 
 /** Options of `watchRun`. */
 export interface WatchOptions {
@@ -50,8 +54,23 @@ export function watchRun(
       signal.removeEventListener("abort", onAbort);
       resolve(end);
     };
-    const timer = setTimeout(() => settle({ kind: "timeout" }), options.timeoutMs);
-    const onAbort = () => settle({ kind: "cancelled" });
+    // A program that can be interrupted is stopped when its time is up or it is cancelled;
+    // `stopped` says whether its worker then ended the run within the grace period.
+    let flag: Int32Array | undefined;
+    let ended: () => void = () => {};
+    const done = new Promise<void>((resolve) => ended = resolve);
+    const stop = (): Promise<boolean> => {
+      if (flag === undefined) return Promise.resolve(false);
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), STOP_GRACE_MS);
+      });
+      return Promise.race([done.then(() => true), grace]).finally(() => clearTimeout(timer));
+    };
+    const timer = setTimeout(() => settle({ kind: "timeout", stopped: stop() }), options.timeoutMs);
+    const onAbort = () => settle({ kind: "cancelled", stopped: stop() });
     if (signal.aborted) onAbort();
     signal.addEventListener("abort", onAbort);
 
@@ -62,6 +81,9 @@ export function watchRun(
         case "snapshot":
         case "no-snapshot":
           break;
+        case "interrupt":
+          flag = message.flag;
+          break;
         case "output":
           if (settled) break;
           output.add(message.fd, message.bytes);
@@ -71,6 +93,8 @@ export function watchRun(
           output.markCut(message.fd === 1 ? "stdout" : "stderr");
           break;
         case "done":
+          ended();
+          if (settled) break;
           output.addDropped("stdout", message.droppedBytes.stdout);
           output.addDropped("stderr", message.droppedBytes.stderr);
           settle({ kind: "done", message });
@@ -147,6 +171,7 @@ export class ResultBuilder {
       deleted: fs.deleted ?? [],
       live: null,
       resumed: false,
+      stopped: false,
     };
   }
 }

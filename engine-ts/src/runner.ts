@@ -143,10 +143,16 @@ export class Runner {
       { timeoutMs: params.timeout_ms, signal, output: report.output, listener },
       begin,
     );
-    // A run that ended by itself left nothing behind in its worker: the next run may take it.
-    if (end.kind === "done") this.#pool.release(worker);
+    // A run that ended by itself, or was stopped, left nothing behind in its worker: the next
+    // run may take it. Any other worker may still be busy: terminated, and reported.
+    const stopped = end.kind === "timeout" || end.kind === "cancelled" ? await end.stopped : false;
+    if (end.kind === "done" || stopped) this.#pool.release(worker);
     else this.#pool.discard(worker);
-    return { ...report.fromEnd(end, params.timeout_ms), resumed: restore !== undefined };
+    return {
+      ...report.fromEnd(end, params.timeout_ms),
+      resumed: restore !== undefined,
+      stopped,
+    };
   }
 
   /**
@@ -274,6 +280,21 @@ export class Runner {
       memoryLimitMb: memoryMb,
       maxFsBytes: this.#limits.maxFsBytes,
     };
+  }
+
+  /**
+   * Makes runtime `id` ready for its first run: its snapshot taken (a boot of its interpreter,
+   * seconds for python-sci) when it has one, else its module compiled and its files loaded.
+   * Whether its runs will resume a snapshot.
+   */
+  async prepare(id: string): Promise<boolean> {
+    if (!this.#runtimes.isInstalled(id)) return false; // its run will say how to install it
+    const spec = this.#runtimes.get(id);
+    if (spec?.snapshot && spec.steps.length === 1 && await this.#snapshotOf(id) !== undefined) {
+      return true;
+    }
+    await this.warm(id);
+    return false;
   }
 
   /** Takes the snapshots of `runtimes` now, one after another, instead of at their first run. */

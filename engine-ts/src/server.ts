@@ -20,6 +20,8 @@ import {
   MAX_RETURN_BYTES,
   MAX_RETURN_FILES,
   type OutputParams,
+  type PrepareParams,
+  type PrepareResult,
   PROTOCOL_VERSION,
   type RunParams,
 } from "./protocol.ts";
@@ -129,6 +131,21 @@ export class Server {
           return;
         }
         const result: CloseLiveResult = { closed: this.#runner.closeLive(params.session) };
+        this.#reply(id, result);
+        return;
+      }
+      case "prepare": {
+        const params = request.params as Partial<PrepareParams> | undefined;
+        const runtime = isObject(params) ? params.runtime : undefined;
+        if (typeof runtime !== "string" || this.#runtimes.get(runtime) === undefined) {
+          this.#error(
+            id,
+            ErrorCode.INVALID_PARAMS,
+            'Cannot prepare: "runtime" must name a runtime',
+          );
+          return;
+        }
+        const result: PrepareResult = { snapshot: await this.#runner.prepare(runtime) };
         this.#reply(id, result);
         return;
       }

@@ -175,6 +175,23 @@ function rewriteCode(body: Uint8Array | undefined, hookIndex: number, hook: numb
 /** `code` (a function body) with each `memory.grow 0` made `call`, or undefined if unchanged. */
 export function rewriteBody(code: Uint8Array, call: Uint8Array): Uint8Array | undefined {
   if (!mayGrow(code)) return undefined;
+  return rewriteInstructions(
+    code,
+    (op, instruction) =>
+      op === OP_MEMORY_GROW && new Reader(instruction, 1).u32() === 0 ? call : undefined,
+  );
+}
+
+/**
+ * `code` (a function body) with each instruction for which `edit` returns bytes replaced by
+ * them; undefined when nothing was replaced, or when the body holds an instruction not known
+ * here (the function is then left as it was). `edit` sees each instruction's opcode and its
+ * whole bytes, immediates included.
+ */
+export function rewriteInstructions(
+  code: Uint8Array,
+  edit: (op: number, instruction: Uint8Array) => Uint8Array | undefined,
+): Uint8Array | undefined {
   const reader = new Reader(code, 0);
   const pieces: Uint8Array[] = [];
   let copied = 0;
@@ -188,18 +205,18 @@ export function rewriteBody(code: Uint8Array, call: Uint8Array): Uint8Array | un
     while (!reader.done) {
       const at = reader.offset;
       const op = reader.byte();
-      if (op === OP_MEMORY_GROW) {
-        if (reader.u32() === 0) {
-          pieces.push(code.subarray(copied, at), call);
-          copied = reader.offset;
-        }
-      } else if (op === 0x0b || op === 0x18) { // end, delegate: a block ends
+      if (op === 0x0b || op === 0x18) { // end, delegate: a block ends
         depth--;
         if (op === 0x18) reader.skipLeb();
         if (depth < 0 && !reader.done) return undefined;
       } else {
         if (op === 0x02 || op === 0x03 || op === 0x04 || op === 0x06 || op === 0x1f) depth++;
         if (!skipImmediates(reader, op)) return undefined;
+      }
+      const replacement = edit(op, code.subarray(at, reader.offset));
+      if (replacement !== undefined) {
+        pieces.push(code.subarray(copied, at), replacement);
+        copied = reader.offset;
       }
     }
   } catch (err) {
@@ -271,6 +288,7 @@ function skipImmediates(reader: Reader, op: number): boolean {
     case 0x25: // table.get
     case 0x26: // table.set
     case 0x3f: // memory.size
+    case 0x40: // memory.grow
     case 0x41: // i32.const
     case 0x42: // i64.const
     case 0xd0: // ref.null (a heap type)

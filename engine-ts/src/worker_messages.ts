@@ -135,6 +135,8 @@ export type WorkerMessage =
   | { type: "snapshot"; snapshot: Snapshot }
   /** The interpreter cannot be snapshotted, and why; its runs boot. */
   | { type: "no-snapshot"; reason: string }
+  /** The run's interrupt flag (wasm_interrupt.ts): setting it stops the program. */
+  | { type: "interrupt"; flag: Int32Array }
   | { type: "output"; fd: 1 | 2; bytes: Uint8Array }
   /** Sent once per stream when it reaches the cap; later bytes stay in the worker. */
   | { type: "cut"; fd: 1 | 2 }

@@ -13,6 +13,8 @@ import type { PrepareRole } from "./protocol.ts";
 import { type FsEntry, type FsSnapshot, MemoryFs, ProcExit, Wasi } from "./wasi/mod.ts";
 import { checkFeatures, FeatureError } from "./wasm_features.ts";
 import { INIT_DATA_EXPORT } from "./wasm_passive_data.ts";
+import { INTERRUPT_EXPORT } from "./wasm_interrupt.ts";
+import { interruptSleepsWith } from "./wasi/clock.ts";
 import { assertCapped, capMemory, hitMemoryLimit, MemoryCapError, pagesOf } from "./wasm_memory.ts";
 import type {
   JobFile,
@@ -236,6 +238,13 @@ export function runStep(
     const imports = withStubs(step, wasi.getImports(module));
     instance = new WebAssembly.Instance(module, hooks.wrapImports?.(imports) ?? imports);
     hooks.onInstance?.(instance);
+    // A snapshot binary's loops can be stopped (wasm_interrupt.ts): hand the engine the flag.
+    const interrupt = instance.exports[INTERRUPT_EXPORT];
+    const flag = interrupt instanceof WebAssembly.Memory
+      ? new Int32Array(interrupt.buffer as SharedArrayBuffer)
+      : undefined;
+    interruptSleepsWith(flag);
+    if (flag !== undefined) post({ type: "interrupt", flag });
     // A snapshot binary's data segments are passive (wasm_passive_data.ts): a run that boots
     // writes them first; a restored one holds them in the snapshot already.
     const initData = instance.exports[INIT_DATA_EXPORT];

@@ -110,6 +110,9 @@ class RunResultWire(_Wire):
     live: LiveState | None = None
     resumed: bool = False
     """Whether the program resumed its runtime's snapshot instead of booting (docs/engine.md)."""
+    stopped: bool = False
+    """For a timeout or cancel: whether the program is known to have stopped (engine-ts/src/wasm_interrupt.ts);
+    when not, it may hold a thread busy and the engine process is replaced."""
 
 
 class CancelParams(_Wire):
@@ -126,6 +129,15 @@ class CloseLiveParams(_Wire):
 
 class CloseLiveResult(_Wire):
     closed: bool
+
+
+class PrepareParams(_Wire):
+    runtime: str
+
+
+class PrepareResult(_Wire):
+    snapshot: bool
+    """Whether the runtime's runs resume a snapshot in that engine process."""
 
 
 class PingResult(_Wire):

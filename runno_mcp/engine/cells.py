@@ -128,21 +128,25 @@ class EngineCells:
                 return await cell.engine.run(params, on_output)
             return None
         cell = await self._take(params.runtime)
-        cell.served.add(params.runtime)
         restart = True
         try:
             await cell.engine.start()
+            if params.runtime not in cell.served:  # its snapshot, like a start-up, is not the run's time
+                await cell.engine.prepare(params.runtime)
+                cell.served.add(params.runtime)
             with anyio.move_on_after(backstop):
                 result = await cell.engine.run(params, on_output)
-                restart = result.result_type != "complete"
+                # A run that died with its process, or left a thread busy (its process retires),
+                # needs a new process; a stopped or crashed program leaves its process serving.
+                restart = cell.engine.pid is None
                 return result
             return None
         finally:
             cell.busy = False
             cell.idle_since = anyio.current_time()
             if restart:
-                # A stopped or crashed run retired or ended the cell's process: start its next one
-                # now, so the call after it does not wait for a start-up.
+                # The run retired or ended the cell's process: start its next one now, so the call
+                # after it does not wait for a start-up.
                 cell.restart_wanted.set()
 
     async def close_live(self, session: str) -> bool:

@@ -27,6 +27,8 @@ from runno_mcp.engine._protocol import (
     InitializeResult,
     JsonRpcError,
     OutputParams,
+    PrepareParams,
+    PrepareResult,
     RunParams,
     RunResultWire,
 )
@@ -186,6 +188,27 @@ class Engine:
         assert connection.info is not None
         return connection.info
 
+    async def prepare(self, runtime: str) -> bool:
+        """Make `runtime` ready for its first run in this process: its snapshot taken (a boot of its
+        interpreter: seconds for python-sci), else its module compiled. Whether its runs resume a
+        snapshot. A run's own clock and backstop start after this.
+
+        Raises:
+            InvalidRequestError: the engine does not know the runtime.
+            EngineError: the engine cannot be started or spoken to.
+        """
+        connection = await self._connect()
+        try:
+            answer = await connection.rpc.request("prepare", PrepareParams(runtime=runtime).model_dump())
+        except ConnectionLostError:
+            return False  # the run that follows reports the engine's end
+        except RpcError as exc:
+            raise error_from_wire(exc.error) from None
+        try:
+            return PrepareResult.model_validate(answer).snapshot
+        except ValidationError as exc:
+            raise ProtocolError(f"Cannot read the engine's prepare result: {exc}") from exc
+
     async def ping(self) -> None:
         """Wait for the engine to answer a no-op, starting one if none runs.
 
@@ -214,8 +237,8 @@ class Engine:
         try:
             result = await connection.rpc.request("run", params.model_dump(), request_id=run_id)
             wire = RunResultWire.model_validate(result)
-            if wire.result_type in ("timeout", "terminated"):
-                connection.stranded += 1
+            if wire.result_type in ("timeout", "terminated") and not wire.stopped:
+                connection.stranded += 1  # its program may still hold a thread
             return wire
         except ConnectionLostError:
             return await self._crash_result(connection)

@@ -59,12 +59,24 @@ export function clockResolution(id: number): bigint | undefined {
 
 let sleeper: Int32Array | undefined;
 
-/** Blocks the calling thread for `ns` nanoseconds with `Atomics.wait`. */
+/** Thrown out of a sleep the engine interrupted: the run was stopped. */
+export class Interrupted extends Error {}
+
+/**
+ * Makes sleeps wait on `flag` (a run's interrupt flag, see wasm_interrupt.ts), so the engine
+ * can end a sleeping run as it ends a busy one; undefined: an unshared flag of our own.
+ */
+export function interruptSleepsWith(flag: Int32Array | undefined): void {
+  sleeper = flag;
+}
+
+/** Blocks the calling thread for `ns` nanoseconds with `Atomics.wait`, or until interrupted. */
 export function sleepNs(ns: bigint): void {
   if (ns <= 0n) return;
   sleeper ??= new Int32Array(new SharedArrayBuffer(4));
   const deadline = monotonicNs() + ns;
   for (;;) {
+    if (Atomics.load(sleeper, 0) !== 0) throw new Interrupted("Program was stopped while asleep");
     const left = deadline - monotonicNs();
     if (left <= 0n) return;
     Atomics.wait(sleeper, 0, 0, Number(left) / 1e6);
