@@ -67,7 +67,7 @@ def snapshot_runtimes(manifest: Manifest, target: Path | None = None) -> list[st
     ]
 
 
-def missing_derived(manifest: Manifest, out: Path | None = None) -> list[str]:
+def missing_derived(manifest: Manifest, out: Path | None = None, target: Path | None = None) -> list[str]:
     """Return the snapshot runtimes with no sidecar for their binary and the manifest's recipe, or
     whose derived binary is not the size its sidecar says.
 
@@ -76,7 +76,7 @@ def missing_derived(manifest: Manifest, out: Path | None = None) -> list[str]:
     out = out or derived_dir()
     return [
         runtime
-        for runtime in snapshot_runtimes(manifest)
+        for runtime in snapshot_runtimes(manifest, target)
         if not any(
             _sidecar_matches(path, _source_sha256(manifest, runtime), manifest.snapshot_recipe)
             for path in out.glob(f"{runtime}-*.json")
@@ -122,7 +122,7 @@ def _derive_env() -> dict[str, str]:
     return env
 
 
-def _derive_args(manifest: Manifest, runtimes: list[str], target: Path, out: Path) -> list[str]:
+def _derive_args(runtimes: list[str], target: Path, out: Path) -> list[str]:
     engine = engine_dir()
     manifest_file = manifest_path()
     readable = ",".join(str(path) for path in dict.fromkeys((engine, target, manifest_file, out)))
@@ -148,7 +148,7 @@ def _derive_args(manifest: Manifest, runtimes: list[str], target: Path, out: Pat
     ]
 
 
-def derive(manifest: Manifest | None = None, progress: TextIO | None = sys.stderr) -> bool:
+def derive(manifest: Manifest | None = None, progress: TextIO | None = sys.stderr, target: Path | None = None) -> bool:
     """Check every snapshot binary by its hash and build what is missing or damaged, now.
 
     Returns whether all are whole. A runtime that cannot be derived (no network for Binaryen the
@@ -156,7 +156,8 @@ def derive(manifest: Manifest | None = None, progress: TextIO | None = sys.stder
     half-written is left behind.
     """
     manifest = manifest or load_manifest()
-    runtimes = snapshot_runtimes(manifest)
+    target = target or langs_dir(manifest)
+    runtimes = snapshot_runtimes(manifest, target)
     if not runtimes:
         return True
     out = derived_dir()
@@ -165,7 +166,7 @@ def derive(manifest: Manifest | None = None, progress: TextIO | None = sys.stder
     with install_lock(out):
         try:
             done = subprocess.run(
-                _derive_args(manifest, runtimes, langs_dir(manifest), out),
+                _derive_args(runtimes, target, out),
                 env=_derive_env(),
                 capture_output=True,
                 timeout=DERIVE_TIMEOUT,
@@ -184,7 +185,7 @@ def derive(manifest: Manifest | None = None, progress: TextIO | None = sys.stder
     return done.returncode == 0
 
 
-def derive_in_background(manifest: Manifest) -> None:
+def derive_in_background(manifest: Manifest, target: Path | None = None) -> None:
     """Start deriving what is missing in a process of its own, unless one is running.
 
     Its output goes to `derive.log` in the derived folder. The engine picks the files up at a
@@ -195,14 +196,15 @@ def derive_in_background(manifest: Manifest) -> None:
         running = _background.get(out)
         if running is not None and running.poll() is None:
             return
-        runtimes = missing_derived(manifest, out)
+        target = target or langs_dir(manifest)
+        runtimes = missing_derived(manifest, out, target)
         if not runtimes:
             return
         out.mkdir(parents=True, exist_ok=True)
         log = (out / "derive.log").open("ab")
         try:
             _background[out] = subprocess.Popen(
-                _derive_args(manifest, runtimes, langs_dir(manifest), out),
+                _derive_args(runtimes, target, out),
                 env=_derive_env(),
                 stdin=subprocess.DEVNULL,
                 stdout=log,

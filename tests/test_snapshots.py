@@ -307,3 +307,26 @@ async def test_a_damaged_snapshot_binary_is_never_trusted_and_is_derived_again(
         await engine.start()
         result = await run(engine, "quickjs", "console.log(6 * 7)")
     assert (result.stdout, result.resumed) == ("42\n", True)
+
+
+STUCK = [
+    pytest.param("python", "while True: pass", id="python-loop"),
+    pytest.param("python", "import time\ntime.sleep(600)", id="python-sleep"),
+    pytest.param("quickjs", "while (true) {}", id="quickjs"),
+    pytest.param("php-cgi", "<?php while (true) {}", id="php"),
+    pytest.param(
+        "sqlite", "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c;", id="sqlite"
+    ),
+    pytest.param("python-sci", "import numpy\nwhile True: numpy.zeros(3)", id="python-sci"),
+]
+
+
+@pytest.mark.parametrize(("runtime", "code"), STUCK)
+async def test_a_timed_out_run_is_stopped_and_its_process_serves_on(warm: Engine, runtime: str, code: str) -> None:
+    """A busy loop or a long sleep past its timeout is interrupted: the same process runs the next call at once."""
+    await run(warm, runtime, "")  # its snapshot, taken outside the timed run
+    pid = warm.pid
+    stuck = await warm.run(params(runtime, code).model_copy(update={"timeout_ms": 1000}))
+    assert (stuck.result_type, stuck.stopped, stuck.resumed) == ("timeout", True, True)
+    after = await run(warm, "python", "print('next')")
+    assert (after.stdout, warm.pid) == ("next\n", pid)

@@ -132,7 +132,8 @@ class EngineCells:
         try:
             await cell.engine.start()
             if params.runtime not in cell.served:  # its snapshot, like a start-up, is not the run's time
-                await cell.engine.prepare(params.runtime)
+                if not await self._prepare(cell, params.runtime, backstop):
+                    return None
                 cell.served.add(params.runtime)
             with anyio.move_on_after(backstop):
                 result = await cell.engine.run(params, on_output)
@@ -148,6 +149,21 @@ class EngineCells:
                 # The run retired or ended the cell's process: start its next one now, so the call
                 # after it does not wait for a start-up.
                 cell.restart_wanted.set()
+
+    async def _prepare(self, cell: _Cell, runtime: str, patience: float) -> bool:
+        """Have `cell` take `runtime`'s snapshot; False when its engine stopped answering.
+
+        Taking python-sci's takes seconds, longer than some runs' backstop: while the engine still
+        answers a no-op within `patience`, the wait goes on.
+        """
+        while True:
+            with anyio.move_on_after(patience):
+                await cell.engine.prepare(runtime)
+                return True
+            with anyio.move_on_after(patience):
+                await cell.engine.ping()
+                continue
+            return False
 
     async def close_live(self, session: str) -> bool:
         """Stop live session `session`'s interpreter and its cell; whether it had one."""

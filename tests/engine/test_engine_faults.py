@@ -238,22 +238,37 @@ def _state(pid: int) -> str:
 
 
 async def test_a_timed_out_guest_stops_using_cpu(own: AsyncSandbox) -> None:
-    """Busy loops that time out do not run on: Deno's `Worker.terminate()` cannot stop a busy
-    thread (denoland/deno#35657), so the engine holding them is replaced and its threads end with it."""
+    """Busy loops that time out do not run on. A snapshot binary's loop is interrupted: the same
+    process serves the next call, idle again. Ruby's cannot be (Deno's `Worker.terminate()` cannot
+    stop a busy thread, denoland/deno#35657), so the engine holding it is replaced and its thread
+    ends with it."""
     pid = own.engine_pid
     assert pid is not None
     with anyio.fail_after(GENEROUS):
         for _ in range(2):
             assert (await own.run_code("python", "while True: pass", timeout=1)).result_type == "timeout"
+        before = _cpu_ticks(pid)
+        await anyio.sleep(1.0)
+        assert _cpu_ticks(pid) - before < 30  # of 100 per second: no loop left spinning
+        assert own.engine_pid == pid
+        for _ in range(2):
+            assert (await own.run_code("ruby", LOOPS["ruby"], timeout=1)).result_type == "timeout"
         while _state(pid) != "Z":  # noqa: ASYNC110 -- polling /proc: another process has no event to await
             await anyio.sleep(0.1)
         result = await own.run_code("python", "print(1)")
     assert (result.stdout, own.engine_pid != pid) == ("1\n", True)
 
 
+def _cpu_ticks(pid: int) -> int:
+    """The user and system CPU time of process `pid`, in clock ticks (100 a second here)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 async def test_a_timed_out_busy_run_costs_only_its_cell(own: AsyncSandbox) -> None:
-    """A busy loop that times out strands a thread Deno cannot stop: its cell's process is retired and
-    exits, while a slow run in the primary cell completes in the same process and the next call works."""
+    """A busy loop that cannot be interrupted (Ruby's) strands a thread Deno cannot stop: its cell's
+    process is retired and exits, while a slow run in the primary cell completes in the same process
+    and the next call works."""
     pid = own.engine_pid
     assert pid is not None
     slow: list[RunResult] = []
@@ -268,8 +283,8 @@ async def test_a_timed_out_busy_run_costs_only_its_cell(own: AsyncSandbox) -> No
             task_group.start_soon(slow_run)
             await anyio.sleep(0.5)  # the slow run holds the primary cell; the loop gets a cell of its own
             looped = await own.run_code(
-                "python",
-                LOOPS["python"],
+                "ruby",
+                LOOPS["ruby"],
                 timeout=1,
                 on_output=lambda stream, chunk: looped_cells.extend(set(own.stats().engine_pids) - {pid}),
             )

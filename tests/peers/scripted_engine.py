@@ -66,6 +66,8 @@ def main() -> None:
             return
         elif method == "cancel":
             write_message({"jsonrpc": "2.0", "id": request_id, "result": {"cancelled": True}})
+        elif method == "prepare":  # no snapshots here: every run boots
+            write_message({"jsonrpc": "2.0", "id": request_id, "result": {"snapshot": False}})
         elif method == "run" and mode == "torn":
             write_raw(HEADER.pack(100) + b'{"jsonrpc"')
             return
