@@ -21,7 +21,8 @@ import { gateImports } from "./gate.ts";
 import { GLOBAL_EXPORT_PREFIX } from "./snapshot.ts";
 import type { PrebootPlan } from "./worker_messages.ts";
 import { buildFs, createWasi } from "./worker_run.ts";
-import { countImportedFunctions, Reader, readSections, SectionId } from "./wasm_sections.ts";
+import { countImports } from "./wasm_grow.ts";
+import { Reader, readSections, SectionId } from "./wasm_sections.ts";
 
 /** Where the stack is at the gate: the syscall it stopped at and the functions under it. */
 export interface GateStack {
@@ -83,7 +84,8 @@ export function gateStack(plan: PrebootPlan, binary: Uint8Array): GateStack {
 /** The byte range of each function body of `binary`, and how many functions are imported. */
 function functionBodies(binary: Uint8Array): { imported: number; ranges: [number, number][] } {
   const sections = readSections(binary);
-  const imported = countImportedFunctions(sections);
+  const imported =
+    countImports(sections.find((section) => section.id === SectionId.import)?.body).functions;
   const ranges: [number, number][] = [];
   for (const section of sections) {
     if (section.id === SectionId.code) {

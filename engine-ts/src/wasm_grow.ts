@@ -14,6 +14,7 @@
 
 import {
   appendEntries,
+  concatBytes,
   placeSection,
   Reader,
   type Section,
@@ -147,6 +148,18 @@ function growTypeIndex(body: Uint8Array | undefined): number | null | undefined 
 /** The code section with each body's grows rewritten and the hook's body added. */
 function rewriteCode(body: Uint8Array | undefined, hookIndex: number, hook: number[]): Uint8Array {
   const call = new Uint8Array([OP_CALL, ...writeLeb(hookIndex)]);
+  return rewriteBodies(body, (code) => rewriteBody(code, call), [hook]);
+}
+
+/**
+ * A code section's `body` with each function body passed through `rewrite` (undefined keeps
+ * it as it was), and `appended` bodies (each already size-prefixed) added at its end.
+ */
+export function rewriteBodies(
+  body: Uint8Array | undefined,
+  rewrite: (code: Uint8Array) => Uint8Array | undefined,
+  appended: number[][] = [],
+): Uint8Array {
   const chunks: Uint8Array[] = [];
   let count = 0;
   if (body !== undefined) {
@@ -155,21 +168,14 @@ function rewriteCode(body: Uint8Array | undefined, hookIndex: number, hook: numb
     for (let i = 0; i < count; i++) {
       const start = reader.offset;
       const size = reader.u32();
-      const code = reader.take(size);
-      const rewritten = rewriteBody(code, call);
+      const rewritten = rewrite(reader.take(size));
       if (rewritten === undefined) chunks.push(body.subarray(start, reader.offset));
       else chunks.push(new Uint8Array(writeLeb(rewritten.length)), rewritten);
     }
   }
-  chunks.unshift(new Uint8Array(writeLeb(count + 1)));
-  chunks.push(new Uint8Array(hook));
-  const out = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  chunks.unshift(new Uint8Array(writeLeb(count + appended.length)));
+  chunks.push(...appended.map((entry) => new Uint8Array(entry)));
+  return concatBytes(chunks);
 }
 
 /** `code` (a function body) with each `memory.grow 0` made `call`, or undefined if unchanged. */
@@ -225,13 +231,7 @@ export function rewriteInstructions(
   }
   if (depth !== -1 || pieces.length === 0) return undefined;
   pieces.push(code.subarray(copied));
-  const out = new Uint8Array(pieces.reduce((total, piece) => total + piece.length, 0));
-  let offset = 0;
-  for (const piece of pieces) {
-    out.set(piece, offset);
-    offset += piece.length;
-  }
-  return out;
+  return concatBytes(pieces);
 }
 
 /** Whether `code` holds the bytes of a `memory.grow 0` anywhere (a cheap first look). */

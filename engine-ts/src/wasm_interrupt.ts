@@ -12,9 +12,10 @@
  * @module
  */
 
-import { rewriteInstructions } from "./wasm_grow.ts";
+import { rewriteBodies, rewriteInstructions } from "./wasm_grow.ts";
 import {
   appendEntries,
+  concatBytes,
   placeSection,
   Reader,
   readSections,
@@ -69,28 +70,12 @@ export function addInterruptChecks(binary: Uint8Array<ArrayBuffer>): Uint8Array<
 
 /** The code section with `loopCheck` after every `loop`'s block type. */
 function checkLoops(body: Uint8Array, loopCheck: Uint8Array): Uint8Array {
-  const reader = new Reader(body, 0);
-  const count = reader.u32();
-  const chunks: Uint8Array[] = [new Uint8Array(writeLeb(count))];
-  for (let index = 0; index < count; index++) {
-    const start = reader.offset;
-    const size = reader.u32();
-    const code = reader.take(size);
-    const rewritten = rewriteInstructions(code, (op, instruction) => {
-      if (op !== OP_LOOP) return undefined;
-      const out = new Uint8Array(instruction.length + loopCheck.length);
-      out.set(instruction, 0);
-      out.set(loopCheck, instruction.length);
-      return out;
-    });
-    if (rewritten === undefined) chunks.push(body.subarray(start, reader.offset));
-    else chunks.push(new Uint8Array(writeLeb(rewritten.length)), rewritten);
-  }
-  const out = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return rewriteBodies(
+    body,
+    (code) =>
+      rewriteInstructions(
+        code,
+        (op, instruction) => op === OP_LOOP ? concatBytes([instruction, loopCheck]) : undefined,
+      ),
+  );
 }

@@ -19,17 +19,17 @@ function spinner(): Uint8Array<ArrayBuffer> {
 
 Deno.test("addInterruptChecks() ends a busy loop at its next iteration once the flag is set", () => {
   let ticks = 0;
-  let flag: Int32Array | undefined;
+  const interrupt: { flag?: Int32Array } = {};
   const instance = new WebAssembly.Instance(new WebAssembly.Module(addInterruptChecks(spinner())), {
     env: {
       tick: () => {
         ticks++;
-        if (ticks === 1000) Atomics.store(flag!, 0, 1); // another thread would do this
+        if (ticks === 1000) Atomics.store(interrupt.flag!, 0, 1); // another thread would do this
       },
     },
   });
   const memory = instance.exports[INTERRUPT_EXPORT] as WebAssembly.Memory;
-  flag = new Int32Array(memory.buffer);
+  interrupt.flag = new Int32Array(memory.buffer);
   assertEquals(memory.buffer instanceof SharedArrayBuffer, true);
   assertThrows(() => (instance.exports.spin as () => void)(), /unreachable/);
   assertEquals(ticks, 1000);

@@ -8,9 +8,10 @@
  * @module
  */
 
+import { countImports } from "./wasm_grow.ts";
 import {
   appendEntries,
-  countImportedFunctions,
+  concatBytes,
   placeSection,
   Reader,
   readSections,
@@ -50,7 +51,8 @@ export function passiveData(binary: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBu
   if (segments.every((segment) => segment.offset === undefined)) return binary;
 
   const typeIndex = vectorCount(sections, SectionId.type);
-  const functionIndex = countImportedFunctions(sections) +
+  const functionIndex =
+    countImports(sections.find((section) => section.id === SectionId.import)?.body).functions +
     vectorCount(sections, SectionId.function);
   const body: number[] = [0]; // no locals
   segments.forEach((segment, index) => {
@@ -88,20 +90,10 @@ export function passiveData(binary: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBu
 function passiveSegments(segments: Segment[]): Uint8Array {
   const heads = segments.map((segment) => [1, ...writeLeb(segment.bytes.length)]);
   const count = writeLeb(segments.length);
-  const size = segments.reduce(
-    (total, segment, index) => total + heads[index]!.length + segment.bytes.length,
-    count.length,
-  );
-  const body = new Uint8Array(size);
-  body.set(count, 0);
-  let offset = count.length;
-  segments.forEach((segment, index) => {
-    body.set(heads[index]!, offset);
-    offset += heads[index]!.length;
-    body.set(segment.bytes, offset);
-    offset += segment.bytes.length;
-  });
-  return body;
+  return concatBytes([
+    new Uint8Array(count),
+    ...segments.flatMap((segment, index) => [new Uint8Array(heads[index]!), segment.bytes]),
+  ]);
 }
 
 function readSegments(body: Uint8Array): Segment[] {

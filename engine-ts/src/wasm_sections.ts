@@ -95,33 +95,6 @@ export function appendEntries(body: Uint8Array | undefined, entries: number[][])
   return out;
 }
 
-/** How many functions `sections`' module imports (they come first in the function index space). */
-export function countImportedFunctions(sections: Section[]): number {
-  const section = sections.find((candidate) => candidate.id === SectionId.import);
-  if (section === undefined) return 0;
-  const reader = new Reader(section.body, 0);
-  let functions = 0;
-  for (let count = reader.u32(); count > 0; count--) {
-    reader.skipName();
-    reader.skipName();
-    const kind = reader.byte();
-    if (kind === 0) {
-      reader.u32();
-      functions++;
-    } else if (kind === 1 || kind === 2) {
-      if (kind === 1) reader.byte(); // reference type
-      const limits = reader.byte();
-      reader.u32();
-      if (limits & 1) reader.u32();
-    } else if (kind === 3) reader.skip(2);
-    else {
-      reader.byte();
-      reader.u32();
-    }
-  }
-  return functions;
-}
-
 /** A cursor over bytes that reads the binary format's numbers. */
 export class Reader {
   constructor(readonly bytes: Uint8Array, public offset: number) {}
@@ -174,6 +147,17 @@ export class Reader {
   skipName(): void {
     this.skip(this.u32());
   }
+}
+
+/** `chunks` one after another in one array. */
+export function concatBytes(chunks: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }
 
 /** The unsigned LEB128 encoding of `value`. */
