@@ -105,7 +105,7 @@ async function derive(
     maxFsBytes: FS_BYTES,
   });
   const original = await WebAssembly.compile(patched);
-  checkDerivable(original);
+  checkDerivable(original, patched);
   const stack = gateStack(planOf(original), patched);
   const derived = addInterruptChecks(passiveData(asyncify(patched, stack)));
   await check(planOf(await WebAssembly.compile(capMemory(derived, pagesOf(CHECK_MEMORY_MB)))));

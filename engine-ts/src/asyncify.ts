@@ -21,7 +21,7 @@ import { gateImports } from "./gate.ts";
 import { GLOBAL_EXPORT_PREFIX } from "./snapshot.ts";
 import type { PrebootPlan } from "./worker_messages.ts";
 import { buildFs, createWasi } from "./worker_run.ts";
-import { countImports } from "./wasm_grow.ts";
+import { countImports, rewriteBodies, rewriteInstructions } from "./wasm_grow.ts";
 import { Reader, readSections, SectionId } from "./wasm_sections.ts";
 
 /** Where the stack is at the gate: the syscall it stopped at and the functions under it. */
@@ -106,17 +106,45 @@ function functionBodies(binary: Uint8Array): { imported: number; ranges: [number
 export class NotDerivable extends Error {}
 
 /**
- * Refuses a module that is asyncified already: Ruby's binary uses asyncify for its own
- * setjmp and fibers, and its scheduler would take the gate's unwind for one of its own.
+ * Refuses a module that is asyncified already (Ruby's binary uses asyncify for its own setjmp
+ * and fibers, and its scheduler would take the gate's unwind for one of its own), and one that
+ * could write its function table, or whose code is not all known to the decoder: a worker reuses
+ * an instance for the next run (snapshot.ts), rewriting its memory and globals but not its table.
  */
-export function checkDerivable(module: WebAssembly.Module): void {
+export function checkDerivable(module: WebAssembly.Module, binary: Uint8Array): void {
   if (WebAssembly.Module.exports(module).some((item) => item.name.startsWith("asyncify_"))) {
     throw new NotDerivable(
       "it is asyncified already (for its own setjmp or fibers), so a snapshot's unwind would " +
         "reach its scheduler; its runs boot",
     );
   }
+  const code = readSections(binary).find((section) => section.id === SectionId.code);
+  if (code === undefined) return;
+  let writesTable = false;
+  let unknown = 0;
+  rewriteBodies(code.body, (body) => {
+    const decoded = rewriteInstructions(body, (op, instruction) => {
+      if (op === OP_TABLE_SET || (op === OP_MISC && TABLE_WRITES.has(instruction[1]!))) {
+        writesTable = true;
+      }
+      return instruction; // a copy, so an undecodable body tells itself apart
+    });
+    if (decoded === undefined && body.length > 0) unknown++;
+    return undefined;
+  });
+  if (writesTable || unknown > 0) {
+    throw new NotDerivable(
+      writesTable
+        ? "its code can write its function table, which a reused instance would carry over"
+        : `${unknown} of its functions hold instructions this engine does not decode`,
+    );
+  }
 }
+
+const OP_TABLE_SET = 0x26;
+const OP_MISC = 0xfc;
+/** table.init, table.copy, table.grow, table.fill (their sub-opcodes are single-byte LEBs). */
+const TABLE_WRITES = new Set([12, 14, 15, 17]);
 
 /** `binary` asyncified at `stack`'s functions, its mutable globals exported. */
 export function asyncify(binary: Uint8Array, stack: GateStack): Uint8Array<ArrayBuffer> {

@@ -216,6 +216,11 @@ export interface StepHooks {
   onInstance?: (instance: WebAssembly.Instance) => void;
   /** The instance holds a restored state: enter it without a reactor's `_initialize`. */
   resume?: boolean;
+  /**
+   * An instance of `step`'s module to run instead of a new one (snapshot.ts reuses one whose
+   * imports route to the current run's; `wrapImports` is still called for them).
+   */
+  instance?: WebAssembly.Instance;
 }
 
 /** Instantiates `step`'s module over `wasi` and runs it to its end. */
@@ -236,7 +241,8 @@ export function runStep(
   let instance: WebAssembly.Instance | undefined;
   try {
     const imports = withStubs(step, wasi.getImports(module));
-    instance = new WebAssembly.Instance(module, hooks.wrapImports?.(imports) ?? imports);
+    const wrapped = hooks.wrapImports?.(imports) ?? imports;
+    instance = hooks.instance ?? new WebAssembly.Instance(module, wrapped);
     hooks.onInstance?.(instance);
     // A snapshot binary's loops can be stopped (wasm_interrupt.ts): hand the engine the flag.
     const interrupt = instance.exports[INTERRUPT_EXPORT];
