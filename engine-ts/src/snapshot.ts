@@ -280,7 +280,7 @@ function restoreInto(instance: WebAssembly.Instance, snapshot: Snapshot, reused:
 }
 
 /**
- * An instance a finished run leaves in its worker, for the next run resumed from the same
+ * An instance a run leaves in its worker, for the next run resumed from the same
  * snapshot at the same memory cap. Its imports call whatever `route` holds, so each run gives
  * it its own WASI host. Everything a run can change in it is rewritten by the next restore: the
  * whole memory (kept only if the run did not grow it), every mutable global (the build exports
@@ -327,7 +327,7 @@ export function runRestored(plan: PrebootPlan, snapshot: Snapshot, input: JobInp
   const wasi = createWasi(plan.step, fs, input.stdin, (fd, bytes) => sink.write(fd, bytes));
   const key = `${snapshot.id}:${plan.memoryLimitMb}`;
   const reuse = spare?.key === key ? spare : undefined;
-  spare = undefined; // a run that ends badly leaves none
+  spare = undefined; // a run that throws leaves none
   const route = reuse?.route ?? { imports: {} };
   let instance = reuse?.instance;
   let rewinding = true;
@@ -355,9 +355,11 @@ export function runRestored(plan: PrebootPlan, snapshot: Snapshot, input: JobInp
     },
   );
   const memory = instance?.exports.memory;
+  // Kept even after a trap or an interrupt: a trap leaves nothing but memory and globals behind,
+  // and the next restore rewrites both.
   if (
-    result.outcome === "complete" && instance !== undefined &&
-    memory instanceof WebAssembly.Memory && memory.buffer.byteLength === snapshot.pages * PAGE_BYTES
+    instance !== undefined && memory instanceof WebAssembly.Memory &&
+    memory.buffer.byteLength === snapshot.pages * PAGE_BYTES
   ) {
     spare = { key, instance, route };
   }
