@@ -86,7 +86,7 @@ class RunRequest:
     files: Mapping[str, FileData]
     options: RunKwargs
     live_session: str | None = None
-    """Run in the engine's live interpreter with this id (python only), started on first use."""
+    """Run in the engine's live interpreter with this id (python, python-sci), started on first use."""
     keep_program: str | None = None
     """For clang/clangpp: also keep the linked program at this path."""
     keep_caps: tuple[int, int] | None = None

@@ -37,6 +37,7 @@ RESERVED_DIRS = {
     "/dev": "it is the sandbox's device folder (/dev/null, /dev/stdin, ...), which holds no files",
     "/tmp/.runno": "the engine keeps compiler intermediates there",
     "/.runno": "the engine keeps its start scripts there",
+    "/.runno-live": "a live interpreter hands each call back there",
     packages.MOUNT_PREFIX: "it is where packages are mounted",
 }
 """Folders no caller's file may go in, for every runtime, and why (engine-ts: wasi/fs.ts, runtimes.ts)."""

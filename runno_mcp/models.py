@@ -71,7 +71,7 @@ ALIASES: dict[str, Runtime] = {
 }
 """Other names the API accepts for a runtime."""
 
-LIVE_RUNTIMES: frozenset[Runtime] = frozenset({"python"})
+LIVE_RUNTIMES: frozenset[Runtime] = frozenset({"python", "python-sci"})
 """Runtimes whose interpreter a live session keeps between runs; other runtimes share its files only."""
 
 ResultType = Literal["complete", "crash", "terminated", "timeout"]

@@ -95,6 +95,7 @@ class SandboxKwargs(TypedDict, total=False):
     max_session_bytes: int
     max_session_files: int
     max_live_sessions: int
+    max_live_memory_mb: int
     allow_packages: bool
     max_package_bytes: int
     packages_dir: Path | None
@@ -163,6 +164,10 @@ class AsyncSandbox:
         max_session_files: files one session may hold (default 5,000).
         max_live_sessions: live sessions open at once (default 4); each keeps a Python
             interpreter in the engine's memory.
+        max_live_memory_mb: memory the live sessions may hold together (default 2,048 MiB). Each
+            is an engine process (python's ~0.1 GB resident, python-sci's ~0.5 GB); past it the
+            least recently used idle one is stopped, and its session's next run starts a fresh
+            interpreter and warns (files are kept).
         allow_packages: let calls add pure-Python packages from PyPI (`packages=`), resolved
             with pip on the host and mounted read-only in the guest (off by default).
         max_package_bytes: unpacked bytes of packages one run may mount (default 24 MiB).
@@ -188,6 +193,7 @@ class AsyncSandbox:
         max_session_bytes: int = SessionLimits().max_session_bytes,
         max_session_files: int = SessionLimits().max_session_files,
         max_live_sessions: int = SessionLimits().max_live_sessions,
+        max_live_memory_mb: int = SessionLimits().max_live_memory_mb,
         allow_packages: bool = False,
         max_package_bytes: int = packages.DEFAULT_MAX_PACKAGE_BYTES,
         packages_dir: Path | None = None,
@@ -213,6 +219,7 @@ class AsyncSandbox:
                 max_session_bytes=max_session_bytes,
                 max_session_files=max_session_files,
                 max_live_sessions=max_live_sessions,
+                max_live_memory_mb=max_live_memory_mb,
             )
         except ValidationError as exc:
             raise InvalidRequestError(f"Cannot create a sandbox: {describe_problems(exc)}") from None
@@ -298,6 +305,7 @@ class AsyncSandbox:
             snapshot_ahead=self._snapshot_ahead,
             derived_dir=derived.derived_dir(),
             memory_limit_mb=run_default("memory_limit_mb"),
+            live_memory_mb=self._sessions.limits.max_live_memory_mb,
         )
 
     @property
@@ -345,8 +353,10 @@ class AsyncSandbox:
         """Open a session: runs that share files, and with `live=True` one Python interpreter.
 
         Args:
-            live: keep a Python interpreter alive between this session's Python runs, so
-                variables, imports and functions persist; other runtimes share the files only.
+            live: keep a Python interpreter alive between this session's runs of python, and
+                another for python-sci, so variables, imports and functions persist; other
+                runtimes share the files only. Live sessions together are held to
+                `max_live_memory_mb`.
             owner: who may find the session again with `get_session` (servers pass the client).
 
         Raises:

@@ -3,9 +3,10 @@
 A session's files live here, in Python, not in the engine: each run of the session gets them
 all, and what the run created, changed or deleted is applied back. So a session survives an
 engine restart, and one session's timeout or crash never costs another session its files.
-A live session also keeps one CPython interpreter alive in the engine between its Python runs,
-so variables, imports and functions persist like notebook cells; if that interpreter is lost
-(a timeout, a crash, an engine restart), the next run starts a fresh one and says so.
+A live session also keeps a Python interpreter alive in the engine between its runs (one for
+python, one for python-sci), so variables, imports and functions persist like notebook cells;
+if that interpreter is lost (a timeout, a crash, an engine restart, the live memory budget),
+the next run starts a fresh one and says so.
 
 Owns the session limits (count, idle time to live, bytes and files per session, live
 interpreters), ownership (a caller sees only its own sessions), and the blocking twin `Session`.
@@ -85,7 +86,12 @@ class SessionLimits(BaseModel):
     max_session_files: int = Field(default=5000, ge=0)
     """Files one session may hold."""
     max_live_sessions: int = Field(default=4, ge=0)
-    """Live sessions at once: each keeps an interpreter (tens of MB) in the engine."""
+    """Live sessions at once: each keeps an interpreter in the engine (python's tens of MB, python-sci's
+    hundreds)."""
+    max_live_memory_mb: int = Field(default=2048, ge=1)
+    """Memory the live sessions may hold together (each is an engine process: python's ~0.1 GB,
+    python-sci's ~0.5 GB resident); past it the least recently used idle one is stopped, and its next
+    call starts a fresh interpreter and says so (files are kept)."""
 
 
 class SessionFile(BaseModel):
@@ -210,7 +216,14 @@ class AsyncSession:
             warnings = [self._unkept(warning, keep_caps) for warning in result.warnings]
             warnings += self._files.apply(outcome.changed, outcome.deleted)
             if live_session is not None:
-                if outcome.live == "started" and had_interpreter:
+                if outcome.live == "evicted":
+                    warnings.append(
+                        "this run started a fresh interpreter: the session's previous one was stopped to keep the "
+                        f"live sessions within {self._registry.limits.max_live_memory_mb} MiB of memory "
+                        "(max_live_memory_mb), so variables, imports and functions from earlier runs are gone "
+                        "(files are kept)"
+                    )
+                elif outcome.live == "started" and had_interpreter:
                     warnings.append(
                         "this run started a fresh Python interpreter: the session's previous one is gone (the "
                         "engine restarted, or the program ended it with os._exit), so variables, imports and "

@@ -354,3 +354,65 @@ async def test_a_crash_in_a_live_session_says_so_and_the_next_call_starts_fresh(
         assert crashed.error is not None and "the live interpreter was stopped" in crashed.error
         after = await session.run_code("python", "print(open('/kept.txt').read(), 'value' in globals())")
     assert (after.stdout, after.warnings) == ("kept False\n", [])
+
+
+async def test_a_live_session_keeps_python_sci_state_and_its_plots(sandbox: AsyncSandbox) -> None:
+    """python-sci is live too: its first call resumes the runtime's snapshot and goes live, the next
+    sees its arrays, and a plot shown in a later call comes back as an image."""
+    async with sandbox.session(live=True) as session:
+        with anyio.fail_after(GENEROUS * 2):  # the session's cell takes python-sci's snapshot first
+            first = await session.run_code("python-sci", "import numpy as np\nx = np.arange(5) * 3\nprint(x.sum())")
+        second = await session.run_code(
+            "python-sci", "import matplotlib.pyplot as plt\nplt.plot(x)\nplt.show()\nprint(x.tolist())"
+        )
+    assert (first.stdout, first.warnings) == ("30\n", [])
+    assert (second.stdout, list(second.fs), len(second.images)) == (
+        "[0, 3, 6, 9, 12]\n",
+        ["/figures/figure_1.png"],
+        1,
+    )
+
+
+async def test_python_and_python_sci_keep_their_own_interpreters_in_one_live_session(sandbox: AsyncSandbox) -> None:
+    async with sandbox.session(live=True) as session:
+        await session.run_code("python", "mine = 'plain'")
+        with anyio.fail_after(GENEROUS * 2):
+            await session.run_code("python-sci", "theirs = 'sci'\nopen('/shared.txt', 'w').write('both')")
+        plain = await session.run_code("python", "print(mine, 'theirs' in globals(), open('/shared.txt').read())")
+        sci = await session.run_code("python-sci", "print(theirs, 'mine' in globals())")
+    assert (plain.stdout, sci.stdout) == ("plain False both\n", "sci False\n")
+
+
+async def test_past_the_live_memory_budget_the_least_recently_used_session_starts_afresh_and_says_so() -> None:
+    """With room for one live cell, a second live session stops the first one's interpreter: the first
+    session's next run has its files, not its variables, and a warning naming the budget. The session
+    used last keeps its interpreter even alone over the budget."""
+    async with AsyncSandbox(snapshot_ahead=(), max_live_memory_mb=1) as own:
+        async with own.session(live=True) as older, own.session(live=True) as newer:
+            await older.run_code("python", "value = 'older'\nopen('/kept.txt', 'w').write('kept')")
+            await newer.run_code("python", "value = 'newer'")
+            kept = await newer.run_code("python", "print(value)")
+            after = await older.run_code("python", "print(open('/kept.txt').read(), 'value' in globals())")
+    assert (kept.stdout, kept.warnings) == ("newer\n", [])
+    assert after.stdout == "kept False\n"
+    assert len(after.warnings) == 1 and "(max_live_memory_mb)" in after.warnings[0], after.warnings
+
+
+async def test_a_program_that_imitates_the_live_hand_over_confuses_only_its_own_session(
+    sandbox: AsyncSandbox,
+) -> None:
+    """A live interpreter hands each call back by opening /.runno-live/<exit status>. A program that
+    opens such a path itself changes nothing in a plain run; in its live session it may end its own
+    call early or lose its interpreter, never another session's, and the session goes on serving."""
+    code = (
+        "import os\nos.makedirs('/.runno-live', exist_ok=True)\nopen('/.runno-live/0', 'w').write('x')\nprint('done')"
+    )
+    plain = await sandbox.run_code("python", code)
+    assert (plain.stdout, plain.stderr, plain.exit_code) == ("done\n", "", 0)
+    async with sandbox.session(live=True) as bystander, sandbox.session(live=True) as imitator:
+        await bystander.run_code("python", "value = 'untouched'")
+        await imitator.run_code("python", code)
+        for _ in range(2):
+            after = await imitator.run_code("python", "print('serving')")
+        untouched = await bystander.run_code("python", "print(value)")
+    assert (after.stdout, untouched.stdout) == ("serving\n", "untouched\n")

@@ -1,15 +1,20 @@
-# The driver of a live Python interpreter (engine-ts/src/live.ts): runs each call's entry
-# file as a cell in one persistent __main__, the way `python ENTRY ARGS` would run it.
+# The live loop of a Python interpreter (engine-ts/src/live.ts, live_worker.ts).
 #
-# The engine starts it as `python -c <this file> <control folder>`, so it is no file in the
-# guest's filesystem. Opening `<control folder>/<exit code of the cell just run>` (first
-# `.../start`) hands the cell back and blocks until the next call; the file opened holds the
-# entry, args and environment, NUL-separated (see live_worker.ts). Everything lives inside
-# serve(): the driver's globals (sys and serve) are in a __main__ the guest never sees.
+# A live session's first call is an ordinary run: its start script (python_start.py,
+# python_sci_start.py) runs the entry file, then opens `/.runno-live/<exit status>`. In a live
+# session's worker that open hands the call back and blocks until the next call, then succeeds on
+# a file that holds the next cell's entry, args and environment, NUL-separated; in any other run
+# there is no such file and the run ends. Then the start script runs this file in a namespace of
+# its own and calls `serve`, which runs every further call as a cell in the same `__main__`, the
+# way `python ENTRY ARGS` would run it, handing each back by the same kind of open.
 import sys
 
+CONTROL = "/.runno-live"
 
-def serve(control):
+
+def serve(job):
+    """Runs cells until the engine stops the interpreter; `job` is the next cell's control file."""
+    control = CONTROL
     import builtins
     import io
     import os
@@ -21,21 +26,24 @@ def serve(control):
     source_loader, file_finder = bootstrap.SourceFileLoader, bootstrap.FileFinder
     # Standard input is made again for every cell, configured as Python made it at start-up.
     stdin_options = {
-        "encoding": sys.stdin.encoding,
-        "errors": sys.stdin.errors,
+        "encoding": sys.__stdin__.encoding,
+        "errors": sys.__stdin__.errors,
         "newline": "\n",
-        "line_buffering": sys.stdin.line_buffering,
+        "line_buffering": sys.__stdin__.line_buffering,
     }
 
-    main = type(sys)("__main__")
+    # The first call's program ran in this `__main__`; every cell after it runs there too.
+    main = sys.modules["__main__"]
     namespace = main.__dict__
-    namespace.update(__annotations__={}, __builtins__=builtins, __cached__=None, __package__=None, __spec__=None)
-    sys.modules["__main__"] = main
+    namespace.setdefault("__builtins__", builtins)
     script_dir = sys.path[0] if sys.path else None
 
     def read_cell(code):
         with open_binary(f"{control}/{code}", "rb") as job:
-            fields = job.read().decode("utf-8", "surrogateescape").split("\0")
+            return parse_cell(job)
+
+    def parse_cell(job):
+        fields = job.read().decode("utf-8", "surrogateescape").split("\0")
         count = int(fields[1])
         return fields[0], fields[2 : 2 + count], fields[2 + count :]
 
@@ -122,9 +130,10 @@ def serve(control):
         for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
             flush(stream)
 
-    code = "start"
+    cell = parse_cell(job)
+    job.close()
     while True:
-        entry, args, environment = read_cell(code)
+        entry, args, environment = cell
         sys.argv = [entry, *args]
         sys.orig_argv = [program, entry, *args]
         if sys.path and sys.path[0] == script_dir:
@@ -136,6 +145,4 @@ def serve(control):
         namespace["__loader__"] = source_loader("__main__", entry)
         code = run_cell(entry)
         flush_output()
-
-
-serve(sys.argv[1])
+        cell = read_cell(code)

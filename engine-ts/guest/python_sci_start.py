@@ -54,7 +54,31 @@ def _main() -> None:
     extra = [path for path in os.environ.get("PYTHONPATH", "").split(":") if path]
     rest = [path for path in sys.path if path != here and path not in extra]
     sys.path[:] = [os.path.dirname(entry) or "/", *extra, *rest]
-    _end(_run(entry))
+    status = _run(entry)
+    _go_live(status)
+    _end(status)
+
+
+def _go_live(status: int) -> None:
+    """In a live session, hand the interpreter to python_live.py (see python_start.py's `go_live`)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    control = f"/.runno-live/{status}"
+    try:
+        job = io.open(control, "rb")
+    except OSError:
+        return
+    if os.path.exists(control):  # the engine's lasts only for the open: this is the program's own
+        job.close()
+        return
+    path = os.path.join(os.path.dirname(__file__), "python_live.py")
+    with io.open(path, "rb") as source:
+        live: dict[str, object] = {"__name__": "runno_live", "__builtins__": builtins}
+        exec(compile(source.read(), path, "exec"), live)
+    live["serve"](job)  # type: ignore[operator]
 
 
 def _run(entry: str) -> int:

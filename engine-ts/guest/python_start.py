@@ -4,7 +4,7 @@
 # tracebacks, exit status and end (threading's shutdown, atexit handlers, the program's objects
 # released, stdout and stderr flushed). Then it exits without Py_Finalize's teardown of the
 # interpreter (~4.5 ms of a hello's ~12): the instance is thrown away, or its memory rewritten,
-# next.
+# next. In a live session it hands the interpreter to python_live.py instead (`go_live`).
 #
 # Everything before the entry file is opened touches only the base filesystem, so the runtime's
 # snapshot holds it done (engine-ts/src/gate.ts): a run starts inside `_run`, at that open.
@@ -137,8 +137,29 @@ def _start():
             flush(stream)
         os._exit(status)
 
+    def go_live(status):
+        # A live session's worker answers this open with its next call, and python_live.py runs
+        # that and every later call in this interpreter; in any other run there is no such file.
+        flush(sys.stdout)
+        flush(sys.stderr)
+        control = f"/.runno-live/{status}"
+        try:
+            job = io.open(control, "rb")
+        except OSError:
+            return
+        if os.path.exists(control):  # the engine's lasts only for the open: this is the program's own
+            job.close()
+            return
+        path = os.path.join(os.path.dirname(start_file), "python_live.py")
+        with io.open(path, "rb") as source:
+            live = {"__name__": "runno_live", "__builtins__": namespace["__builtins__"]}
+            exec(compile(source.read(), path, "exec"), live)
+        live["serve"](job)
+
     del main
-    end(run())
+    status = run()
+    go_live(status)
+    end(status)
 
 
 _start()

@@ -287,9 +287,9 @@ Deno.test({
     assertEquals(first.stdout, fresh.stdout);
     assertEquals(
       second.stdout.split("\n")[0],
-      "['/main.py'] {'TWO': '2'} ['dev', 'main.py', 'usr'] /",
+      "['/main.py'] {'TWO': '2'} ['.runno', 'dev', 'main.py', 'usr'] /",
     );
-    ok(all.files.every((wire) => !wire.path.includes("runno")), "no control file");
+    ok(all.files.every((wire) => !wire.path.includes("runno-live")), "no control file");
   },
 });
 
@@ -423,7 +423,7 @@ Deno.test({
     assertEquals((noSession.error as { code: number }).code, -32602);
     assertEquals(ruby.error, {
       code: -32602,
-      message: 'live sessions support only python, not "ruby"',
+      message: 'live sessions support only python and python-sci, not "ruby"',
     });
     const afterResult = after.result as RunResultWire;
     assertEquals([afterResult.stdout, afterResult.live], ["False\n", "started"]);

@@ -1,19 +1,21 @@
 /**
- * The worker side of a live interpreter: one CPython instance that runs many calls, each as
- * a cell of guest/python_live.py, the driver.
+ * The worker side of a live interpreter: one Python instance that runs many calls.
  *
- * Between cells the driver opens `<controlDir>/<exit code of the cell it just ran>` (first
- * `<controlDir>/start`). That open is the only way in: it posts the finished cell's `done`
- * (the worker stays), blocks on the shared counter until the main thread posts the next
- * LiveCell, writes the call's files, replaces stdin, then lets the open succeed on a file
- * that exists only for that syscall and holds what the driver needs (entry, args, env).
+ * The first call runs as an ordinary run (resumed from the runtime's snapshot, or booted).
+ * After each call the start script, then the driver (guest/python_live.py), opens
+ * `/.runno-live/<exit code of the call just run>`. That open is the only way in: it posts the
+ * finished call's `done` (the worker stays), blocks on the shared counter until the main thread
+ * posts the next LiveCell, writes the call's files, replaces stdin, then lets the open succeed on
+ * a file that exists only for that syscall and holds what the driver needs (entry, args, env).
  * The snapshot for changed and deleted files is taken after all of this, so the control
- * traffic is never seen as the program's.
+ * traffic is never seen as the program's. In any other run no such file exists, and the start
+ * script ends the run.
  *
  * @module
  */
 
 import { receiveMessageOnPort } from "node:worker_threads";
+import { resumeStep } from "./snapshot.ts";
 import type { MemoryFs } from "./wasi/mod.ts";
 import { type JobFile, type LiveCell, type LivePlan, LiveSignal } from "./worker_messages.ts";
 import {
@@ -27,13 +29,14 @@ import {
   post,
   type RunStart,
   runStep,
+  type StepHooks,
 } from "./worker_run.ts";
 
 /** The preopened root directory's fd: wasi-libc resolves every absolute path from it. */
 const ROOT_FD = 3;
 
-/** The file name the driver opens before its first cell. */
-const FIRST_CELL = "start";
+/** The folder the start scripts and the driver open to hand a call back (no guest file). */
+const CONTROL_DIR = ".runno-live";
 
 /** How long to sleep while a posted cell is still on its way through the port (ms). */
 const PORT_RETRY_MS = 1;
@@ -53,25 +56,27 @@ interface RunningCell {
 
 /** Runs the live interpreter of `plan` until it ends; returns the `done` of its last cell. */
 export function runLive(plan: LivePlan, port: MessagePort, signal: SharedArrayBuffer): Outcome {
-  const fs = buildFs(plan.baseFs, [], plan.maxFsBytes);
+  const { first, restore, boot } = plan;
+  const step = restore?.plan.step ?? boot!.step;
+  const hidden = restore?.plan.scratchDirs ?? boot!.scratchDirs;
+  const fs = buildFs(restore?.plan.baseFs ?? boot!.baseFs, hidden, plan.maxFsBytes);
+  addFiles(fs, first.files);
   const shared = new Int32Array(signal);
-  let taken = 0;
-  let cell: RunningCell | undefined;
-  // Between cells (and while booting) only the driver runs: what it writes is dropped.
-  const wasi = createWasi(
-    plan.step,
-    fs,
-    new Uint8Array(0),
-    (fd, bytes) => cell?.sink.write(fd, bytes),
-  );
+  let taken = 1;
+  let cell: RunningCell | undefined = {
+    input: first,
+    start: markStart(fs, first),
+    sink: new OutputSink(first.maxOutputBytes),
+  };
+  const wasi = createWasi(step, fs, first.stdin, (fd, bytes) => cell?.sink.write(fd, bytes));
   let memory: WebAssembly.Memory | undefined;
-  const control = plan.controlDir.replace(/^\/+/, "");
 
   const nextCell = (name: string, open: () => number): number => {
     if (cell) {
       const exitCode = Number(name) >>> 0; // as proc_exit would carry it
       const result = { outcome: "complete" as const, exitCode, error: null };
-      post(finish({ ...cell, result, fs, hidden: [], alive: true }));
+      const memoryBytes = memory?.buffer.byteLength ?? 0;
+      post({ ...finish({ ...cell, result, fs, hidden, alive: true }), memoryBytes });
       cell = undefined;
     }
     taken++;
@@ -79,33 +84,28 @@ export function runLive(plan: LivePlan, port: MessagePort, signal: SharedArrayBu
     if (input === undefined) throw new LiveStopped();
     writeChangedFiles(fs, input.files);
     wasi.replaceStdin(input.stdin);
-    const errno = fs.withTemporaryFile(`${control}/${name}`, encodeCell(input), open);
+    const errno = fs.withTemporaryFile(`${CONTROL_DIR}/${name}`, encodeCell(input), open);
     cell = { input, start: markStart(fs, input), sink: new OutputSink(input.maxOutputBytes) };
     return errno;
   };
 
-  const result = runStep(
-    plan.step,
-    wasi,
-    fs,
-    plan.memoryLimitMb,
-    {
-      wrapImports: (imports) => controlImports(imports, control, () => memory, nextCell),
-      onInstance: (instance) => {
-        const exported = instance.exports.memory;
-        if (exported instanceof WebAssembly.Memory) memory = exported;
-      },
+  const hooks: Pick<StepHooks, "wrapImports" | "onInstance"> = {
+    wrapImports: (imports) => controlImports(imports, () => memory, nextCell),
+    onInstance: (instance) => {
+      const exported = instance.exports.memory;
+      if (exported instanceof WebAssembly.Memory) memory = exported;
     },
-  );
-  // The interpreter itself ended (a crash, os._exit): the cell it was running ends with it.
-  if (cell) return finish({ ...cell, result, fs, hidden: [], alive: false });
-  return {
+  };
+  const result = restore
+    ? resumeStep(restore.plan, restore.snapshot, wasi, fs, hooks).result
+    : runStep(step, wasi, fs, plan.memoryLimitMb, hooks);
+  // The interpreter itself ended (a crash, os._exit): the call it was running ends with it.
+  if (cell) return finish({ ...cell, result, fs, hidden, alive: false });
+  return { // stopped between calls: nobody waits for this
     type: "done",
     outcome: "crash",
     exitCode: null,
-    error: `The live interpreter stopped before its first cell: ${
-      result.error ?? `exit code ${result.exitCode}`
-    }`,
+    error: "The live interpreter was stopped",
     failedStep: null,
     files: [],
     omitted: { files: 0, bytes: 0, examples: [] },
@@ -115,10 +115,9 @@ export function runLive(plan: LivePlan, port: MessagePort, signal: SharedArrayBu
   };
 }
 
-/** Returns `imports` with path_open wrapped: an open under `control` goes to `nextCell`. */
+/** Returns `imports` with path_open wrapped: an open under CONTROL_DIR goes to `nextCell`. */
 function controlImports(
   imports: WebAssembly.Imports,
-  control: string,
   memory: () => WebAssembly.Memory | undefined,
   nextCell: (name: string, open: () => number) => number,
 ): WebAssembly.Imports {
@@ -133,7 +132,7 @@ function controlImports(
     wrapped[namespace] = {
       ...functions,
       path_open: (...args: unknown[]) => {
-        const name = controlName(args, control, memory());
+        const name = controlName(args, memory());
         if (name === undefined) return pathOpen(...args);
         return nextCell(name, () => pathOpen(...args));
       },
@@ -142,16 +141,12 @@ function controlImports(
   return wrapped;
 }
 
-/** The file name the driver opened under `control`, or undefined for any other path_open. */
-function controlName(
-  args: unknown[],
-  control: string,
-  memory: WebAssembly.Memory | undefined,
-): string | undefined {
+/** The file name opened under CONTROL_DIR, or undefined for any other path_open. */
+function controlName(args: unknown[], memory: WebAssembly.Memory | undefined): string | undefined {
   if (memory === undefined || Number(args[0]) !== ROOT_FD) return undefined;
   const pointer = Number(args[2]) >>> 0;
   const length = Number(args[3]) >>> 0;
-  if (length > control.length + 32) return undefined;
+  if (length > CONTROL_DIR.length + 32) return undefined;
   let raw: string;
   try {
     raw = new TextDecoder().decode(new Uint8Array(memory.buffer, pointer, length));
@@ -159,9 +154,9 @@ function controlName(
     return undefined; // a bad pointer: the syscall itself answers EFAULT
   }
   const parts = raw.split("/").filter((part) => part !== "" && part !== ".");
-  if (parts.length !== 2 || parts[0] !== control) return undefined;
+  if (parts.length !== 2 || parts[0] !== CONTROL_DIR) return undefined;
   const name = parts[1]!;
-  return name === FIRST_CELL || /^-?\d+$/.test(name) ? name : undefined;
+  return /^-?\d+$/.test(name) ? name : undefined;
 }
 
 /** Waits for the main thread to post cell number `count` and takes it; undefined once stopped. */

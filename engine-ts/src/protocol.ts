@@ -136,6 +136,8 @@ export interface RunResultWire {
   deleted: string[];
   /** For a live run, whether it started a fresh interpreter or continued one; else null. */
   live: LiveState | null;
+  /** A live interpreter still running after the call: its linear memory's size. */
+  live_memory_bytes?: number | null;
   /** Whether the program resumed its runtime's snapshot instead of booting (docs/engine.md). */
   resumed: boolean;
   /**

@@ -219,17 +219,25 @@ export class Runner {
     return undefined;
   }
 
-  /** A live call of `params`; everything but the boot is decided now. */
+  /**
+   * A live call of `params`; everything but the boot is decided now. A session's first call
+   * starts its interpreter as a fresh run of `params` would: resumed from the snapshot when it
+   * could be, else booted with its argv and environment.
+   */
   #liveCall(session: string, params: RunParams): LiveCall {
-    const [step] = this.#runtimes.resolveSteps(
+    const steps = this.#runtimes.resolveSteps(
       params.runtime,
       params.entry,
       params.args,
       params.env,
-    ).slice(-1);
-    if (!step) throw new RangeError(`Cannot run "${params.runtime}" live: it has no steps`);
+    );
+    const step = steps.at(-1);
+    if (!step || steps.length !== 1 || step.binary.startsWith("fs:")) {
+      throw new RangeError(`Cannot run "${params.runtime}" live: it is not one interpreter`);
+    }
     return {
       session,
+      runtime: params.runtime,
       cell: {
         ...jobInputOf(params),
         entry: params.entry,
@@ -238,12 +246,23 @@ export class Runner {
       },
       timeoutMs: params.timeout_ms,
       boot: async () => {
-        const { binary, ...rest } = step;
-        return {
-          step: { ...rest, module: await this.#module(binary, params.memory_limit_mb) },
-          baseFs: await this.#baseFsOf(params.runtime),
+        const limits = {
           memoryLimitMb: params.memory_limit_mb,
           maxFsBytes: this.#limits.maxFsBytes,
+        };
+        const restore = this.#isBootable(params) ? await this.#restorable(params) : undefined;
+        if (restore) return { ...limits, restore };
+        const { binary, ...rest } = step;
+        return {
+          ...limits,
+          boot: {
+            step: {
+              ...rest,
+              module: await this.#module(binary, params.memory_limit_mb, params.runtime),
+            },
+            baseFs: await this.#baseFsOf(params.runtime),
+            scratchDirs: this.#runtimes.scratchDirs(params.runtime),
+          },
         };
       },
     };

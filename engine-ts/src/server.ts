@@ -25,7 +25,7 @@ import {
   PROTOCOL_VERSION,
   type RunParams,
 } from "./protocol.ts";
-import { LIVE_RUNTIME } from "./live.ts";
+import { LIVE_RUNTIMES } from "./live.ts";
 import { type Runner, RunRequestError } from "./runner.ts";
 import type { Runtimes } from "./runtimes.ts";
 
@@ -263,10 +263,10 @@ export class Server {
       if (typeof p.live_session !== "string" || p.live_session === "") {
         fail('"live_session" must be a non-empty string or null');
       }
-      if (runtime !== LIVE_RUNTIME) {
+      if (!LIVE_RUNTIMES.has(runtime)) {
         throw new RunRequestError(
           ErrorCode.INVALID_PARAMS,
-          `live sessions support only ${LIVE_RUNTIME}, not "${runtime}"`,
+          `live sessions support only ${[...LIVE_RUNTIMES].join(" and ")}, not "${runtime}"`,
         );
       }
     }

@@ -17,6 +17,7 @@
 
 import { gateImports } from "./gate.ts";
 import { INTERRUPT_EXPORT } from "./wasm_interrupt.ts";
+import type { MemoryFs, Wasi } from "./wasi/mod.ts";
 import type { JobInput, PrebootPlan } from "./worker_messages.ts";
 import {
   addFiles,
@@ -27,6 +28,8 @@ import {
   type Outcome,
   OutputSink,
   runStep,
+  type StepHooks,
+  type StepResult,
 } from "./worker_run.ts";
 
 /** Exported names the build gives the module's mutable globals. */
@@ -290,16 +293,18 @@ function restoreInto(instance: WebAssembly.Instance, snapshot: Snapshot, reused:
 interface Spare {
   key: string;
   instance: WebAssembly.Instance;
-  route: { imports: WebAssembly.Imports };
+  route: Route;
+}
+
+/** Where a kept instance's imports lead: the current run's (see `routed`). */
+interface Route {
+  imports: WebAssembly.Imports;
 }
 
 let spare: Spare | undefined;
 
 /** Imports of the same shape as `imports` that call what `route` holds when they are called. */
-function routed(
-  imports: WebAssembly.Imports,
-  route: { imports: WebAssembly.Imports },
-): WebAssembly.Imports {
+function routed(imports: WebAssembly.Imports, route: Route): WebAssembly.Imports {
   const forward: WebAssembly.Imports = {};
   for (const [namespace, functions] of Object.entries(imports)) {
     const calls: WebAssembly.ModuleImports = {};
@@ -328,6 +333,32 @@ export function runRestored(plan: PrebootPlan, snapshot: Snapshot, input: JobInp
   const key = `${snapshot.id}:${plan.memoryLimitMb}`;
   const reuse = spare?.key === key ? spare : undefined;
   spare = undefined; // a run that throws leaves none
+  const { result, instance, route } = resumeStep(plan, snapshot, wasi, fs, {}, reuse);
+  const memory = instance?.exports.memory;
+  // Kept even after a trap or an interrupt: a trap leaves nothing but memory and globals behind,
+  // and the next restore rewrites both.
+  if (
+    instance !== undefined && memory instanceof WebAssembly.Memory &&
+    memory.buffer.byteLength === snapshot.pages * PAGE_BYTES
+  ) {
+    spare = { key, instance, route };
+  }
+  return finish({ result, fs, start, input, sink, hidden: plan.scratchDirs, alive: false });
+}
+
+/**
+ * Runs `plan`'s step from `snapshot` over `wasi` and `fs`: in `reuse`'s instance when given,
+ * else a new one, with the snapshot written in and the stack rewound to the gate. `hooks` may
+ * wrap the WASI imports (a live session's control files) and see the instance.
+ */
+export function resumeStep(
+  plan: PrebootPlan,
+  snapshot: Snapshot,
+  wasi: Wasi,
+  fs: MemoryFs,
+  hooks: Pick<StepHooks, "wrapImports" | "onInstance">,
+  reuse?: Spare,
+): { result: StepResult; instance: WebAssembly.Instance | undefined; route: Route } {
   const route = reuse?.route ?? { imports: {} };
   let instance = reuse?.instance;
   let rewinding = true;
@@ -340,7 +371,8 @@ export function runRestored(plan: PrebootPlan, snapshot: Snapshot, input: JobInp
       resume: true,
       ...(reuse === undefined ? {} : { instance: reuse.instance }),
       wrapImports: (imports) => {
-        route.imports = rewindingImports(imports, snapshot, () => {
+        const own = hooks.wrapImports?.(imports) ?? imports;
+        route.imports = rewindingImports(own, snapshot, () => {
           if (!rewinding) return false;
           rewinding = false;
           asyncifyOf(instance!).asyncify_stop_rewind();
@@ -351,19 +383,11 @@ export function runRestored(plan: PrebootPlan, snapshot: Snapshot, input: JobInp
       onInstance: (made) => {
         instance = made;
         restoreInto(made, snapshot, reuse !== undefined);
+        hooks.onInstance?.(made);
       },
     },
   );
-  const memory = instance?.exports.memory;
-  // Kept even after a trap or an interrupt: a trap leaves nothing but memory and globals behind,
-  // and the next restore rewrites both.
-  if (
-    instance !== undefined && memory instanceof WebAssembly.Memory &&
-    memory.buffer.byteLength === snapshot.pages * PAGE_BYTES
-  ) {
-    spare = { key, instance, route };
-  }
-  return finish({ result, fs, start, input, sink, hidden: plan.scratchDirs, alive: false });
+  return { result, instance, route };
 }
 
 /**

@@ -79,13 +79,16 @@ export interface PrebootPlan {
   clockSeeded: boolean;
 }
 
-/** A live interpreter: boots, then runs one cell per LiveCell it receives, until stopped. */
+/**
+ * A live interpreter. Its first call runs as any run of its runtime does, resumed from a
+ * snapshot (`restore`) or booted (`boot`); its start script then goes live (see
+ * guest/python_live.py), and it runs one cell per LiveCell it receives, until stopped.
+ */
 export interface LivePlan {
-  /** The interpreter with the driver as its program (see guest/python_live.py). */
-  step: JobStep;
-  baseFs: BaseFs[];
-  /** The guest folder the driver opens to hand back a cell and wait for the next one. */
-  controlDir: string;
+  first: LiveCell;
+  restore?: { plan: PrebootPlan; snapshot: Snapshot };
+  /** The run step with the first call's argv and environment, and its runtime's files. */
+  boot?: { step: JobStep; baseFs: BaseFs[]; scratchDirs: string[] };
   memoryLimitMb: number;
   maxFsBytes: number;
 }
@@ -156,4 +159,6 @@ export type WorkerMessage =
     droppedBytes: { stdout: number; stderr: number };
     /** The worker's interpreter lives on and waits for its next cell (live runs only). */
     alive: boolean;
+    /** A live interpreter's linear memory size as the cell ended (for the live budget). */
+    memoryBytes?: number;
   };

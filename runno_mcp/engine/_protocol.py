@@ -80,13 +80,15 @@ class RunParams(_Wire):
     max_return_bytes: int
     stream_output: bool
     live_session: str | None = None
-    """Run in the engine's live interpreter with this id (python only), started on first use."""
+    """Run in the engine's live interpreter with this id (python, python-sci), started on first use."""
     keep_program: str | None = None
     """For clang/clangpp: also save the linked program at this path (a stale one there is removed first)."""
 
 
-LiveState = Literal["started", "continued"]
-"""How a live run found its interpreter: a fresh one, or one kept from earlier calls."""
+LiveState = Literal["started", "continued", "evicted"]
+"""How a live run found its interpreter: a fresh one, one kept from earlier calls, or a fresh one because
+the session's last was stopped to keep live interpreters within their memory budget (set by `EngineCells`,
+never by the engine)."""
 
 
 class RunResultWire(_Wire):
@@ -108,6 +110,8 @@ class RunResultWire(_Wire):
     deleted: list[str] = Field(default_factory=list[str])
     """Regular files there when the program started and gone at its end, sorted."""
     live: LiveState | None = None
+    live_memory_bytes: int | None = None
+    """A live interpreter still running after the call: its linear memory's size (for the live budget)."""
     resumed: bool = False
     """Whether the program resumed its runtime's snapshot instead of booting (docs/engine.md)."""
     stopped: bool = False

@@ -7,7 +7,10 @@ process and not a Worker is measured in docs/engine.md ("The unit of a run").
 
 Owns which cell a run goes to, starting cells on demand up to `size`, replacing a cell whose
 process died or was retired, giving each live session a cell and stopping it with the session,
-and retiring general cells that sit idle. Each cell is an `Engine`, which already turns its
+keeping the live sessions' cells within their memory budget (`live_memory_mb`, their processes'
+resident memory: the least recently used idle one is stopped first, and its session's next run
+says `evicted`), and
+retiring general cells that sit idle. Each cell is an `Engine`, which already turns its
 process's death into a `crash` result and starts a fresh process for the next call.
 
 The first cell is the primary: it gets the sandbox's pre-booted interpreters, so a sequential
@@ -25,6 +28,7 @@ import anyio.abc
 
 from runno_mcp.engine._protocol import InitializeResult, RunParams, RunResultWire
 from runno_mcp.engine.engine import Engine, EngineOptions
+from runno_mcp.engine.process import resident_bytes
 from runno_mcp.errors import EngineError
 from runno_mcp.models import OutputCallback
 
@@ -48,6 +52,14 @@ class _Cell:
     restart_wanted: anyio.Event = field(default_factory=anyio.Event)
     served: set[str] = field(default_factory=set[str])
     """Runtimes this cell has run: their modules are compiled and their files loaded in its process."""
+    live_memory: int = 0
+    """A live cell: the bytes its interpreter's memory held after its last call."""
+
+    def live_cost(self) -> int:
+        """What a live cell holds: its process's resident memory, else (no /proc) its interpreter's."""
+        pid = self.engine.pid
+        resident = None if pid is None else resident_bytes(pid)
+        return self.live_memory if resident is None else resident
 
 
 class EngineCells:
@@ -67,6 +79,9 @@ class EngineCells:
         self._primary: _Cell | None = None
         self._general: list[_Cell] = []
         self._live: dict[str, _Cell] = {}
+        self._live_budget = None if options.live_memory_mb is None else options.live_memory_mb * 2**20
+        self._evicted: set[str] = set()
+        """Live sessions whose interpreter was stopped for the budget, until their next run."""
         self._primary_lock = anyio.Lock()
         self._task_group: anyio.abc.TaskGroup | None = None
         self._closing = False
@@ -122,11 +137,7 @@ class EngineCells:
         the run's start; the caller then checks the cells with `ensure_responsive`.
         """
         if params.live_session is not None:
-            cell = await self._live_cell(params.live_session)
-            await cell.engine.start()
-            with anyio.move_on_after(backstop):
-                return await cell.engine.run(params, on_output)
-            return None
+            return await self._run_live(params.live_session, params, on_output, backstop)
         cell = await self._take(params.runtime)
         restart = True
         try:
@@ -165,8 +176,57 @@ class EngineCells:
                 continue
             return False
 
+    async def _run_live(
+        self, session: str, params: RunParams, on_output: OutputCallback | None, backstop: float
+    ) -> RunResultWire | None:
+        cell = self._live.get(session)
+        if cell is None:
+            await self._keep_live_budget(keep=None)
+            cell = self._live[session] = await self._open(self._lean_options)
+        cell.busy = True
+        try:
+            await cell.engine.start()
+            if params.runtime not in cell.served:  # its snapshot, like a start-up, is not the run's time
+                if not await self._prepare(cell, params.runtime, backstop):
+                    return None
+                cell.served.add(params.runtime)
+            with anyio.move_on_after(backstop):
+                result = await cell.engine.run(params, on_output)
+                if result.live_memory_bytes is not None:
+                    cell.live_memory = result.live_memory_bytes
+                if result.live == "started" and session in self._evicted:
+                    result = result.model_copy(update={"live": "evicted"})
+                self._evicted.discard(session)
+                return result
+            return None
+        finally:
+            cell.busy = False
+            cell.idle_since = anyio.current_time()
+            # The live dict is in order of last use: this session moves to its end.
+            if self._live.get(session) is cell:
+                self._live[session] = self._live.pop(session)
+                await self._keep_live_budget(keep=cell)
+
+    async def _keep_live_budget(self, keep: _Cell | None) -> None:
+        """Stop idle live cells, least recently used first, while the live cells hold more than the
+        budget. `keep` (the cell just used) stays even if it alone is over."""
+        if self._live_budget is None:
+            return
+        costs = {session: cell.live_cost() for session, cell in self._live.items()}
+        held = sum(costs.values())
+        for session, cell in list(self._live.items()):
+            if held <= self._live_budget:
+                return
+            if cell is keep or cell.busy:
+                continue
+            held -= costs[session]
+            logger.info("Stopping live session %s's interpreter: live interpreters are over their budget", session)
+            await self.close_live(session)
+            self._evicted.add(session)
+
     async def close_live(self, session: str) -> bool:
         """Stop live session `session`'s interpreter and its cell; whether it had one."""
+        self._evicted.discard(session)
         cell = self._live.pop(session, None)
         if cell is None:
             return False

@@ -93,6 +93,9 @@ class EngineOptions:
     derived_dir: Path | None = None
     """The derived snapshot binaries (`runno_mcp.derived`); None: every run boots."""
     max_old_space_mb: int | None = None
+    live_memory_mb: int | None = None
+    """Memory the live sessions' cells may hold together (`SessionLimits.max_live_memory_mb`);
+    `EngineCells` stops the least recently used past it. None: no budget."""
 
     def args(self) -> list[str]:
         """Return the engine's argv (see `process.deno_run_args`)."""

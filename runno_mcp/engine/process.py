@@ -125,6 +125,15 @@ def deno_run_args(
     return args
 
 
+def resident_bytes(pid: int) -> int | None:
+    """The resident memory of process `pid` (Linux's /proc), or None where the platform does not say."""
+    try:
+        resident_pages = int(Path(f"/proc/{pid}/statm").read_text(encoding="ascii").split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return resident_pages * os.sysconf("SC_PAGE_SIZE")
+
+
 def engine_env(host: dict[str, str] | None = None) -> dict[str, str]:
     """Return the engine's environment: deno's cache folder, no colours, no update check,
     plus the few platform variables a process needs to start; never the rest of the host's."""

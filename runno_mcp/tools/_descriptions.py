@@ -135,8 +135,9 @@ CREATE_SESSION = (
     "session expires after a while unused; close it with close_session when done."
 )
 LIVE = (
-    "Keep one Python interpreter alive between this session's Python calls (variables persist). A timeout or "
-    "crash restarts it (files are kept, variables are not), and the result says so."
+    "Keep a Python interpreter alive between this session's python (and python-sci) calls: variables persist. "
+    "A timeout, a crash or the server's memory budget restarts it (files are kept, variables are not), and the "
+    "result says so."
 )
 CLOSE_SESSION = "Close a session and drop its files and interpreter."
 LIST_FILES = "List the files a session holds: path, size in bytes, modification time."

@@ -41,6 +41,9 @@ class ServerOptions(ToolPolicy):
     """Bytes of files one session may hold."""
     max_live_sessions: int = Field(default=SessionLimits().max_live_sessions, ge=0)
     """Live sessions open at once; each keeps a Python interpreter in memory."""
+    max_live_memory_mb: int = Field(default=SessionLimits().max_live_memory_mb, ge=1)
+    """MiB the live sessions may hold together (each an engine process); past it the least recently used
+    idle one is stopped (its session keeps its files, and its next call says so)."""
     file_timestamps: bool = False
     """Give each file a run returns its access, modification and change times in structuredContent (off by
     default: a model rarely needs them and pays for them in tokens on every call)."""
@@ -56,6 +59,7 @@ class ServerOptions(ToolPolicy):
             session_ttl=self.session_ttl,
             max_session_bytes=self.max_session_bytes,
             max_live_sessions=self.max_live_sessions,
+            max_live_memory_mb=self.max_live_memory_mb,
         )
 
 

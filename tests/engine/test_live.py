@@ -99,8 +99,11 @@ async def test_close_live_stops_an_interpreter_once(engine: Engine) -> None:
 
 
 async def test_live_sessions_refuse_other_runtimes(engine: Engine) -> None:
-    """Only python has live sessions; asking for another runtime is the caller's mistake."""
-    with anyio.fail_after(TIMEOUT), pytest.raises(InvalidRequestError, match='support only python, not "ruby"'):
+    """Only python and python-sci have live sessions; asking for another runtime is the caller's mistake."""
+    with (
+        anyio.fail_after(TIMEOUT),
+        pytest.raises(InvalidRequestError, match='support only python and python-sci, not "ruby"'),
+    ):
         await engine.run(params("puts 1", "ruby", runtime="ruby"))
 
 

@@ -381,7 +381,7 @@ async def test_list_runtimes_describes_each_runtime_and_the_limits(stdio_client:
     }
     assert runtimes["quickjs"]["aliases"] == ["javascript", "js"]
     assert runtimes["python-sci"]["optional"] is True and "pandas==3.0.6" in runtimes["python-sci"]["preinstalled"]
-    assert [name for name, runtime in runtimes.items() if runtime["live_sessions"]] == ["python"]
+    assert [name for name, runtime in runtimes.items() if runtime["live_sessions"]] == ["python", "python-sci"]
     assert result.structured_content["limits"] == snapshot(
         {
             "default_timeout": 10.0,
