@@ -107,8 +107,14 @@ async function derive(
   const original = await WebAssembly.compile(patched);
   checkDerivable(original, patched);
   const stack = gateStack(planOf(original), patched);
-  const derived = addInterruptChecks(passiveData(asyncify(patched, stack)));
-  await check(planOf(await WebAssembly.compile(capMemory(derived, pagesOf(CHECK_MEMORY_MB)))));
+  // Hooked for the memory cap now, so an engine only rewrites the memory section (capMemory).
+  const derived = capMemory(
+    addInterruptChecks(passiveData(asyncify(patched, stack))),
+    pagesOf(CHECK_MEMORY_MB),
+  );
+  await check(
+    planOf(await WebAssembly.compile(capMemory(derived, pagesOf(CHECK_MEMORY_MB), true))),
+  );
   const info: DerivedInfo = {
     source_sha256: sourceSha,
     recipe,

@@ -381,10 +381,12 @@ export class Runner {
     let module = this.#modules.get(key);
     if (!module) {
       module = (async () => {
-        const binary = await this.#binaryOf(path, runtime);
+        const { binary, derived } = await this.#binaryOf(path, runtime);
         const pages = Math.floor((memoryMb * 2 ** 20) / PAGE_BYTES);
-        // Python's and Ruby's wasi-vfs shim answers poll_oneoff itself unless patched.
-        return await WebAssembly.compile(capMemory(patchWasiVfsPoll(binary) ?? binary, pages));
+        // Python's and Ruby's wasi-vfs shim answers poll_oneoff itself unless patched (a
+        // snapshot binary was patched and hooked when it was derived).
+        const patched = derived ? binary : patchWasiVfsPoll(binary) ?? binary;
+        return await WebAssembly.compile(capMemory(patched, pages, derived));
       })();
       module.catch(() => this.#modules.delete(key));
       this.#modules.set(key, module);
@@ -393,13 +395,16 @@ export class Runner {
   }
 
   /** The bytes to compile for `path`: its derived binary if whole, else the file itself. */
-  async #binaryOf(path: string, runtime: string | undefined): Promise<Uint8Array<ArrayBuffer>> {
+  async #binaryOf(
+    path: string,
+    runtime: string | undefined,
+  ): Promise<{ binary: Uint8Array<ArrayBuffer>; derived: boolean }> {
     const derived = runtime === undefined ? undefined : await this.#runtimes.derived(runtime);
     // Only a one-step runtime has one, so it stands for the only binary the runtime runs.
     if (derived !== undefined) {
       try {
         const binary = await Deno.readFile(derived.path);
-        if (await sha256Hex(binary) === derived.sha256) return binary;
+        if (await sha256Hex(binary) === derived.sha256) return { binary, derived: true };
         console.error(
           `Ignoring "${derived.path}": it does not match its sha256; reinstall to rebuild it`,
         );
@@ -407,7 +412,7 @@ export class Runner {
         console.error(`Ignoring "${derived.path}":`, err);
       }
     }
-    return await Deno.readFile(path);
+    return { binary: await Deno.readFile(path), derived: false };
   }
 
   /** Runtime `id`'s base filesystems: its archives, then the engine's own guest files. */

@@ -12,7 +12,14 @@
  */
 
 import { countImports, FAILED_GROW_EXPORT, hookMemoryGrow } from "./wasm_grow.ts";
-import { Reader, readSections, SectionId, writeLeb, writeSections } from "./wasm_sections.ts";
+import {
+  Reader,
+  readSections,
+  type Section,
+  SectionId,
+  writeLeb,
+  writeSections,
+} from "./wasm_sections.ts";
 
 /** Bytes in one WebAssembly page. */
 export const PAGE_BYTES = 65536;
@@ -32,10 +39,15 @@ export function pagesOf(memoryMb: number): number {
 
 /**
  * Returns a copy of `binary` whose defined memories grow to at most `maxPages`, with the
- * grow hook installed. Throws MemoryCapError for a module that imports its memory (the
- * cap cannot reach it) or needs more than `maxPages` to start.
+ * grow hook installed (a `derived` snapshot binary has it already). Throws MemoryCapError
+ * for a module that imports its memory (the cap cannot reach it) or needs more than
+ * `maxPages` to start.
  */
-export function capMemory(binary: Uint8Array, maxPages: number): Uint8Array<ArrayBuffer> {
+export function capMemory(
+  binary: Uint8Array,
+  maxPages: number,
+  derived = false,
+): Uint8Array<ArrayBuffer> {
   // Not a module: left for WebAssembly.Module to refuse with its own words.
   if (MAGIC.some((byte, index) => binary[index] !== byte)) return new Uint8Array(binary);
   const sections = readSections(binary);
@@ -50,8 +62,26 @@ export function capMemory(binary: Uint8Array, maxPages: number): Uint8Array<Arra
   const memory = sections.find((section) => section.id === SectionId.memory);
   if (memory === undefined) return new Uint8Array(binary);
   memory.body = rewriteMemorySection(memory.body, maxPages);
-  if (new Reader(memory.body, 0).u32() > 0) hookMemoryGrow(sections, imports);
+  // A snapshot binary (`derived`, checked by its hash) comes hooked from derive.ts: hooking
+  // rewrites all the code (~0.1 s for CPython), and the hook does not depend on the cap.
+  // A caller's module is hooked whatever it exports.
+  const hooked = derived && exportsName(sections, FAILED_GROW_EXPORT);
+  if (new Reader(memory.body, 0).u32() > 0 && !hooked) hookMemoryGrow(sections, imports);
   return writeSections(binary.subarray(0, 8), sections);
+}
+
+/** Whether the export section of `sections` names `name`. */
+function exportsName(sections: Section[], name: string): boolean {
+  const body = sections.find((section) => section.id === SectionId.export)?.body;
+  if (body === undefined) return false;
+  const reader = new Reader(body, 0);
+  const decoder = new TextDecoder();
+  for (let count = reader.u32(); count > 0; count--) {
+    if (decoder.decode(reader.take(reader.u32())) === name) return true;
+    reader.byte(); // kind
+    reader.skipLeb(); // index
+  }
+  return false;
 }
 
 /** Throws unless `module` went through `capMemory` (or has no memory to cap). */
