@@ -577,7 +577,7 @@ async def row_cpu(table: Table, sandbox: AsyncSandbox, capsule: CapsuleDriver | 
             previous = os.environ.get(DERIVED_DIR_ENV)
             os.environ[DERIVED_DIR_ENV] = empty
             try:
-                language_binary = AsyncSandbox(snapshot_ahead=())
+                language_binary = AsyncSandbox(snapshot_ahead=(), install=False)  # no derive into the empty folder
                 await language_binary.__aenter__()
             finally:
                 if previous is None:

@@ -6,10 +6,11 @@
  *
  * For each runtime: boot its binary to the gate and read the stack there, asyncify exactly
  * those functions, check the result (a snapshot saves a stack, and a run restored from it runs
- * an empty program to exit code 0 with no output), then write `<key>.wasm` and its sidecar
- * `<key>.json` into --out, each by rename, so a reader never sees half a file. A runtime whose
- * file is already there and whole is skipped. Prints one line per runtime; exits 1 if any
- * failed.
+ * an empty program to exit code 0 with no output), then write `<key>.wasm`, the snapshot the
+ * check took as `<key>.snap` (src/snapshot_image.ts) and their sidecar `<key>.json` into --out,
+ * each by rename, so a reader never sees half a file. A runtime whose binary is already there
+ * and whole only has its snapshot taken again, when the stored one is missing or stale. Prints
+ * one line per runtime; exits 1 if any failed.
  *
  * @module
  */
@@ -19,6 +20,8 @@ import { parseArgs } from "node:util";
 import { loadBaseFs, loadGuestFiles } from "./src/base_fs.ts";
 import { asyncify, checkDerivable, gateStack } from "./src/asyncify.ts";
 import { type DerivedInfo, derivedKey, sha256Hex, snapshotSource } from "./src/derived.ts";
+import type { Snapshot } from "./src/snapshot.ts";
+import { encodeImage } from "./src/snapshot_image.ts";
 import { capMemory, pagesOf } from "./src/wasm_memory.ts";
 import { passiveData } from "./src/wasm_passive_data.ts";
 import { addInterruptChecks } from "./src/wasm_interrupt.ts";
@@ -65,7 +68,10 @@ async function main(): Promise<void> {
   Deno.exit(failed ? 1 : 0);
 }
 
-/** Derives runtime `id`'s snapshot binary into `out`; false when a whole one is there. */
+/**
+ * Derives runtime `id`'s snapshot binary into `out` and stores the snapshot taken of it;
+ * false when both are there, whole and current.
+ */
 async function derive(
   runtimes: Runtimes,
   manifest: Manifest,
@@ -79,13 +85,9 @@ async function derive(
   }
   const recipe = manifest.snapshot_recipe;
   const key = await derivedKey(id, sourceSha, recipe);
-  if (await isWhole(out, key, sourceSha, recipe)) return false;
+  const whole = await wholeInfo(out, key, sourceSha, recipe);
+  if (whole !== undefined && await hasImage(out, key, whole, runtimes, id)) return false;
   const [step] = runtimes.resolveSteps(id, spec.entry, [], {});
-  const source = await Deno.readFile(step!.binary);
-  if ((await sha256Hex(source)) !== sourceSha) {
-    throw new Error(`${step!.binary} does not match its sha256 in the manifest`);
-  }
-  const patched = patchWasiVfsPoll(source) ?? source;
   const { binary: _, ...rest } = step!;
   const baseFs = await Promise.all(runtimes.baseFsPaths(id).map(loadBaseFs));
   const guestFiles = runtimes.guestFiles(id);
@@ -104,27 +106,45 @@ async function derive(
     memoryLimitMb: CHECK_MEMORY_MB,
     maxFsBytes: FS_BYTES,
   });
-  const original = await WebAssembly.compile(patched);
-  checkDerivable(original, patched);
-  const stack = gateStack(planOf(original), patched);
-  // Hooked for the memory cap now, so an engine only rewrites the memory section (capMemory).
-  const derived = capMemory(
-    addInterruptChecks(passiveData(asyncify(patched, stack))),
-    pagesOf(CHECK_MEMORY_MB),
-  );
-  await check(
+  let info = whole;
+  let derived: Uint8Array<ArrayBuffer>;
+  if (info === undefined) {
+    const source = await Deno.readFile(step!.binary);
+    if ((await sha256Hex(source)) !== sourceSha) {
+      throw new Error(`${step!.binary} does not match its sha256 in the manifest`);
+    }
+    const patched = patchWasiVfsPoll(source) ?? source;
+    const original = await WebAssembly.compile(patched);
+    checkDerivable(original, patched);
+    const stack = gateStack(planOf(original), patched);
+    // Hooked for the memory cap now, so an engine only rewrites the memory section (capMemory).
+    derived = capMemory(
+      addInterruptChecks(passiveData(asyncify(patched, stack))),
+      pagesOf(CHECK_MEMORY_MB),
+    );
+    info = {
+      source_sha256: sourceSha,
+      recipe,
+      sha256: await sha256Hex(derived),
+      bytes: derived.length,
+      gate_syscall: stack.syscall,
+      onlylist: stack.functions,
+    };
+  } else {
+    derived = await Deno.readFile(join(out, `${key}.wasm`));
+  }
+  const snapshot = await check(
     planOf(await WebAssembly.compile(capMemory(derived, pagesOf(CHECK_MEMORY_MB), true))),
   );
-  const info: DerivedInfo = {
-    source_sha256: sourceSha,
-    recipe,
-    sha256: await sha256Hex(new Uint8Array(derived)),
-    bytes: derived.length,
-    gate_syscall: stack.syscall,
-    onlylist: stack.functions,
+  const image = encodeImage(snapshot);
+  info.image = {
+    key: await runtimes.imageKey(id, info.sha256),
+    sha256: await sha256Hex(image),
+    bytes: image.length,
   };
-  // The binary first: a sidecar never names a file that is not there yet.
-  await writeByRename(join(out, `${key}.wasm`), derived);
+  // The files first: a sidecar never names a file that is not there yet.
+  if (whole === undefined) await writeByRename(join(out, `${key}.wasm`), derived);
+  await writeByRename(join(out, `${key}.snap`), image);
   await writeByRename(
     join(out, `${key}.json`),
     new TextEncoder().encode(JSON.stringify(info, null, 2)),
@@ -133,9 +153,27 @@ async function derive(
   return true;
 }
 
+/** Whether the sidecar names a whole image taken of what an engine would boot now. */
+async function hasImage(
+  out: string,
+  key: string,
+  info: DerivedInfo,
+  runtimes: Runtimes,
+  id: string,
+): Promise<boolean> {
+  if (info.image === undefined) return false;
+  try {
+    const image = await Deno.readFile(join(out, `${key}.snap`));
+    return info.image.key === await runtimes.imageKey(id, info.sha256) &&
+      info.image.bytes === image.length && info.image.sha256 === await sha256Hex(image);
+  } catch {
+    return false;
+  }
+}
+
 /** Removes runtime `id`'s files derived from another binary or by another recipe. */
 async function removeStale(out: string, id: string, key: string): Promise<void> {
-  const stale = new RegExp(`^${id.replace(/[^a-z0-9]/g, "\\$&")}-[0-9a-f]{16}\\.(wasm|json)$`);
+  const stale = new RegExp(`^${id.replace(/[^a-z0-9]/g, "\\$&")}-[0-9a-f]{16}\\.(wasm|json|snap)$`);
   for await (const entry of Deno.readDir(out)) {
     if (stale.test(entry.name) && !entry.name.startsWith(`${key}.`)) {
       await Deno.remove(join(out, entry.name));
@@ -143,25 +181,29 @@ async function removeStale(out: string, id: string, key: string): Promise<void> 
   }
 }
 
-/** Whether `key`'s binary and sidecar are in `out` and agree with each other. */
-async function isWhole(
+/** `key`'s sidecar, when it and its binary are in `out` and agree with each other. */
+async function wholeInfo(
   out: string,
   key: string,
   sourceSha: string,
   recipe: string,
-): Promise<boolean> {
+): Promise<DerivedInfo | undefined> {
   try {
     const info = JSON.parse(await Deno.readTextFile(join(out, `${key}.json`))) as DerivedInfo;
     const binary = await Deno.readFile(join(out, `${key}.wasm`));
-    return info.source_sha256 === sourceSha && info.recipe === recipe &&
+    const whole = info.source_sha256 === sourceSha && info.recipe === recipe &&
       info.bytes === binary.length && info.sha256 === await sha256Hex(binary);
+    return whole ? info : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-/** Takes a snapshot of `plan` in a run worker and runs an empty program from it. */
-async function check(plan: PrebootPlan): Promise<void> {
+/**
+ * Takes a snapshot of `plan` in a run worker and runs an empty program from it; the snapshot,
+ * to store.
+ */
+async function check(plan: PrebootPlan): Promise<Snapshot> {
   const worker = new Worker(new URL("./src/worker.ts", import.meta.url), {
     type: "module",
     deno: { permissions: "none" },
@@ -196,6 +238,7 @@ async function check(plan: PrebootPlan): Promise<void> {
     if (done.type !== "done" || done.outcome !== "complete" || done.exitCode !== 0) {
       throw new Error(`a restored empty program failed: ${JSON.stringify(done)}`);
     }
+    return taken.snapshot;
   } finally {
     worker.terminate();
   }

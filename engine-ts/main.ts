@@ -78,7 +78,9 @@ async function main(): Promise<void> {
     }
   }
 
-  const ahead = values["snapshot-ahead"].split(",").filter((id) => runtimes.isInstalled(id));
+  const ahead = values["snapshot-ahead"].split(",").filter((id) =>
+    id !== "" && runtimes.isInstalled(id)
+  );
   runner.snapshotAhead(ahead).catch((err) => console.error("Cannot take snapshots:", err));
 
   const reading = (async () => {

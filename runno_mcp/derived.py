@@ -69,9 +69,11 @@ def snapshot_runtimes(manifest: Manifest, target: Path | None = None) -> list[st
 
 def missing_derived(manifest: Manifest, out: Path | None = None, target: Path | None = None) -> list[str]:
     """Return the snapshot runtimes with no sidecar for their binary and the manifest's recipe, or
-    whose derived binary is not the size its sidecar says.
+    whose derived binary or stored snapshot (`<key>.snap`) is missing or not the size its sidecar says.
 
-    Cheap (no hashing): the engine checks each file's sha256 before it uses it, and `derive` too.
+    Cheap (no hashing): the engine checks each file's sha256 before it uses it, and `derive` too. A
+    stored snapshot of another boot (the engine's source changed) is seen by the engine, which then
+    takes the snapshot itself, and by `derive`, which takes it again.
     """
     out = out or derived_dir()
     return [
@@ -94,12 +96,17 @@ def _source_sha256(manifest: Manifest, runtime: str) -> str:
     return manifest.files[binary].sha256
 
 
+class _Image(BaseModel):
+    bytes: int
+
+
 class _Sidecar(BaseModel):
     """The parts of a derived binary's sidecar (engine-ts/src/derived.ts) Python reads."""
 
     source_sha256: str
     recipe: str
     bytes: int
+    image: _Image | None = None
 
 
 def _sidecar_matches(path: Path, source_sha256: str, recipe: str) -> bool:
@@ -108,9 +115,16 @@ def _sidecar_matches(path: Path, source_sha256: str, recipe: str) -> bool:
     try:
         info = _Sidecar.model_validate_json(path.read_bytes())
         size = path.with_suffix(".wasm").stat().st_size
+        image_size = path.with_suffix(".snap").stat().st_size
     except (OSError, ValidationError):
         return False
-    return info.source_sha256 == source_sha256 and info.recipe == recipe and size == info.bytes
+    return (
+        info.source_sha256 == source_sha256
+        and info.recipe == recipe
+        and size == info.bytes
+        and info.image is not None
+        and image_size == info.image.bytes
+    )
 
 
 def _derive_env() -> dict[str, str]:

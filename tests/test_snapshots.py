@@ -264,11 +264,16 @@ async def test_a_run_that_wrecks_its_interpreter_leaves_the_next_run_clean(
         assert (after.stdout, after.exit_code, after.resumed) == (expected, 0, True)
 
 
+def copy_derived(into: Path) -> None:
+    """Copies every installed snapshot binary, stored snapshot and sidecar into `into`."""
+    for path in derived.derived_dir().iterdir():
+        if path.suffix in (".wasm", ".json", ".snap"):
+            shutil.copy(path, into / path.name)
+
+
 def damage_quickjs(into: Path, damage: str) -> None:
     """Copies every installed snapshot binary into `into`, then damages QuickJS's as `damage` says."""
-    for path in derived.derived_dir().iterdir():
-        if path.suffix in (".wasm", ".json"):
-            shutil.copy(path, into / path.name)
+    copy_derived(into)
     wasm = next(into.glob("quickjs-*.wasm"))
     sidecar = wasm.with_suffix(".json")
     if damage == "missing":
@@ -307,6 +312,51 @@ async def test_a_damaged_snapshot_binary_is_never_trusted_and_is_derived_again(
         await engine.start()
         result = await run(engine, "quickjs", "console.log(6 * 7)")
     assert (result.stdout, result.resumed) == ("42\n", True)
+
+
+def damage_quickjs_image(into: Path, damage: str) -> tuple[Path, int]:
+    """Copies every derived file into `into`, then damages QuickJS's stored snapshot as `damage` says;
+    the image's path and its binary's mtime."""
+    copy_derived(into)
+    image = next(into.glob("quickjs-*.snap"))
+    sidecar = image.with_suffix(".json")
+    if damage == "missing":
+        image.unlink()
+    elif damage == "truncated":
+        image.write_bytes(image.read_bytes()[:-1])
+    elif damage == "altered":
+        data = bytearray(image.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        image.write_bytes(bytes(data))
+    else:
+        info = json.loads(sidecar.read_text())
+        info["image"]["key"] = "quickjs-" + "0" * 16
+        sidecar.write_text(json.dumps(info))
+    return image, image.with_suffix(".wasm").stat().st_mtime_ns
+
+
+@pytest.mark.parametrize("damage", ["missing", "truncated", "altered", "another-boot"])
+async def test_a_damaged_stored_snapshot_is_never_trusted_and_is_taken_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    """A stored snapshot (`<key>.snap`) that is missing, cut, altered or taken of another boot: the
+    engine takes the snapshot itself (runs still resume, and are right), and the next derive takes it
+    again without rebuilding the binary."""
+    manifest = langs.load_manifest()
+    image, binary_before = damage_quickjs_image(tmp_path, damage)
+    sidecar = image.with_suffix(".json")
+    async with Engine(engine_options(tmp_path)) as engine:
+        await engine.start()
+        result = await run(engine, "quickjs", "console.log(6 * 7, Math.random() !== Math.random())")
+    assert (result.stdout, result.resumed) == ("42 true\n", True)
+    monkeypatch.setenv(derived.DERIVED_DIR_ENV, str(tmp_path))
+    assert derived.missing_derived(manifest) == (["quickjs"] if damage in ("missing", "truncated") else [])
+    with anyio.fail_after(120):
+        assert await anyio.to_thread.run_sync(lambda: derived.derive(manifest, progress=None))
+        assert await anyio.to_thread.run_sync(lambda: derived.derive(manifest, progress=None))  # nothing left
+    info = json.loads(sidecar.read_text())
+    assert info["image"]["bytes"] == image.stat().st_size and info["image"]["key"] != "quickjs-" + "0" * 16
+    assert image.with_suffix(".wasm").stat().st_mtime_ns == binary_before
 
 
 STUCK = [

@@ -21,6 +21,15 @@ export interface DerivedInfo {
   /** The syscall the gate stops at, and the functions instrumented (by index). */
   gate_syscall: string;
   onlylist: number[];
+  /** The snapshot taken of it at install (`<key>.snap`, snapshot_image.ts), when there is one. */
+  image?: DerivedImage;
+}
+
+/** A snapshot image's name (`imageKey`), sha256 and size. */
+export interface DerivedImage {
+  key: string;
+  sha256: string;
+  bytes: number;
 }
 
 /**
@@ -61,8 +70,17 @@ export function snapshotSource(
   const spec = manifest.runtimes[id];
   if (!spec?.snapshot || spec.steps.length !== 1) return undefined;
   const binary = spec.steps[0]!.binary;
-  const bundle = spec.bundle === undefined ? undefined : manifest.bundles?.[spec.bundle];
-  const member = bundle?.files[binary];
-  const sha256 = member === undefined ? manifest.files[binary]?.sha256 : bundle?.members[member];
+  const sha256 = fileSha256(manifest, spec, binary);
   return sha256 === undefined ? undefined : { binary, sha256 };
+}
+
+/** The sha256 the manifest gives file `name` of a runtime: of the main package, or its bundle's. */
+export function fileSha256(
+  manifest: SourceManifest,
+  spec: { bundle?: string },
+  name: string,
+): string | undefined {
+  const bundle = spec.bundle === undefined ? undefined : manifest.bundles?.[spec.bundle];
+  const member = bundle?.files[name];
+  return member === undefined ? manifest.files[name]?.sha256 : bundle?.members[member];
 }

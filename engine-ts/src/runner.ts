@@ -18,6 +18,7 @@ import { capMemory, MemoryCapError, PAGE_BYTES, pagesOf } from "./wasm_memory.ts
 import { conflictsWith } from "./gate.ts";
 import { sha256Hex } from "./derived.ts";
 import type { Snapshot } from "./snapshot.ts";
+import { decodeImage } from "./snapshot_image.ts";
 import { patchWasiVfsPoll } from "./wasi/mod.ts";
 import {
   type Job,
@@ -57,6 +58,8 @@ export class Runner {
   readonly #runtimes: Runtimes;
   readonly #pool: WorkerPool;
   readonly #modules = new Map<string, Promise<WebAssembly.Module>>();
+  /** Modules compiled from a snapshot binary whose hash was checked: only these restore. */
+  readonly #snapshotModules = new WeakSet<WebAssembly.Module>();
   readonly #baseFs = new Map<string, Promise<BaseFs>>();
   readonly #live: LiveSessions;
   /** Per runtime: its snapshot, or undefined when it has none (its runs then boot). */
@@ -170,6 +173,7 @@ export class Runner {
     const files = params.files.map((file) => file.path);
     const plan = await this.plan(params.runtime, params.memory_limit_mb);
     if (
+      !this.#snapshotModules.has(plan.step.module!) || // its snapshot binary went missing since
       conflictsWith(snapshot.probes, files) ||
       files.some((file) => plan.baseRoots.includes(file.split("/")[1] ?? ""))
     ) {
@@ -189,8 +193,14 @@ export class Runner {
   }
 
   async #capture(runtime: string): Promise<Snapshot | undefined> {
-    if (await this.#runtimes.derived(runtime) === undefined) return undefined;
+    const derived = await this.#runtimes.derived(runtime);
+    if (derived === undefined) return undefined;
     const plan = await this.plan(runtime, this.#limits.defaultMemoryMb);
+    // A snapshot restores only into the binary it was taken of: the language binary stands in
+    // for a snapshot binary that is missing or damaged, and then runs boot.
+    if (!this.#snapshotModules.has(plan.step.module!)) return undefined;
+    const stored = await this.#storedSnapshot(runtime, derived);
+    if (stored !== undefined) return stored;
     const worker = await this.#pool.take();
     try {
       const answer = await new Promise<WorkerMessage>((resolve, reject) => {
@@ -217,6 +227,38 @@ export class Runner {
     }
     this.#pool.discard(worker);
     return undefined;
+  }
+
+  /**
+   * The snapshot derive.ts stored for `runtime` at install (snapshot_image.ts), when it is
+   * whole and was taken of what this engine would boot; undefined otherwise (it is then taken
+   * afresh, as if there were none).
+   */
+  async #storedSnapshot(
+    runtime: string,
+    derived: NonNullable<Awaited<ReturnType<Runtimes["derived"]>>>,
+  ): Promise<Snapshot | undefined> {
+    const image = derived.image;
+    if (image === undefined) return undefined;
+    try {
+      if (image.key !== await this.#runtimes.imageKey(runtime, derived.sha256)) {
+        console.error(
+          `Ignoring "${image.path}": it was taken of another boot; reinstall to retake it`,
+        );
+        return undefined;
+      }
+      const bytes = await Deno.readFile(image.path);
+      if (bytes.length !== image.bytes || await sha256Hex(bytes) !== image.sha256) {
+        console.error(
+          `Ignoring "${image.path}": it does not match its sha256; reinstall to retake it`,
+        );
+        return undefined;
+      }
+      return decodeImage(bytes, image.key);
+    } catch (err) {
+      console.error(`Ignoring "${image.path}":`, err);
+      return undefined;
+    }
   }
 
   /**
@@ -310,6 +352,8 @@ export class Runner {
     if (!this.#runtimes.isInstalled(id)) return false; // its run will say how to install it
     const spec = this.#runtimes.get(id);
     if (spec?.snapshot && spec.steps.length === 1 && await this.#snapshotOf(id) !== undefined) {
+      // A stored snapshot needed no boot, so nothing has compiled the module yet: do it now.
+      await this.plan(id, this.#limits.defaultMemoryMb);
       return true;
     }
     await this.warm(id);
@@ -318,7 +362,7 @@ export class Runner {
 
   /** Takes the snapshots of `runtimes` now, one after another, instead of at their first run. */
   async snapshotAhead(runtimes: string[]): Promise<void> {
-    for (const runtime of runtimes) await this.#snapshotOf(runtime);
+    for (const runtime of runtimes) await this.prepare(runtime);
   }
 
   /** Stops every live interpreter. */
@@ -386,7 +430,9 @@ export class Runner {
         // Python's and Ruby's wasi-vfs shim answers poll_oneoff itself unless patched (a
         // snapshot binary was patched and hooked when it was derived).
         const patched = derived ? binary : patchWasiVfsPoll(binary) ?? binary;
-        return await WebAssembly.compile(capMemory(patched, pages, derived));
+        const compiled = await WebAssembly.compile(capMemory(patched, pages, derived));
+        if (derived) this.#snapshotModules.add(compiled);
+        return compiled;
       })();
       module.catch(() => this.#modules.delete(key));
       this.#modules.set(key, module);

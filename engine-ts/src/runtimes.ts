@@ -10,7 +10,16 @@
  */
 
 import { join } from "node:path";
-import { type DerivedInfo, derivedKey, snapshotSource, type SourceManifest } from "./derived.ts";
+import {
+  type DerivedImage,
+  type DerivedInfo,
+  derivedKey,
+  fileSha256,
+  sha256Hex,
+  snapshotSource,
+  type SourceManifest,
+} from "./derived.ts";
+import { engineSourceDigest } from "./snapshot_image.ts";
 import type { Preopen } from "./wasi/mod.ts";
 
 /** A step of a runtime as the manifest spells it. */
@@ -116,7 +125,11 @@ export class Runtimes {
    * derived from this manifest's binary with this engine's recipe; the caller checks the hash
    * before it trusts the file.
    */
-  async derived(id: string): Promise<{ path: string; sha256: string } | undefined> {
+  async derived(
+    id: string,
+  ): Promise<
+    { path: string; sha256: string; image?: DerivedImage & { path: string } } | undefined
+  > {
     const sourceSha = snapshotSource(this.#manifest, id)?.sha256;
     if (this.#derivedDir === undefined || sourceSha === undefined) return undefined;
     const key = await derivedKey(id, sourceSha, this.#manifest.snapshot_recipe);
@@ -129,7 +142,39 @@ export class Runtimes {
     if (info.source_sha256 !== sourceSha || info.recipe !== this.#manifest.snapshot_recipe) {
       return undefined;
     }
-    return { path: join(this.#derivedDir, `${key}.wasm`), sha256: info.sha256 };
+    const image = info.image === undefined
+      ? {}
+      : { image: { ...info.image, path: join(this.#derivedDir, `${key}.snap`) } };
+    return { path: join(this.#derivedDir, `${key}.wasm`), sha256: info.sha256, ...image };
+  }
+
+  /**
+   * What a snapshot image of runtime `id` taken from the snapshot binary `derivedSha256` must
+   * be named: everything its boot could observe (snapshot_image.ts).
+   */
+  async imageKey(id: string, derivedSha256: string): Promise<string> {
+    const spec = this.#specs.get(id);
+    const [step] = spec === undefined ? [] : this.resolveSteps(id, spec.entry, [], {});
+    if (spec === undefined || step === undefined) {
+      throw new RangeError(`Cannot name a snapshot image of "${id}": it has no step`);
+    }
+    const guest: [string, string][] = [];
+    for (const [guestPath, hostPath] of this.guestFiles(id)) {
+      guest.push([guestPath, await sha256Hex(await Deno.readFile(hostPath))]);
+    }
+    const baseFs = spec.base_fs.map((name) => fileSha256(this.#manifest, spec, name));
+    const described = JSON.stringify({
+      derived: derivedSha256,
+      argv: step.argv,
+      env: step.env,
+      preopens: step.preopens,
+      baseFs,
+      guest,
+      scratch: spec.scratch_dirs ?? [],
+      clockSeeded: spec.clock_seeded_prng ?? false,
+      engine: await engineSourceDigest(),
+    });
+    return `${id}-${(await sha256Hex(new TextEncoder().encode(described))).slice(0, 16)}`;
   }
 
   /** Runtime ids, sorted. */
@@ -155,6 +200,7 @@ export class Runtimes {
 
   /** Whether every file runtime `id` needs is present. */
   isInstalled(id: string): boolean {
+    if (!this.#specs.has(id)) return false;
     return this.hostFiles(id).every((path) => {
       try {
         return Deno.statSync(path).isFile;
