@@ -412,7 +412,7 @@ async def test_a_program_that_imitates_the_live_hand_over_confuses_only_its_own_
     async with sandbox.session(live=True) as bystander, sandbox.session(live=True) as imitator:
         await bystander.run_code("python", "value = 'untouched'")
         await imitator.run_code("python", code)
-        for _ in range(2):
-            after = await imitator.run_code("python", "print('serving')")
+        await imitator.run_code("python", "print('serving')")  # may be the call the imitation cut short
+        after = await imitator.run_code("python", "print('serving')")
         untouched = await bystander.run_code("python", "print(value)")
     assert (after.stdout, untouched.stdout) == ("serving\n", "untouched\n")
