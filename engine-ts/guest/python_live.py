@@ -12,14 +12,15 @@ import sys
 CONTROL = "/.runno-live"
 
 
-def serve(job):
-    """Runs cells until the engine stops the interpreter; `job` is the next cell's control file."""
+def serve(job, run_cell):
+    """Runs cells until the engine stops the interpreter: `job` is the next cell's control file,
+    `run_cell(entry)` the start script's own way of running a program in `__main__` (its exit status).
+    """
     control = CONTROL
     import builtins
     import io
     import os
 
-    driver_globals = globals()
     open_binary = io.open
     program = sys.orig_argv[0] if sys.orig_argv else "python"
     bootstrap = sys.modules["_frozen_importlib_external"]
@@ -74,51 +75,6 @@ def serve(job):
         linecache = sys.modules.get("linecache")
         if linecache is not None:
             linecache.checkcache()
-
-    def report(error):
-        # As Python reports an uncaught exception, minus the driver's own frames.
-        traceback = error.__traceback__
-        while traceback is not None and traceback.tb_frame.f_globals is driver_globals:
-            traceback = traceback.tb_next
-        error.__traceback__ = traceback
-        sys.last_type, sys.last_value, sys.last_traceback = type(error), error, traceback
-        try:
-            sys.excepthook(type(error), error, traceback)
-        except BaseException as hook_error:
-            sys.stderr.write("Error in sys.excepthook:\n")
-            sys.__excepthook__(type(hook_error), hook_error, hook_error.__traceback__)
-            sys.stderr.write("\nOriginal exception was:\n")
-            sys.__excepthook__(type(error), error, traceback)
-
-    def exit_code(request):
-        # As Python exits on SystemExit: None is 0, an int is itself, anything else is printed.
-        code = request.code
-        if code is None:
-            return 0
-        if isinstance(code, int):
-            return int(code)  # True is 1; the engine reads the code from a file name
-        sys.stderr.write(f"{code}\n")
-        return 1
-
-    def run_cell(entry):
-        try:
-            with open_binary(entry, "rb") as file:
-                source = file.read()
-        except OSError as error:
-            sys.stderr.write(f"{program}: can't open file {entry!r}: [Errno {error.errno}] {error.strerror}\n")
-            return 2
-        try:
-            exec(compile(source, entry, "exec", dont_inherit=True), namespace)
-        except SystemExit as request:
-            try:
-                return exit_code(request)
-            except BaseException as error:
-                report(error)
-                return 1
-        except BaseException as error:
-            report(error)
-            return 1
-        return 0
 
     def flush(stream):
         try:

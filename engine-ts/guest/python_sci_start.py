@@ -78,17 +78,20 @@ def _go_live(status: int) -> None:
     with io.open(path, "rb") as source:
         live: dict[str, object] = {"__name__": "runno_live", "__builtins__": builtins}
         exec(compile(source.read(), path, "exec"), live)
-    live["serve"](job)  # type: ignore[operator]
+    live["serve"](job, lambda entry: _run(entry, sys.modules["__main__"]))  # type: ignore[operator]
 
 
-def _run(entry: str) -> int:
-    """Run the program as `__main__`; its exit status, as `python ENTRY` would give it."""
-    main = types.ModuleType("__main__")
+def _run(entry: str, main: types.ModuleType | None = None) -> int:
+    """Run the program as `__main__` (a new one, or `main`: a live session's); its exit status, as
+    `python ENTRY` would give it."""
+    if main is None:
+        main = types.ModuleType("__main__")
+        main.__file__ = entry
+        main.__cached__ = None
+        main.__builtins__ = builtins
+        sys.modules["__main__"] = main  # this file's own module stays alive through its functions
     main.__file__ = entry
-    main.__cached__ = None
     main.__loader__ = importlib.machinery.SourceFileLoader("__main__", entry)
-    main.__builtins__ = builtins
-    sys.modules["__main__"] = main  # this file's own module stays alive through its functions
     try:
         with io.open_code(entry) as source:
             code = compile(source.read(), entry, "exec")

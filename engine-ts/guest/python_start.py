@@ -88,7 +88,8 @@ def _start():
         sys.stderr.write(f"{code}\n")
         return 1
 
-    def run():
+    def run(entry):
+        # The program at `entry`, in `__main__`, as `python ENTRY` runs it: its exit status.
         try:
             with io.open(entry, "rb") as file:
                 source = file.read()
@@ -154,10 +155,10 @@ def _start():
         with io.open(path, "rb") as source:
             live = {"__name__": "runno_live", "__builtins__": namespace["__builtins__"]}
             exec(compile(source.read(), path, "exec"), live)
-        live["serve"](job)
+        live["serve"](job, run)
 
     del main
-    status = run()
+    status = run(entry)
     go_live(status)
     end(status)
 

@@ -141,18 +141,11 @@ class EngineCells:
         cell = await self._take(params.runtime)
         restart = True
         try:
-            await cell.engine.start()
-            if params.runtime not in cell.served:  # its snapshot, like a start-up, is not the run's time
-                if not await self._prepare(cell, params.runtime, backstop):
-                    return None
-                cell.served.add(params.runtime)
-            with anyio.move_on_after(backstop):
-                result = await cell.engine.run(params, on_output)
-                # A run that died with its process, or left a thread busy (its process retires),
-                # needs a new process; a stopped or crashed program leaves its process serving.
-                restart = cell.engine.pid is None
-                return result
-            return None
+            result = await self._run_in(cell, params, on_output, backstop)
+            # A run that died with its process, or left a thread busy (its process retires), needs
+            # a new process; a stopped or crashed program leaves its process serving.
+            restart = result is None or cell.engine.pid is None
+            return result
         finally:
             cell.busy = False
             cell.idle_since = anyio.current_time()
@@ -160,6 +153,20 @@ class EngineCells:
                 # The run retired or ended the cell's process: start its next one now, so the call
                 # after it does not wait for a start-up.
                 cell.restart_wanted.set()
+
+    async def _run_in(
+        self, cell: _Cell, params: RunParams, on_output: OutputCallback | None, backstop: float
+    ) -> RunResultWire | None:
+        """Run `params` in `cell`, its process started and the runtime's snapshot taken first (neither
+        is the run's time); None when the cell did not answer within `backstop`."""
+        await cell.engine.start()
+        if params.runtime not in cell.served:
+            if not await self._prepare(cell, params.runtime, backstop):
+                return None
+            cell.served.add(params.runtime)
+        with anyio.move_on_after(backstop):
+            return await cell.engine.run(params, on_output)
+        return None
 
     async def _prepare(self, cell: _Cell, runtime: str, patience: float) -> bool:
         """Have `cell` take `runtime`'s snapshot; False when its engine stopped answering.
@@ -185,20 +192,15 @@ class EngineCells:
             cell = self._live[session] = await self._open(self._lean_options)
         cell.busy = True
         try:
-            await cell.engine.start()
-            if params.runtime not in cell.served:  # its snapshot, like a start-up, is not the run's time
-                if not await self._prepare(cell, params.runtime, backstop):
-                    return None
-                cell.served.add(params.runtime)
-            with anyio.move_on_after(backstop):
-                result = await cell.engine.run(params, on_output)
-                if result.live_memory_bytes is not None:
-                    cell.live_memory = result.live_memory_bytes
-                if result.live == "started" and session in self._evicted:
-                    result = result.model_copy(update={"live": "evicted"})
-                self._evicted.discard(session)
-                return result
-            return None
+            result = await self._run_in(cell, params, on_output, backstop)
+            if result is None:
+                return None
+            if result.live_memory_bytes is not None:
+                cell.live_memory = result.live_memory_bytes
+            if result.live == "started" and session in self._evicted:
+                result = result.model_copy(update={"live": "evicted"})
+            self._evicted.discard(session)
+            return result
         finally:
             cell.busy = False
             cell.idle_since = anyio.current_time()
