@@ -1,15 +1,36 @@
 # The live loop of a Python interpreter (engine-ts/src/live.ts, live_worker.ts).
 #
-# A live session's first call is an ordinary run: its start script (python_start.py,
-# python_sci_start.py) runs the entry file, then opens `/.runno-live/<exit status>`. In a live
-# session's worker that open hands the call back and blocks until the next call, then succeeds on
-# a file that holds the next cell's entry, args and environment, NUL-separated; in any other run
-# there is no such file and the run ends. Then the start script runs this file in a namespace of
-# its own and calls `serve`, which runs every further call as a cell in the same `__main__`, the
-# way `python ENTRY ARGS` would run it, handing each back by the same kind of open.
+# A start script (python_start.py, python_sci_start.py) loads this file in a namespace of its own
+# while the interpreter boots, so it is in the runtime's snapshot. A live session's first call is
+# an ordinary run; after its program the start script calls `go_live`, which opens
+# `/.runno-live/<exit status>`. In a live session's worker that open hands the call back and
+# blocks until the next call, then succeeds on a file that holds the next cell's entry, args and
+# environment, NUL-separated; in any other run there is no such file and the run ends. Then
+# `serve` runs every further call as a cell in the same `__main__`, the way `python ENTRY ARGS`
+# would run it, handing each back by the same kind of open.
+import io
+import os
 import sys
 
 CONTROL = "/.runno-live"
+
+
+def go_live(status, run_cell):
+    """Serve a live session's further calls, if this run is one's; else return at once."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass  # a stream the program closed or replaced with something odd
+    control = f"{CONTROL}/{status}"
+    try:
+        job = io.open(control, "rb")
+    except OSError:
+        return
+    if os.path.exists(control):  # the engine's lasts only for the open: this is the program's own
+        job.close()
+        return
+    serve(job, run_cell)
 
 
 def serve(job, run_cell):
@@ -18,8 +39,6 @@ def serve(job, run_cell):
     """
     control = CONTROL
     import builtins
-    import io
-    import os
 
     open_binary = io.open
     program = sys.orig_argv[0] if sys.orig_argv else "python"

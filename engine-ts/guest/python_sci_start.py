@@ -55,30 +55,21 @@ def _main() -> None:
     rest = [path for path in sys.path if path != here and path not in extra]
     sys.path[:] = [os.path.dirname(entry) or "/", *extra, *rest]
     status = _run(entry)
-    _go_live(status)
+    # Returns unless this run is a live session's: then it serves the session's further calls.
+    _live["go_live"](status, lambda entry: _run(entry, sys.modules["__main__"]))  # type: ignore[operator]
     _end(status)
 
 
-def _go_live(status: int) -> None:
-    """In a live session, hand the interpreter to python_live.py (see python_start.py's `go_live`)."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
-    control = f"/.runno-live/{status}"
-    try:
-        job = io.open(control, "rb")
-    except OSError:
-        return
-    if os.path.exists(control):  # the engine's lasts only for the open: this is the program's own
-        job.close()
-        return
+def _load_live() -> dict[str, object]:
+    """python_live.py, loaded while the interpreter boots so the snapshot holds it."""
     path = os.path.join(os.path.dirname(__file__), "python_live.py")
     with io.open(path, "rb") as source:
         live: dict[str, object] = {"__name__": "runno_live", "__builtins__": builtins}
         exec(compile(source.read(), path, "exec"), live)
-    live["serve"](job, lambda entry: _run(entry, sys.modules["__main__"]))  # type: ignore[operator]
+    return live
+
+
+_live = _load_live()
 
 
 def _run(entry: str, main: types.ModuleType | None = None) -> int:

@@ -32,6 +32,10 @@ def _start():
     namespace["__file__"] = entry
     namespace["__loader__"] = sys.modules["_frozen_importlib_external"].SourceFileLoader("__main__", entry)
     compile("", entry, "exec", dont_inherit=True)  # builds the AST types while the snapshot is taken
+    live_file = os.path.join(os.path.dirname(start_file), "python_live.py")
+    with io.open(live_file, "rb") as source:
+        live = {"__name__": "runno_live", "__builtins__": namespace["__builtins__"]}
+        exec(compile(source.read(), live_file, "exec"), live)
     # Everything alive now is the booted interpreter's: the cyclic collector need never look at it
     # again, in the program's collections or in the one at its end (~2 ms less per run).
     import gc
@@ -138,28 +142,9 @@ def _start():
             flush(stream)
         os._exit(status)
 
-    def go_live(status):
-        # A live session's worker answers this open with its next call, and python_live.py runs
-        # that and every later call in this interpreter; in any other run there is no such file.
-        flush(sys.stdout)
-        flush(sys.stderr)
-        control = f"/.runno-live/{status}"
-        try:
-            job = io.open(control, "rb")
-        except OSError:
-            return
-        if os.path.exists(control):  # the engine's lasts only for the open: this is the program's own
-            job.close()
-            return
-        path = os.path.join(os.path.dirname(start_file), "python_live.py")
-        with io.open(path, "rb") as source:
-            live = {"__name__": "runno_live", "__builtins__": namespace["__builtins__"]}
-            exec(compile(source.read(), path, "exec"), live)
-        live["serve"](job, run)
-
     del main
     status = run(entry)
-    go_live(status)
+    live["go_live"](status, run)  # returns unless this run is a live session's
     end(status)
 
 
