@@ -394,9 +394,10 @@ async def test_path_tricks_see_nothing_of_the_host(sandbox: AsyncSandbox, code: 
 
 async def test_the_guest_root_holds_only_what_the_sandbox_put_there(sandbox: AsyncSandbox) -> None:
     """Listing `/` shows the run's own file and the sandbox's folders (`.runno` holds python's start
-    script), none of the host's."""
-    result = await sandbox.run_code("python", "import os\nprint(sorted(os.listdir('/')), os.listdir('/.runno'))")
-    assert result.stdout == "['.runno', 'dev', 'main.py', 'usr'] ['python_start.py']\n"
+    scripts), none of the host's."""
+    code = "import os\nprint(sorted(os.listdir('/')), sorted(os.listdir('/.runno')))"
+    result = await sandbox.run_code("python", code)
+    assert result.stdout == "['.runno', 'dev', 'main.py', 'usr'] ['python_live.py', 'python_start.py']\n"
     await assert_still_serves(sandbox)
 
 
