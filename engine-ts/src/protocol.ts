@@ -159,9 +159,13 @@ export interface CancelParams {
   id: number;
 }
 
-/** `cancel` result: whether a run with that id was still going. */
+/**
+ * `cancel` result, sent once the run has ended: whether a run with that id was still going, and
+ * whether its program is known to have stopped (as RunResultWire.stopped).
+ */
 export interface CancelResult {
   cancelled: boolean;
+  stopped: boolean;
 }
 
 /** `close_live` params: the live session whose interpreter to stop. */

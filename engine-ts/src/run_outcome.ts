@@ -33,6 +33,11 @@ export interface WatchOptions {
   signal: AbortSignal;
   output: OutputCollector;
   listener?: OutputListener | undefined;
+  /**
+   * The program's module has the interrupt flag (wasm_interrupt.ts): a stop that comes before the
+   * worker has handed the flag over waits for it, within the grace period, instead of giving up.
+   */
+  interruptible?: boolean;
 }
 
 /**
@@ -57,12 +62,17 @@ export function watchRun(
     // A program that can be interrupted is stopped when its time is up or it is cancelled;
     // `stopped` says whether its worker then ended the run within the grace period.
     let flag: Int32Array | undefined;
+    let stopping = false;
     let ended: () => void = () => {};
     const done = new Promise<void>((resolve) => ended = resolve);
+    const raise = (on: Int32Array) => {
+      Atomics.store(on, 0, 1);
+      Atomics.notify(on, 0);
+    };
     const stop = (): Promise<boolean> => {
-      if (flag === undefined) return Promise.resolve(false);
-      Atomics.store(flag, 0, 1);
-      Atomics.notify(flag, 0);
+      stopping = true;
+      if (flag !== undefined) raise(flag);
+      else if (!options.interruptible) return Promise.resolve(false);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const grace = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), STOP_GRACE_MS);
@@ -83,6 +93,7 @@ export function watchRun(
           break;
         case "interrupt":
           flag = message.flag;
+          if (stopping) raise(flag); // stopped while the run was still starting
           break;
         case "output":
           if (settled) break;

@@ -14,6 +14,7 @@ import { ErrorCode, type RunParams, type RunResultWire } from "./protocol.ts";
 import { type OutputListener, ResultBuilder, watchRun } from "./run_outcome.ts";
 import { INTERMEDIATE_DIR, type Runtimes } from "./runtimes.ts";
 import { checkFeatures, FeatureError } from "./wasm_features.ts";
+import { INTERRUPT_EXPORT } from "./wasm_interrupt.ts";
 import { capMemory, MemoryCapError, PAGE_BYTES, pagesOf } from "./wasm_memory.ts";
 import { conflictsWith } from "./gate.ts";
 import { sha256Hex } from "./derived.ts";
@@ -122,6 +123,7 @@ export class Runner {
     });
     let worker: Worker;
     let begin: () => void;
+    let interruptible = true;
     const restore = this.#isBootable(params) ? await this.#restorable(params) : undefined;
     if (restore) {
       worker = await this.#pool.take();
@@ -140,10 +142,13 @@ export class Runner {
       }
       worker = await this.#pool.take();
       begin = () => worker.postMessage({ type: "run", job } satisfies WorkerCommand);
+      const program = job.steps.at(-1)?.module;
+      interruptible = program !== undefined &&
+        WebAssembly.Module.exports(program).some((item) => item.name === INTERRUPT_EXPORT);
     }
     const end = await watchRun(
       worker,
-      { timeoutMs: params.timeout_ms, signal, output: report.output, listener },
+      { timeoutMs: params.timeout_ms, signal, output: report.output, listener, interruptible },
       begin,
     );
     // A run that ended by itself, or was stopped, left nothing behind in its worker: the next

@@ -47,7 +47,7 @@ export class Server {
   readonly #runtimes: Runtimes;
   readonly #runner: Runner;
   readonly #send: Send;
-  readonly #running = new Map<Id, AbortController>();
+  readonly #running = new Map<Id, { controller: AbortController; ended: Promise<boolean> }>();
   #shuttingDown = false;
   /** Resolves when a `shutdown` request has been answered. */
   readonly closed: Promise<void>;
@@ -97,7 +97,7 @@ export class Server {
 
   /** Stops every run in flight. */
   abortAll(): void {
-    for (const controller of this.#running.values()) controller.abort();
+    for (const { controller } of this.#running.values()) controller.abort();
   }
 
   async #dispatch(request: JsonRpcRequest): Promise<void> {
@@ -115,9 +115,11 @@ export class Server {
           this.#error(id, ErrorCode.INVALID_PARAMS, 'Cannot cancel: "id" must be a request id');
           return;
         }
-        const controller = this.#running.get(params.id);
-        controller?.abort();
-        this.#reply(id, { cancelled: controller !== undefined });
+        const running = this.#running.get(params.id);
+        running?.controller.abort();
+        // Answered once the run has ended, saying whether its program is known to have stopped.
+        const stopped = running === undefined ? false : await running.ended;
+        this.#reply(id, { cancelled: running !== undefined, stopped });
         return;
       }
       case "close_live": {
@@ -194,7 +196,9 @@ export class Server {
       return;
     }
     const controller = new AbortController();
-    this.#running.set(id, controller);
+    let ended: (stopped: boolean) => void = () => {};
+    this.#running.set(id, { controller, ended: new Promise((resolve) => ended = resolve) });
+    let stopped = false;
     try {
       const listener = params.stream_output && typeof id === "number"
         ? (stream: "stdout" | "stderr", bytes: Uint8Array) => {
@@ -203,12 +207,14 @@ export class Server {
         }
         : undefined;
       const result = await this.#runner.run(params, controller.signal, listener);
+      stopped = result.stopped;
       this.#reply(id, result);
     } catch (err) {
       if (!(err instanceof RunRequestError)) throw err;
       this.#error(id, err.code, err.message);
     } finally {
       this.#running.delete(id);
+      ended(stopped);
     }
   }
 

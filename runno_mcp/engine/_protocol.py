@@ -124,7 +124,11 @@ class CancelParams(_Wire):
 
 
 class CancelResult(_Wire):
+    """Sent once the cancelled run has ended."""
+
     cancelled: bool
+    stopped: bool = False
+    """The run's program is known to have stopped (see `RunResultWire.stopped`)."""
 
 
 class CloseLiveParams(_Wire):

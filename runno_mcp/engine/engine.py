@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from runno_mcp.engine._protocol import (
     PROTOCOL_VERSION,
+    CancelResult,
     CloseLiveParams,
     CloseLiveResult,
     ErrorCode,
@@ -250,8 +251,8 @@ class Engine:
         except ValidationError as exc:
             raise ProtocolError(f"Cannot read the engine's run result: {exc}") from exc
         except anyio.get_cancelled_exc_class():
-            connection.stranded += 1
-            await self._cancel(connection, run_id)
+            if not await self._cancel(connection, run_id):
+                connection.stranded += 1  # its program may still hold a thread
             raise
         finally:
             connection.outputs.pop(run_id, None)
@@ -426,12 +427,16 @@ class Engine:
                 await connection.process.process.aclose()
             connection.closed.set()
 
-    async def _cancel(self, connection: _Connection, run_id: int) -> None:
+    async def _cancel(self, connection: _Connection, run_id: int) -> bool:
+        """Cancel run `run_id`; whether its program is known to have stopped (the engine answers once
+        the run has ended: an interrupted program within its grace period)."""
         with anyio.CancelScope(shield=True), anyio.move_on_after(CANCEL_TIMEOUT):
             try:
-                await connection.rpc.request("cancel", {"id": run_id})
-            except EngineError:
+                answer = await connection.rpc.request("cancel", {"id": run_id})
+                return CancelResult.model_validate(answer).stopped
+            except (EngineError, ValidationError):
                 logger.debug("Could not cancel run %d", run_id, exc_info=True)
+        return False
 
     async def _wait_closed(self, connection: _Connection) -> None:
         with anyio.move_on_after(EXIT_WAIT):

@@ -32,7 +32,8 @@ def test_deno_argv_grants_read_access_only() -> None:
         "--no-npm",
         "--unstable-worker-options",
         "--allow-read=/e,/l,/m/manifest.json",
-        "--v8-flags=--wasm-max-table-size=1000000,--wasm-max-mem-pages=65536,--no-experimental-wasm-legacy-eh",
+        "--v8-flags=--wasm-max-table-size=1000000,--wasm-max-mem-pages=65536,--no-experimental-wasm-legacy-eh,"
+        "--max-semi-space-size=1",
         "/e/main.ts",
         "--langs-dir",
         "/l",
