@@ -92,6 +92,9 @@ class RunRequest:
     keep_caps: tuple[int, int] | None = None
     """For a session, which keeps more than its caller gets back: the files and bytes the engine returns
     (changed files only), instead of the caller's `max_return_files` / `max_return_bytes`."""
+    follow_sci: bool = False
+    """For a session whose `python` runs moved to python-sci before: a `python` run goes there too, where
+    the session's variables are."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ class PreparedRun:
     params: RunParams
     options: RunOptions
     """The caller's options, checked and with their defaults."""
+    notes: tuple[str, ...] = ()
+    """Warnings the result carries first: why the run went to another runtime than the one asked for."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import TypedDict, TypeVar
@@ -23,7 +23,7 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 from pydantic import ValidationError
 from typing_extensions import Unpack
 
-from runno_mcp import _host_memory, derived, langs, packages
+from runno_mcp import _host_memory, _sci_imports, derived, langs, packages
 from runno_mcp._calls import (
     MAX_CODE_BYTES,
     MAX_INPUT_BYTES,
@@ -454,8 +454,10 @@ class AsyncSandbox:
         return RunStream(start, self._tasks())
 
     async def _prepare(self, request: RunRequest) -> PreparedRun:
-        """Check a run's options and files and build the engine's params, packages mounted."""
+        """Check a run's options and files and build the engine's params, packages mounted; a `python`
+        run that imports the data stack goes to python-sci (`_sci_imports`)."""
         options = check_options(request.options, Bounds(self.max_timeout, self.max_memory_limit_mb))
+        request, notes = self._routed(request, adds_packages=bool(options.packages))
         spec = self._manifest.runtimes.get(request.runtime)
         mounted = None
         if options.packages:
@@ -483,7 +485,36 @@ class AsyncSandbox:
             params = params.model_copy(
                 update={"return_fs": "changed", "max_return_files": files, "max_return_bytes": size}
             )
-        return PreparedRun(params, options)
+        return PreparedRun(params, options, notes)
+
+    def _routed(self, request: RunRequest, *, adds_packages: bool) -> tuple[RunRequest, tuple[str, ...]]:
+        """The request on python-sci when it is a `python` run that needs it and python-sci is installed,
+        with the warning that says so; else the request as it came."""
+        if request.runtime != "python" or not self._installed("python-sci"):
+            return request, ()
+        if request.follow_sci:
+            return replace(request, runtime="python-sci"), (_sci_imports.session_note(),)
+        files = {path: file.data for path, file in request.files.items()}
+        modules = _sci_imports.sci_imports(files, adds_packages=adds_packages)
+        if not modules:
+            return request, ()
+        return replace(request, runtime="python-sci"), (_sci_imports.routed_note(modules),)
+
+    def _installed(self, runtime: Runtime) -> bool:
+        target = self._langs_dir or langs.langs_dir(self._manifest)
+        return runtime in self._manifest.runtimes and not langs.missing_files(target, self._manifest, runtime)
+
+    def _noted(self, prepared: PreparedRun, outcome: RunOutcome) -> RunOutcome:
+        """The outcome with the run's notes first and, for a `python` run that missed a module python-sci
+        has, where to find it."""
+        result = outcome.result
+        warnings = [*prepared.notes, *result.warnings]
+        if prepared.params.runtime == "python" and result.exit_code not in (None, 0):
+            hint = _sci_imports.missing_sci_hint(result.stderr, installed=self._installed("python-sci"))
+            warnings += [hint] if hint is not None else []
+        if len(warnings) == len(result.warnings):
+            return outcome
+        return replace(outcome, result=result.model_copy(update={"warnings": warnings}))
 
     async def _execute(self, prepared: PreparedRun, on_output: OutputCallback | None) -> RunOutcome:
         """Run in a free slot, with Python's own timeout as a backstop; mounted packages never come
@@ -515,7 +546,7 @@ class AsyncSandbox:
                     "deleted": [path for path in wire.deleted if not is_mounted(path)],
                 }
             )
-        return outcome_of(wire)
+        return self._noted(prepared, outcome_of(wire))
 
     def _packages_allowed(self, runtime: str) -> bool:
         entry = self._manifest.runtimes.get(runtime)

@@ -143,7 +143,10 @@ class AsyncSession:
         )
         self._lock = anyio.Lock()
         self._closed_reason: str | None = None
-        self._interpreter_running = False
+        self._interpreters: set[str] = set()
+        """The runtimes whose live interpreter holds this session's variables (ended well last time)."""
+        self._python_on_sci = False
+        """A `python` run of this session moved to python-sci: later ones follow, to its variables."""
         self.last_used = registry.clock()
 
     async def __aenter__(self) -> "AsyncSession":
@@ -205,16 +208,20 @@ class AsyncSession:
             limits = self._registry.limits
             # The engine brings back every changed file the session could keep; the caller's caps apply after.
             keep_caps = (limits.max_session_files, MAX_RETURN_BYTES_LIMIT)
-            request = RunRequest(resolved, entry_path, files, options, live_session, program, keep_caps)
+            follow_sci = self._python_on_sci and resolved == "python"
+            request = RunRequest(resolved, entry_path, files, options, live_session, program, keep_caps, follow_sci)
             prepared = await self._registry.backend.prepare(request)
+            ran_on = prepared.params.runtime
+            self._python_on_sci = self._python_on_sci or (resolved == "python" and ran_on == "python-sci")
             asked = prepared.options
             self._files.replace(files)
-            had_interpreter = self._interpreter_running
-            self._interpreter_running = False  # until the engine says this run ended well
+            had_interpreter = ran_on in self._interpreters
+            self._interpreters.discard(ran_on)  # until the engine says this run ended well
             outcome = await self._registry.backend.execute(prepared, options.get("on_output"))
             result = outcome.result
             warnings = [self._unkept(warning, keep_caps) for warning in result.warnings]
-            warnings += self._files.apply(outcome.changed, outcome.deleted)
+            unkept = self._files.apply(outcome.changed, outcome.deleted)
+            warnings += unkept
             if live_session is not None:
                 if outcome.live == "evicted":
                     warnings.append(
@@ -229,7 +236,8 @@ class AsyncSession:
                         "engine restarted, or the program ended it with os._exit), so variables, imports and "
                         "functions from earlier runs are gone (files are kept)"
                     )
-                self._interpreter_running = result.result_type == "complete"
+                if result.result_type == "complete":
+                    self._interpreters.add(ran_on)
             capped = cap_files(self._returned(asked.return_fs, result, program), asked)
             if capped.omitted_files:
                 warnings.append(capped.warning(asked))
@@ -237,7 +245,7 @@ class AsyncSession:
                 update={
                     "fs": capped.kept,
                     "warnings": warnings,
-                    "truncated": result.truncated or len(warnings) > 0,
+                    "truncated": result.truncated or bool(unkept) or capped.omitted_files > 0,
                     "omitted_files": result.omitted_files + capped.omitted_files,
                     "omitted_bytes": result.omitted_bytes + capped.omitted_bytes,
                 }

@@ -40,7 +40,10 @@ __all__ = [
 ]
 
 RUNTIME_NOTES: dict[str, str] = {
-    "python": "standard library only: no pip; for numpy or pandas use python-sci",
+    "python": (
+        "standard library only, no pip; a program that imports numpy, pandas, scipy, sklearn, matplotlib or "
+        "another python-sci module runs on python-sci by itself, and its result says so"
+    ),
     "python-sci": (
         "numpy, pandas, scipy, scikit-learn, statsmodels, matplotlib, seaborn, sympy and more preinstalled; "
         "plt.show() or plt.savefig('/chart.png') returns the image; starts slower than python"

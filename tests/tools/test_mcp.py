@@ -218,8 +218,8 @@ async def test_list_runtimes_text_gives_what_the_descriptions_leave_out(stdio_cl
     """The notes a model needs to pick a runtime are in list_runtimes' text, one line per runtime."""
     text = text_of(await call(stdio_client, "list_runtimes", {}))
     assert (
-        "python: Python 3.11.3, entry /main.py; standard library only: no pip; for numpy or pandas use python-sci"
-        in text
+        "python: Python 3.11.3, entry /main.py; standard library only, no pip; a program that imports numpy, "
+        "pandas, scipy, sklearn, matplotlib or another python-sci module runs on python-sci by itself" in text
     )
     assert "quickjs: JavaScript" in text and "not Node.js" in text
 
