@@ -66,6 +66,7 @@ class RunKwargs(TypedDict, total=False):
     max_return_files: int | None
     max_return_bytes: int | None
     packages: Sequence[str] | None
+    compiler_flags: Sequence[str] | None
     on_output: OutputCallback | None
 
 

@@ -117,6 +117,11 @@ def build_run_params(
             "(MAX_STDIN_BYTES); write the data to a file instead"
         )
     _check_visible(runtime, files, spec)
+    if options.compiler_flags and not (spec is not None and any(step.role == "compile" for step in spec.steps)):
+        raise InvalidRequestError(
+            f"Cannot run {runtime} with compiler_flags: only runtimes that compile the program take them "
+            "(clang, clangpp)"
+        )
     wire = [WireFile(path=path, content=_b64(file.data), mtime_ns=_ns(file.mtime_ns)) for path, file in files.items()]
     env = dict(options.env)
     if mounted:
@@ -139,6 +144,7 @@ def build_run_params(
         stream_output=False,
         live_session=live_session,
         keep_program=keep_program,
+        compiler_flags=options.compiler_flags,
     )
 
 

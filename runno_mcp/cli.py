@@ -221,6 +221,14 @@ def _run_parser(run: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"MiB of memory the program may use (default {run_default('memory_limit_mb')})",
     )
+    run.add_argument(
+        "--compiler-flag",
+        dest="compiler_flags",
+        action="append",
+        metavar="FLAG",
+        help="C and C++: a compiler flag added after the defaults, e.g. --compiler-flag=-std=c++17 (repeatable; "
+        "write it with =, as the flag starts with -)",
+    )
     run.add_argument("--json", action="store_true", help="print the RunResult as JSON instead of the output")
     run.set_defaults(handler=_run, command_parser=run)
 
@@ -268,6 +276,7 @@ def _run(options: argparse.Namespace) -> int:
                 args=options.program_args,
                 timeout=timeout,
                 memory_limit_mb=options.memory_limit_mb,
+                compiler_flags=options.compiler_flags,
                 on_output=None if options.json else _print_live,
             )
     except InvalidRequestError as exc:

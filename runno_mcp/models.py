@@ -27,9 +27,11 @@ from runno_mcp.errors import InvalidRequestError, UnknownRuntimeError
 
 __all__ = [
     "ALIASES",
+    "COMPILER_FEATURES",
     "LIVE_RUNTIMES",
     "MAX_ARGS",
     "MAX_ARGS_ENV_BYTES",
+    "MAX_COMPILER_FLAGS",
     "MAX_ENV",
     "MAX_MEMORY_LIMIT_MB",
     "RUNTIMES",
@@ -89,6 +91,36 @@ MAX_RETURN_FILES_LIMIT = 100_000  # no more than the engine lets one run create
 MAX_ARGS = 4096  # arguments one run may pass; the engine holds requests to the same (protocol.ts)
 MAX_ENV = 4096  # environment variables one run may set
 MAX_ARGS_ENV_BYTES = 1024 * 1024  # their UTF-8 bytes together, as exec's "k=v\0" strings: half of Linux's ARG_MAX
+MAX_COMPILER_FLAGS = 64  # compiler_flags one run may pass; the engine holds requests to the same (protocol.ts)
+MAX_COMPILER_FLAG_CHARS = 256
+
+COMPILER_FEATURES = (
+    "builtin",
+    "exceptions",
+    "fast-math",
+    "inline",
+    "omit-frame-pointer",
+    "rtti",
+    "signed-char",
+    "strict-aliasing",
+    "unroll-loops",
+    "unsigned-char",
+    "wrapv",
+)
+"""The `-f` features (and their `-fno-` forms) `compiler_flags` may switch: code generation and language
+choices; the output, target, sysroot and plugins stay the sandbox's."""
+
+_COMPILER_FLAG = re.compile(
+    r"-std=[a-z0-9+:]+"  # the language standard; clang says which it knows
+    r"|-O[0-3sgz]?"
+    r"|-[DU][A-Za-z_][A-Za-z0-9_]*(=.*)?"  # macros
+    r"|-W(?![lap],)[A-Za-z0-9=+_-]+|-w|-pedantic(-errors)?"  # warnings, never -Wl, / -Wa, / -Wp, pass-throughs
+    r"|-g[0-3]?"
+    rf"|-f(no-)?({'|'.join(re.escape(feature) for feature in COMPILER_FEATURES)})"
+    r"|-l[A-Za-z0-9_+.-]+"  # a library the sysroot has; the linker names one it lacks
+    r"|-I/[^\0]*",  # an include folder among the run's files
+    re.DOTALL,
+)
 MAX_PATH_BYTES = 4096
 MAX_COMPONENT_BYTES = 255
 
@@ -264,6 +296,11 @@ class RunOptions(BaseModel):
     packages: list[str] | None = None
     """Pure-Python packages from PyPI to import, as requirement strings (`["rich>=13"]`), with their
     dependencies; only where the sandbox allows them (see `runno_mcp.packages` for their limits)."""
+    compiler_flags: list[str] = Field(default_factory=list[str])
+    """For clang and clangpp: flags added to the compile (and, for `-l`, the link) after the runtime's own, so
+    they win: `-std=c++17`, `-O0`..`-O3`/`-Os`/`-Oz`, `-DNAME[=value]`, `-UNAME`, `-W<warning>`, `-w`,
+    `-pedantic[-errors]`, `-g`, `-f[no-]<feature>` of `COMPILER_FEATURES`, `-l<library>` and `-I/<folder>`.
+    Flags that would move the output, the target or the sysroot are refused."""
 
     @field_validator("args")
     @classmethod
@@ -285,6 +322,22 @@ class RunOptions(BaseModel):
                 raise ValueError(f'variable name "{name[:40]}" must be non-empty, without "=" or NUL')
             if "\0" in setting:
                 raise ValueError(f'the value of "{name[:40]}" holds a NUL byte')
+        return value
+
+    @field_validator("compiler_flags")
+    @classmethod
+    def _check_compiler_flags(cls, value: list[str]) -> list[str]:
+        if len(value) > MAX_COMPILER_FLAGS:
+            raise ValueError(f"{len(value)} flags are over the limit of {MAX_COMPILER_FLAGS}")
+        for flag in value:
+            if len(flag) > MAX_COMPILER_FLAG_CHARS or "\0" in flag:
+                raise ValueError(f"flag {flag[:40]!r} is longer than {MAX_COMPILER_FLAG_CHARS} characters or holds NUL")
+            if _COMPILER_FLAG.fullmatch(flag) is None:
+                raise ValueError(
+                    f"flag {flag!r} is not one the sandbox passes on: use -std=, -O<level>, -D, -U, -W<warning>, -w, "
+                    f"-pedantic, -g, -f[no-]<{'|'.join(COMPILER_FEATURES)}>, -l<library> or -I/<folder>, each "
+                    "as one item (-DNAME=value, not -D NAME); the sandbox chooses the output, target and sysroot"
+                )
         return value
 
     @model_validator(mode="after")

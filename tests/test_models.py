@@ -110,6 +110,7 @@ def test_run_options_have_the_documented_defaults() -> None:
             "max_return_files": 1000,
             "max_return_bytes": 16777216,
             "packages": None,
+            "compiler_flags": [],
         }
     )
 

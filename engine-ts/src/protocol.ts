@@ -26,6 +26,10 @@ export const MAX_ENV = 4096;
 /** UTF-8 bytes of args and env together, each as exec's `arg\0` / `k=v\0` (MAX_ARGS_ENV_BYTES). */
 export const MAX_ARGS_ENV_BYTES = 1024 * 1024;
 
+/** Compiler flags one run may pass (runno_mcp.models.MAX_COMPILER_FLAGS), and characters each. */
+export const MAX_COMPILER_FLAGS = 64;
+export const MAX_COMPILER_FLAG_CHARS = 256;
+
 /** JSON-RPC error codes the engine answers with. */
 export const ErrorCode = {
   PARSE_ERROR: -32700,
@@ -107,6 +111,11 @@ export interface RunParams {
    * already there is removed first, so a failed build leaves no stale program behind.
    */
   keep_program?: string | null;
+  /**
+   * For a runtime that compiles (clang, clangpp): flags added after its own, checked by the
+   * Python side's `RunOptions`; `-l` flags go to the link step, the rest to the compile step.
+   */
+  compiler_flags?: string[];
 }
 
 /** Outcome kinds, as in RunResult.result_type. */

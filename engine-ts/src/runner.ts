@@ -381,6 +381,7 @@ export class Runner {
       params.entry,
       params.args,
       params.env,
+      params.compiler_flags ?? [],
     );
     const jobSteps: JobStep[] = await Promise.all(steps.map(async (step) => {
       const { binary, ...rest } = step;

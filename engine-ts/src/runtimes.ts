@@ -3,7 +3,8 @@
  * with which argv, and which base filesystems the run starts from.
  *
  * `{entry}` in an argv template is the entry path; `{args}` expands to the caller's extra
- * arguments. A binary named `fs:/path` is read from the run's own filesystem (a program
+ * arguments; `{compile_flags}` to the caller's compiler flags but `-l`, `{link_flags}` to its
+ * `-l` flags. A binary named `fs:/path` is read from the run's own filesystem (a program
  * the previous step linked, or a caller's `.wasm` for the `wasi` runtime).
  *
  * @module
@@ -225,6 +226,11 @@ export class Runtimes {
     return this.#specs.get(id)?.scratch_dirs ?? [];
   }
 
+  /** Whether runtime `id` compiles the program (and so takes compiler flags). */
+  compiles(id: string): boolean {
+    return this.#specs.get(id)?.steps.some((step) => step.role === "compile") ?? false;
+  }
+
   /** Host paths of runtime `id`'s base filesystem archives. */
   baseFsPaths(id: string): string[] {
     return (this.#specs.get(id)?.base_fs ?? []).map((name) => join(this.#langsDir, name));
@@ -236,14 +242,19 @@ export class Runtimes {
     entry: string,
     args: string[],
     env: Record<string, string>,
+    compilerFlags: string[] = [],
   ): ResolvedStep[] {
     const spec = this.#specs.get(id);
     if (!spec) throw new RangeError(`Cannot resolve runtime "${id}": it is not in the manifest`);
     const entryName = entry.slice(entry.lastIndexOf("/") + 1);
+    const linkFlags = compilerFlags.filter((flag) => flag.startsWith("-l"));
+    const compileFlags = compilerFlags.filter((flag) => !flag.startsWith("-l"));
     return spec.steps.map((step, index) => {
       const isLast = index === spec.steps.length - 1;
       const argv = step.argv.flatMap((part) => {
         if (part === "{args}") return isLast ? args : [];
+        if (part === "{compile_flags}") return compileFlags;
+        if (part === "{link_flags}") return linkFlags;
         return [part.replaceAll("{entry}", entry).replaceAll("{entry_name}", entryName)];
       });
       const binary = step.binary.startsWith("fs:")

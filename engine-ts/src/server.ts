@@ -16,6 +16,8 @@ import {
   type JsonRpcResponse,
   MAX_ARGS,
   MAX_ARGS_ENV_BYTES,
+  MAX_COMPILER_FLAG_CHARS,
+  MAX_COMPILER_FLAGS,
   MAX_ENV,
   MAX_RETURN_BYTES,
   MAX_RETURN_FILES,
@@ -276,6 +278,12 @@ export class Server {
         );
       }
     }
+    if (p.compiler_flags !== undefined) {
+      checkCompilerFlags(p.compiler_flags, fail);
+      if ((p.compiler_flags as string[]).length > 0 && !this.#runtimes.compiles(runtime)) {
+        fail(`"compiler_flags" are for runtimes that compile the program, not "${runtime}"`);
+      }
+    }
     if (p.keep_program !== undefined && p.keep_program !== null) {
       if (typeof p.keep_program !== "string" || !p.keep_program.startsWith("/")) {
         fail('"keep_program" must be an absolute path or null');
@@ -310,6 +318,25 @@ function checkArgsEnv(
   for (const name of names) bytes += encoder.encode(`${name}=${env[name]}`).length + 1;
   if (bytes > MAX_ARGS_ENV_BYTES) {
     fail(`args and env take ${bytes} bytes, over the limit of ${MAX_ARGS_ENV_BYTES}`);
+  }
+}
+
+/** Holds compiler flags to their count and size; which flags may pass is the Python side's rule. */
+function checkCompilerFlags(flags: unknown, fail: (what: string) => never): void {
+  if (!Array.isArray(flags) || !flags.every((flag) => typeof flag === "string")) {
+    fail('"compiler_flags" must be a list of strings');
+  }
+  if (flags.length > MAX_COMPILER_FLAGS) {
+    fail(`${flags.length} compiler_flags are over the limit of ${MAX_COMPILER_FLAGS}`);
+  }
+  for (const flag of flags as string[]) {
+    if (!flag.startsWith("-") || flag.length > MAX_COMPILER_FLAG_CHARS || flag.includes("\0")) {
+      fail(
+        `compiler flag "${
+          flag.slice(0, 40)
+        }" must start with "-", hold no NUL and be at most ${MAX_COMPILER_FLAG_CHARS} characters`,
+      );
+    }
   }
 }
 

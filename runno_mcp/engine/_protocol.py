@@ -83,6 +83,8 @@ class RunParams(_Wire):
     """Run in the engine's live interpreter with this id (python, python-sci), started on first use."""
     keep_program: str | None = None
     """For clang/clangpp: also save the linked program at this path (a stale one there is removed first)."""
+    compiler_flags: list[str] = Field(default_factory=list[str])
+    """For clang/clangpp: the caller's flags, checked by `RunOptions`; `-l` ones go to the link step."""
 
 
 LiveState = Literal["started", "continued", "evicted"]

@@ -7,6 +7,7 @@ unavailable (network, package installs, host files), and how to pass files. Noth
 from runno_mcp.models import ALIASES, RUNTIMES
 
 __all__ = [
+    "COMPILER_FLAGS",
     "CLOSE_SESSION",
     "CODE",
     "CREATE_SESSION",
@@ -161,6 +162,13 @@ PACKAGES = (
     "(it has no network and no pip); this argument is the way. Only packages published as pure-Python wheels "
     "(py3-none-any) work: packages with compiled code, such as numpy or pandas, are refused. Give names and "
     "versions only, no URLs, paths or pip options."
+)
+
+COMPILER_FLAGS = (
+    "Optional, C and C++ only: compiler flags added after the defaults, as separate items: -std=c++17, -O0 to "
+    "-O3, -DNAME=value, -UNAME, -Wall and other -W warnings, -w, -pedantic, -g, -f[no-]<feature> (rtti, "
+    "exceptions, fast-math, wrapv, signed-char, ...), -l<library> (e.g. -lm) and -I/<folder>. Output, target "
+    "and sysroot flags are refused."
 )
 
 LANGUAGE = "The language to run: a runtime id, or another name for one (js, c, cpp, php, sql)."

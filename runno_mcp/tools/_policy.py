@@ -103,6 +103,7 @@ class ToolPolicy(BaseModel):
         timeout: float | None = None,
         memory_limit_mb: int | None = None,
         packages: Sequence[str] | None = None,
+        compiler_flags: Sequence[str] | None = None,
     ) -> RunKwargs:
         """The sandbox's run options for a model's arguments: the operator's defaults and output cap applied."""
         return {
@@ -113,4 +114,5 @@ class ToolPolicy(BaseModel):
             "max_return_files": self.max_return_files,
             "max_return_bytes": self.max_return_bytes,
             "packages": packages,
+            "compiler_flags": compiler_flags,
         }

@@ -29,7 +29,7 @@ from pydantic.v1 import ValidationError as ValidationErrorV1
 from typing_extensions import Self, Unpack
 
 from runno_mcp.errors import InvalidRequestError, RunnoError, SessionExpiredError
-from runno_mcp.models import RunResult, run_default
+from runno_mcp.models import MAX_COMPILER_FLAGS, RunResult, run_default
 from runno_mcp.sandbox import AsyncSandbox, RunKwargs, Sandbox, SandboxKwargs
 from runno_mcp.sessions import AsyncSession, Session
 from runno_mcp.tools import _descriptions
@@ -126,6 +126,9 @@ class RunCodeInput(BaseModel):
     stdin: str | None = Field(default=None, description=_descriptions.STDIN)
     timeout: float | None = Field(default=None, description=_TIMEOUT)
     memory_limit_mb: int | None = Field(default=None, description=_MEMORY)
+    compiler_flags: list[str] | None = Field(
+        default=None, description=_descriptions.COMPILER_FLAGS, max_length=MAX_COMPILER_FLAGS
+    )
 
 
 class RunFilesInput(BaseModel):
@@ -137,6 +140,9 @@ class RunFilesInput(BaseModel):
     stdin: str | None = Field(default=None, description=_descriptions.STDIN)
     timeout: float | None = Field(default=None, description=_TIMEOUT)
     memory_limit_mb: int | None = Field(default=None, description=_MEMORY)
+    compiler_flags: list[str] | None = Field(
+        default=None, description=_descriptions.COMPILER_FLAGS, max_length=MAX_COMPILER_FLAGS
+    )
 
 
 class RunCodePackagesInput(RunCodeInput):
@@ -233,7 +239,11 @@ class _RunnoTool(ToolPolicy, BaseTool):
 
     def _run_options(self, call: RunCodePackagesInput | RunFilesPackagesInput) -> RunKwargs:
         return self.run_options(
-            stdin=call.stdin, timeout=call.timeout, memory_limit_mb=call.memory_limit_mb, packages=call.packages
+            stdin=call.stdin,
+            timeout=call.timeout,
+            memory_limit_mb=call.memory_limit_mb,
+            packages=call.packages,
+            compiler_flags=call.compiler_flags,
         )
 
     def _answer(self, result: RunResult) -> tuple[Content, RunResult]:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from starlette.applications import Starlette
 
 from runno_mcp.errors import RunnoError
-from runno_mcp.models import OutputCallback, RunResult, RuntimeInfo
+from runno_mcp.models import MAX_COMPILER_FLAGS, OutputCallback, RunResult, RuntimeInfo
 from runno_mcp.sandbox import AsyncSandbox, RunKwargs
 from runno_mcp.sessions import AsyncSession
 from runno_mcp.tools import _descriptions
@@ -157,6 +157,7 @@ def _create_server(
     language_field = Field(description=_descriptions.LANGUAGE)
     session_field = Field(default=None, description=_descriptions.SESSION_ID)
     packages_field = Field(default=None, description=_descriptions.PACKAGES, max_length=32)
+    flags_field = Field(default=None, description=_descriptions.COMPILER_FLAGS, max_length=MAX_COMPILER_FLAGS)
 
     async def run_tool(
         ctx: Context[SandboxService],
@@ -187,9 +188,16 @@ def _create_server(
         memory_limit_mb: Annotated[int | None, memory_field] = None,
         session_id: Annotated[str | None, session_field] = None,
         packages: Annotated[list[str] | None, packages_field] = None,
+        compiler_flags: Annotated[list[str] | None, flags_field] = None,
     ) -> Annotated[CallToolResult, ToolRunResult]:
         _check_request_size(options, payload_bytes(code, stdin))
-        asked = {"stdin": stdin, "timeout": timeout, "memory_limit_mb": memory_limit_mb, "packages": packages}
+        asked = {
+            "stdin": stdin,
+            "timeout": timeout,
+            "memory_limit_mb": memory_limit_mb,
+            "packages": packages,
+            "compiler_flags": compiler_flags,
+        }
         return await run_tool(ctx, language, session_id, asked, lambda on, kw: on.run_code(language, code, **kw))
 
     @mcp.tool(title="Run files", description=_descriptions.RUN_FS, annotations=_ANNOTATIONS)
@@ -204,11 +212,18 @@ def _create_server(
         memory_limit_mb: Annotated[int | None, memory_field] = None,
         session_id: Annotated[str | None, session_field] = None,
         packages: Annotated[list[str] | None, packages_field] = None,
+        compiler_flags: Annotated[list[str] | None, flags_field] = None,
     ) -> Annotated[CallToolResult, ToolRunResult]:
         with _caller_errors():
             fs = decode_files(files)
         _check_request_size(options, payload_bytes(stdin, *fs.values()))
-        asked = {"stdin": stdin, "timeout": timeout, "memory_limit_mb": memory_limit_mb, "packages": packages}
+        asked = {
+            "stdin": stdin,
+            "timeout": timeout,
+            "memory_limit_mb": memory_limit_mb,
+            "packages": packages,
+            "compiler_flags": compiler_flags,
+        }
         return await run_tool(
             ctx, language, session_id, asked, lambda on, kw: on.run_fs(language, entry_path, fs, **kw)
         )

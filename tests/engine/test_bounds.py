@@ -10,7 +10,7 @@ from runno_mcp.engine import Engine, EngineOptions
 from runno_mcp.engine._protocol import RunParams, WireFile
 from runno_mcp.errors import InvalidRequestError
 from runno_mcp.langs import langs_dir, load_manifest, manifest_path
-from runno_mcp.models import MAX_ARGS, MAX_ARGS_ENV_BYTES, MAX_ENV, RunOptions
+from runno_mcp.models import MAX_ARGS, MAX_ARGS_ENV_BYTES, MAX_COMPILER_FLAGS, MAX_ENV, RunOptions
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +63,20 @@ async def test_args_and_env_at_their_bounds_run(engine: Engine) -> None:
     env = {f"V{i}": "" for i in range(MAX_ENV)}
     result = await engine.run(params(["a"] * (MAX_ARGS - 1), env))
     assert result.result_type == "complete" and result.stdout.split()[0] == str(MAX_ARGS)
+
+
+@pytest.mark.parametrize(
+    ("runtime", "flags", "words"),
+    [
+        pytest.param("clang", ["-O2"] * (MAX_COMPILER_FLAGS + 1), "over the limit of 64", id="count"),
+        pytest.param("clang", ["-D" + "x" * 300], "at most 256 characters", id="long"),
+        pytest.param("clang", ["main.c"], 'must start with "-"', id="not-a-flag"),
+        pytest.param("python", ["-O2"], 'are for runtimes that compile the program, not "python"', id="python"),
+    ],
+)
+async def test_compiler_flags_past_their_bounds_are_refused_by_the_engine(
+    engine: Engine, runtime: str, flags: list[str], words: str
+) -> None:
+    run = params([], {}).model_copy(update={"runtime": runtime, "compiler_flags": flags})
+    with pytest.raises(InvalidRequestError, match=words):
+        await engine.run(run)

@@ -92,6 +92,10 @@ def test_run_code_schema_as_a_model_sees_it() -> None:
                 "stdin": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None},
                 "timeout": {"anyOf": [{"type": "number"}, {"type": "null"}], "default": None},
                 "memory_limit_mb": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": None},
+                "compiler_flags": {
+                    "anyOf": [{"items": {"type": "string"}, "maxItems": 64, "type": "array"}, {"type": "null"}],
+                    "default": None,
+                },
             },
             "required": ["language", "code"],
             "type": "object",

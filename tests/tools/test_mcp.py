@@ -121,6 +121,11 @@ async def test_run_code_input_schema(stdio_client: Client) -> None:
                     "title": "Memory Limit Mb",
                 },
                 "session_id": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None, "title": "Session Id"},
+                "compiler_flags": {
+                    "anyOf": [{"items": {"type": "string"}, "maxItems": 64, "type": "array"}, {"type": "null"}],
+                    "default": None,
+                    "title": "Compiler Flags",
+                },
             },
             "required": ["language", "code"],
             "title": "run_codeArguments",
@@ -195,6 +200,11 @@ async def test_run_fs_input_schema(stdio_client: Client) -> None:
                     "title": "Memory Limit Mb",
                 },
                 "session_id": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None, "title": "Session Id"},
+                "compiler_flags": {
+                    "anyOf": [{"items": {"type": "string"}, "maxItems": 64, "type": "array"}, {"type": "null"}],
+                    "default": None,
+                    "title": "Compiler Flags",
+                },
             },
             "required": ["language", "entry_path", "files"],
             "title": "run_fsArguments",
