@@ -35,6 +35,18 @@ export interface StepSpec {
   preopens?: Record<string, string>;
   /** Imported host functions the sandbox does not offer: each answers -1 ("no host"). */
   stub_imports?: string[];
+  /** Lines put first on stderr when this prepare step fails saying something known. */
+  hints?: StepHint[];
+}
+
+/**
+ * A known failure of a prepare step (clang's "cannot use 'throw' with exceptions disabled"):
+ * when the failed step's stderr contains `match`, `line` is written before it, so the first
+ * line a reader sees says what the sandbox cannot do.
+ */
+export interface StepHint {
+  match: string;
+  line: string;
 }
 
 /** A runtime as the manifest spells it. */
@@ -79,6 +91,7 @@ export interface ResolvedStep {
   exportName?: string;
   preopens: Preopen[];
   stubImports: string[];
+  hints: StepHint[];
 }
 
 /** The guest-supplied-binary runtime: runs the preview1 `.wasm` at the entry path. */
@@ -261,6 +274,7 @@ export class Runtimes {
           fsPath,
         })),
         stubImports: step.stub_imports ?? [],
+        hints: step.hints ?? [],
       };
     });
   }
