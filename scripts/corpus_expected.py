@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.corpus_support import CorpusProgram, corpus_programs  # noqa: E402
+from tests.corpus_support import CorpusProgram, corpus_programs
 
 COMPILERS = {"c": ["gcc", "-std=gnu17"], "cpp": ["g++", "-std=c++20"]}
 RUN_TIMEOUT = 10.0  # seconds per program
