@@ -119,6 +119,19 @@ class Step(BaseModel):
     known (clang's "with exceptions disabled"), so a reader's first line says what the sandbox lacks."""
 
 
+class Pch(BaseModel):
+    """A header every compile of a runtime includes, precompiled once per install (engine-ts/src/pch.ts)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    header: str
+    """Guest path of the header (one of the runtime's `guest_files`); the PCH is mounted beside it."""
+    argv: list[str]
+    """The compiler's argv that precompiles it, with the compile step's language flags."""
+    output: str
+    """Guest path the precompile writes."""
+
+
 class RuntimeEntry(BaseModel):
     """A runtime in the manifest."""
 
@@ -147,6 +160,8 @@ class RuntimeEntry(BaseModel):
     """Host memory one interpreter takes (python-sci); runs and pre-boots check it is free."""
     packages: bool = False
     """Whether runs may add pure-Python wheels (`packages=`): the interpreter reads PYTHONPATH."""
+    pch: Pch | None = None
+    """A precompiled header its compiles use (clangpp's common standard headers)."""
     shadowed_dirs: list[str] = []
     """Folders the interpreter serves from inside its binary (python.wasm's /usr): files sent there
     would be invisible to the program, so they are refused."""
