@@ -30,3 +30,15 @@ async def test_a_corpus_program_prints_what_gcc_prints(sandbox: AsyncSandbox, pr
     result = await sandbox.run_code("clang", program.source, stdin=program.stdin, timeout=TIMEOUT)
     assert (result.result_type, result.exit_code, result.stderr) == ("complete", 0, "")
     assert result.stdout == program.expected_path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("program", [pytest.param(p, id=p.name) for p in PROGRAMS if p.expect_error is not None])
+async def test_a_program_the_sandbox_cannot_run_fails_with_one_clear_first_line(
+    sandbox: AsyncSandbox, program: CorpusProgram
+) -> None:
+    """A thread fails to link, never traps: exit 1, nothing run, and stderr's first line says what
+    the sandbox lacks before the linker's own words."""
+    result = await sandbox.run_code("clang", program.source, stdin=program.stdin, timeout=TIMEOUT)
+    assert (result.result_type, result.exit_code, result.stdout) == ("complete", 1, "")
+    assert program.expect_error is not None
+    assert result.stderr.splitlines()[0].startswith(program.expect_error)

@@ -42,3 +42,11 @@ async def test_a_program_the_sandbox_cannot_run_fails_with_one_clear_first_line(
     assert (result.result_type, result.exit_code, result.stdout) == ("complete", 1, "")
     assert program.expect_error is not None
     assert result.stderr.splitlines()[0].startswith(program.expect_error)
+
+
+async def test_cpp_programs_see_the_common_standard_headers_as_if_included_first(sandbox: AsyncSandbox) -> None:
+    """Like g++'s <bits/stdc++.h>: a program that forgot `#include <vector>` and `<algorithm>` still
+    compiles (the headers of engine-ts/guest/clangpp_std.h, precompiled once per install)."""
+    code = "int main() { std::vector<int> v{3, 1, 2}; std::sort(v.begin(), v.end()); std::cout << v[0] << '\\n'; }"
+    result = await sandbox.run_code("clangpp", code, timeout=TIMEOUT)
+    assert (result.result_type, result.exit_code, result.stdout, result.stderr) == ("complete", 0, "1\n", "")
