@@ -45,7 +45,7 @@ def expected_stdout(language: str, program: CorpusProgram) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("language", nargs="?", choices=sorted(COMPILERS))
     parser.add_argument("names", nargs="*", help="only these programs (file stems)")
     options = parser.parse_args()
