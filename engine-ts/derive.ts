@@ -12,6 +12,9 @@
  * and whole only has its snapshot taken again, when the stored one is missing or stale. Prints
  * one line per runtime; exits 1 if any failed.
  *
+ * A runtime with a precompiled header (clangpp, src/pch.ts) gets that instead: its compiler
+ * precompiles the header in a run worker, and `<key>.pch` and its sidecar are written the same way.
+ *
  * @module
  */
 
@@ -19,7 +22,14 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadBaseFs, loadGuestFiles } from "./src/base_fs.ts";
 import { asyncify, checkDerivable, gateStack } from "./src/asyncify.ts";
-import { type DerivedInfo, derivedKey, sha256Hex, snapshotSource } from "./src/derived.ts";
+import {
+  type DerivedInfo,
+  derivedKey,
+  fileSha256,
+  sha256Hex,
+  snapshotSource,
+} from "./src/derived.ts";
+import type { PchInfo } from "./src/pch.ts";
 import type { Snapshot } from "./src/snapshot.ts";
 import { encodeImage } from "./src/snapshot_image.ts";
 import { capMemory, pagesOf } from "./src/wasm_memory.ts";
@@ -27,10 +37,12 @@ import { passiveData } from "./src/wasm_passive_data.ts";
 import { addInterruptChecks } from "./src/wasm_interrupt.ts";
 import { type Manifest, Runtimes } from "./src/runtimes.ts";
 import { patchWasiVfsPoll } from "./src/wasi/mod.ts";
-import type { PrebootPlan, WorkerCommand, WorkerMessage } from "./src/worker_messages.ts";
+import type { Job, PrebootPlan, WorkerCommand, WorkerMessage } from "./src/worker_messages.ts";
 
 /** Memory cap of the check runs (MB): any cap at least the snapshot's size restores it. */
 const CHECK_MEMORY_MB = 512;
+/** Memory cap of a precompile (MB), as the engine gives a compile step. */
+const PCH_MEMORY_MB = 2048;
 const FS_BYTES = 128 * 2 ** 20;
 
 async function main(): Promise<void> {
@@ -51,13 +63,15 @@ async function main(): Promise<void> {
     Deno.exit(2);
   }
   const manifest = JSON.parse(await Deno.readTextFile(manifestPath)) as Manifest;
-  const runtimes = new Runtimes(manifest, langsDir);
+  const runtimes = new Runtimes(manifest, langsDir, out);
   await Deno.mkdir(out, { recursive: true });
   let failed = false;
   for (const id of positionals) {
     const started = performance.now();
     try {
-      const done = await derive(runtimes, manifest, id, out);
+      const done = runtimes.get(id)?.pch === undefined
+        ? await derive(runtimes, manifest, id, out)
+        : await derivePch(runtimes, id, out);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       console.log(done ? `${id}: derived in ${seconds} s` : `${id}: already derived`);
     } catch (err) {
@@ -151,6 +165,101 @@ async function derive(
   );
   await removeStale(out, id, key);
   return true;
+}
+
+/**
+ * Precompiles runtime `id`'s header (src/pch.ts) into `out`; false when a whole one is there.
+ */
+async function derivePch(runtimes: Runtimes, id: string, out: string): Promise<boolean> {
+  const spec = runtimes.get(id);
+  const pch = await runtimes.pch(id);
+  if (spec?.pch === undefined || pch === undefined) {
+    throw new Error("the manifest gives it no precompiled header");
+  }
+  const compiler = runtimes.resolveSteps(id, spec.entry, [], {})[0]!;
+  const sourceSha = fileSha256(runtimes.manifest, spec, spec.steps[0]!.binary)!;
+  try {
+    const info = JSON.parse(await Deno.readTextFile(pch.sidecar)) as PchInfo;
+    const bytes = await Deno.readFile(pch.path);
+    if (
+      info.key === pch.key && info.bytes === bytes.length && info.sha256 === await sha256Hex(bytes)
+    ) {
+      return false;
+    }
+  } catch {
+    // not there yet, or damaged: build it
+  }
+  const source = await Deno.readFile(compiler.binary);
+  if ((await sha256Hex(source)) !== sourceSha) {
+    throw new Error(`${compiler.binary} does not match its sha256 in the manifest`);
+  }
+  const baseFs = await Promise.all(runtimes.baseFsPaths(id).map(loadBaseFs));
+  baseFs.push(await loadGuestFiles(runtimes.guestFiles(id)));
+  const { binary: _, ...rest } = compiler;
+  const job: Job = {
+    files: [],
+    stdin: new Uint8Array(0),
+    maxOutputBytes: 65536,
+    returnFs: "changed",
+    maxReturnFiles: 1,
+    maxReturnBytes: FS_BYTES,
+    steps: [{
+      ...rest,
+      argv: spec.pch.argv,
+      role: "run",
+      module: await WebAssembly.compile(capMemory(source, pagesOf(PCH_MEMORY_MB), false)),
+    }],
+    baseFs,
+    memoryLimitMb: PCH_MEMORY_MB,
+    maxFsBytes: FS_BYTES,
+    scratchDirs: [],
+  };
+  const done = await runJob(job);
+  const file = done.files.find((candidate) => candidate.path === spec.pch!.output);
+  if (done.outcome !== "complete" || done.exitCode !== 0 || file === undefined) {
+    throw new Error(`the precompile failed (exit ${done.exitCode}): ${done.error ?? ""}`);
+  }
+  const bytes = new Uint8Array(file.content);
+  const info: PchInfo = {
+    kind: "pch",
+    key: pch.key,
+    source_sha256: sourceSha,
+    sha256: await sha256Hex(bytes),
+    bytes: bytes.length,
+  };
+  await writeByRename(pch.path, bytes);
+  await writeByRename(pch.sidecar, new TextEncoder().encode(JSON.stringify(info, null, 2)));
+  const stale = new RegExp(`^${id.replace(/[^a-z0-9]/g, "\\$&")}-pch-[0-9a-f]{16}\\.(pch|json)$`);
+  for await (const entry of Deno.readDir(out)) {
+    if (stale.test(entry.name) && !entry.name.startsWith(`${pch.key}.`)) {
+      await Deno.remove(join(out, entry.name));
+    }
+  }
+  return true;
+}
+
+/** Runs `job` in a run worker and returns its outcome; the job's output is discarded. */
+function runJob(job: Job): Promise<Extract<WorkerMessage, { type: "done" }>> {
+  const worker = new Worker(new URL("./src/worker.ts", import.meta.url), {
+    type: "module",
+    deno: { permissions: "none" },
+  });
+  const stderr: string[] = [];
+  return new Promise<Extract<WorkerMessage, { type: "done" }>>((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+      const message = event.data;
+      if (message.type === "done") resolve(message);
+      else if (message.type === "output") stderr.push(new TextDecoder().decode(message.bytes));
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      reject(new Error(event.message));
+    };
+    worker.postMessage({ type: "run", job } satisfies WorkerCommand);
+  }).then((done) => {
+    if (done.exitCode !== 0) done.error = `${done.error ?? ""}${stderr.join("").slice(0, 2000)}`;
+    return done;
+  }).finally(() => worker.terminate());
 }
 
 /** Whether the sidecar names a whole image taken of what an engine would boot now. */

@@ -8,6 +8,10 @@ its source and the recipe, and carries a sidecar with its own sha256, which the 
 before it trusts the file; a missing, cut or stale file only means that runtime's runs boot
 from scratch until the next derive.
 
+A runtime with a precompiled header (clangpp's common standard headers, `pch` in the manifest)
+gets that file derived instead, by its own compiler (`<runtime>-pch-<key>.pch`, engine-ts/src/pch.ts);
+without it, C++ runs parse those headers themselves, seconds slower.
+
 `runno-mcp install` derives in the foreground. A `Sandbox` that finds a file missing starts a
 derive in the background and runs without that snapshot meanwhile.
 """
@@ -25,7 +29,15 @@ from pydantic import BaseModel, ValidationError
 from runno_mcp.engine.process import engine_dir, engine_env, find_deno
 from runno_mcp.langs import Manifest, install_lock, langs_dir, load_manifest, manifest_path, say
 
-__all__ = ["DERIVED_DIR_ENV", "derive", "derive_in_background", "derived_dir", "missing_derived", "snapshot_runtimes"]
+__all__ = [
+    "DERIVED_DIR_ENV",
+    "derive",
+    "derive_in_background",
+    "derived_dir",
+    "missing_derived",
+    "pch_runtimes",
+    "snapshot_runtimes",
+]
 
 DERIVED_DIR_ENV = "RUNNO_MCP_DERIVED_DIR"
 # What Deno needs from the host to fetch Binaryen from npm: proxies and certificate authorities
@@ -67,6 +79,27 @@ def snapshot_runtimes(manifest: Manifest, target: Path | None = None) -> list[st
     ]
 
 
+def pch_runtimes(manifest: Manifest, target: Path | None = None) -> list[str]:
+    """Return the runtimes with a precompiled header whose language files are installed."""
+    target = target or langs_dir(manifest)
+    return [
+        runtime
+        for runtime, entry in manifest.runtimes.items()
+        if entry.pch is not None and all((target / name).is_file() for name in entry.files())
+    ]
+
+
+def _pch_sidecar_matches(path: Path, source_sha256: str) -> bool:
+    """Whether the PCH sidecar at `path` names a PCH of `source_sha256`'s compiler that is there whole
+    in size (the engine checks its key and sha256)."""
+    try:
+        info = _PchSidecar.model_validate_json(path.read_bytes())
+        size = path.with_suffix(".pch").stat().st_size
+    except (OSError, ValidationError):
+        return False
+    return info.kind == "pch" and info.source_sha256 == source_sha256 and size == info.bytes
+
+
 def missing_derived(manifest: Manifest, out: Path | None = None, target: Path | None = None) -> list[str]:
     """Return the snapshot runtimes with no sidecar for their binary and the manifest's recipe, or
     whose derived binary or stored snapshot (`<key>.snap`) is missing or not the size its sidecar says.
@@ -76,7 +109,7 @@ def missing_derived(manifest: Manifest, out: Path | None = None, target: Path | 
     takes the snapshot itself, and by `derive`, which takes it again.
     """
     out = out or derived_dir()
-    return [
+    snapshots = [
         runtime
         for runtime in snapshot_runtimes(manifest, target)
         if not any(
@@ -84,6 +117,15 @@ def missing_derived(manifest: Manifest, out: Path | None = None, target: Path | 
             for path in out.glob(f"{runtime}-*.json")
         )
     ]
+    headers = [
+        runtime
+        for runtime in pch_runtimes(manifest, target)
+        if not any(
+            _pch_sidecar_matches(path, manifest.files[manifest.runtimes[runtime].steps[0].binary].sha256)
+            for path in out.glob(f"{runtime}-pch-*.json")
+        )
+    ]
+    return [*snapshots, *headers]
 
 
 def _source_sha256(manifest: Manifest, runtime: str) -> str:
@@ -97,6 +139,14 @@ def _source_sha256(manifest: Manifest, runtime: str) -> str:
 
 
 class _Image(BaseModel):
+    bytes: int
+
+
+class _PchSidecar(BaseModel):
+    """The parts of a PCH's sidecar (engine-ts/src/pch.ts) Python reads."""
+
+    kind: str
+    source_sha256: str
     bytes: int
 
 
@@ -171,12 +221,16 @@ def derive(manifest: Manifest | None = None, progress: TextIO | None = sys.stder
     """
     manifest = manifest or load_manifest()
     target = target or langs_dir(manifest)
-    runtimes = snapshot_runtimes(manifest, target)
+    runtimes = [*snapshot_runtimes(manifest, target), *pch_runtimes(manifest, target)]
     if not runtimes:
         return True
     out = derived_dir()
     out.mkdir(parents=True, exist_ok=True)
-    say(progress, f"Checking the snapshot binaries of {', '.join(runtimes)}; deriving one takes up to a minute ...")
+    say(
+        progress,
+        f"Checking the snapshot binaries and precompiled headers of {', '.join(runtimes)}; "
+        "deriving one takes up to a minute ...",
+    )
     with install_lock(out):
         try:
             done = subprocess.run(

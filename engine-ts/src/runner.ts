@@ -8,7 +8,7 @@
  * @module
  */
 
-import { type BaseFs, loadBaseFs, loadGuestFiles } from "./base_fs.ts";
+import { type BaseFs, filesBaseFs, loadBaseFs, loadGuestFiles } from "./base_fs.ts";
 import { type LiveCall, LiveSessions } from "./live.ts";
 import { ErrorCode, type RunParams, type RunResultWire } from "./protocol.ts";
 import { type OutputListener, ResultBuilder, watchRun } from "./run_outcome.ts";
@@ -406,7 +406,10 @@ export class Runner {
         `Cannot keep the program at "${keepProgram}": ${INTERMEDIATE_DIR} holds the engine's intermediates`,
       );
     }
-    const baseFs = await this.#baseFsOf(params.runtime);
+    // A PCH holds the language options it was built with: clang refuses it beside a caller's
+    // -std, -O, -D or -f, so such a compile parses the common headers itself.
+    const ownCompileFlags = (params.compiler_flags ?? []).some((flag) => !flag.startsWith("-l"));
+    const baseFs = await this.#baseFsOf(params.runtime, !ownCompileFlags);
     return {
       ...jobInputOf(params),
       ...(keepProgram === undefined ? {} : { keepProgram }),
@@ -467,8 +470,11 @@ export class Runner {
     return { binary: await Deno.readFile(path), derived: false };
   }
 
-  /** Runtime `id`'s base filesystems: its archives, then the engine's own guest files. */
-  #baseFsOf(id: string): Promise<BaseFs[]> {
+  /**
+   * Runtime `id`'s base filesystems: its archives, then the engine's own guest files, then its
+   * precompiled header when it has a whole one and `withPch`.
+   */
+  async #baseFsOf(id: string, withPch = true): Promise<BaseFs[]> {
     const archives = this.#runtimes.baseFsPaths(id).map((path) =>
       this.#cachedBase(path, () => loadBaseFs(path))
     );
@@ -476,7 +482,28 @@ export class Runner {
     if (guestFiles.size > 0) {
       archives.push(this.#cachedBase(`guest:${id}`, () => loadGuestFiles(guestFiles)));
     }
-    return Promise.all(archives);
+    if (withPch && this.#runtimes.get(id)?.pch !== undefined) {
+      archives.push(this.#cachedBase(`pch:${id}`, () => this.#loadPch(id)));
+    }
+    return await Promise.all(archives);
+  }
+
+  /** Runtime `id`'s PCH as a base filesystem, or an empty one when it is missing or damaged. */
+  async #loadPch(id: string): Promise<BaseFs> {
+    const pch = await this.#runtimes.derivedPch(id);
+    if (pch === undefined) return filesBaseFs([]); // the header is parsed per run meanwhile
+    try {
+      const data = await Deno.readFile(pch.path);
+      if (data.length === pch.bytes && await sha256Hex(data) === pch.sha256) {
+        return filesBaseFs([{ path: pch.guestPath, data }]);
+      }
+      console.error(
+        `Ignoring "${pch.path}": it does not match its sha256; reinstall to rebuild it`,
+      );
+    } catch (err) {
+      console.error(`Ignoring "${pch.path}":`, err);
+    }
+    return filesBaseFs([]);
   }
 
   #cachedBase(key: string, load: () => Promise<BaseFs>): Promise<BaseFs> {

@@ -20,6 +20,7 @@ import {
   snapshotSource,
   type SourceManifest,
 } from "./derived.ts";
+import { type PchInfo, pchKey, type PchSpec } from "./pch.ts";
 import { engineSourceDigest } from "./snapshot_image.ts";
 import type { Preopen } from "./wasi/mod.ts";
 
@@ -36,6 +37,18 @@ export interface StepSpec {
   preopens?: Record<string, string>;
   /** Imported host functions the sandbox does not offer: each answers -1 ("no host"). */
   stub_imports?: string[];
+  /** Lines put first on stderr when this prepare step fails saying something known. */
+  hints?: StepHint[];
+}
+
+/**
+ * A known failure of a prepare step (clang's "cannot use 'throw' with exceptions disabled"):
+ * when the failed step's stderr contains `match`, `line` is written before it, so the first
+ * line a reader sees says what the sandbox cannot do.
+ */
+export interface StepHint {
+  match: string;
+  line: string;
 }
 
 /** A runtime as the manifest spells it. */
@@ -58,6 +71,8 @@ export interface RuntimeSpec {
   bundle?: string;
   /** Folders the runtime writes for itself (matplotlib's cache): made first, never returned. */
   scratch_dirs?: string[];
+  /** A header every compile includes, precompiled once per install (pch.ts). */
+  pch?: PchSpec;
   steps: StepSpec[];
 }
 
@@ -80,6 +95,7 @@ export interface ResolvedStep {
   exportName?: string;
   preopens: Preopen[];
   stubImports: string[];
+  hints: StepHint[];
 }
 
 /** The guest-supplied-binary runtime: runs the preview1 `.wasm` at the entry path. */
@@ -147,6 +163,52 @@ export class Runtimes {
       ? {}
       : { image: { ...info.image, path: join(this.#derivedDir, `${key}.snap`) } };
     return { path: join(this.#derivedDir, `${key}.wasm`), sha256: info.sha256, ...image };
+  }
+
+  /**
+   * Runtime `id`'s precompiled header as derive.ts names it now: where its file and sidecar
+   * are (or would be) and the guest path it is mounted at; undefined when it has none.
+   */
+  async pch(
+    id: string,
+  ): Promise<{ key: string; path: string; sidecar: string; guestPath: string } | undefined> {
+    const spec = this.#specs.get(id);
+    const header = spec?.pch === undefined ? undefined : this.guestFiles(id).get(spec.pch.header);
+    if (spec?.pch === undefined || header === undefined || this.#derivedDir === undefined) {
+      return undefined;
+    }
+    const key = await pchKey(
+      this.#manifest,
+      id,
+      { ...spec, pch: spec.pch },
+      await Deno.readFile(header),
+    );
+    return {
+      key,
+      path: join(this.#derivedDir, `${key}.pch`),
+      sidecar: join(this.#derivedDir, `${key}.json`),
+      guestPath: `${spec.pch.header}.pch`,
+    };
+  }
+
+  /** Runtime `id`'s derived PCH and the sha256 it must have, when its sidecar names it. */
+  async derivedPch(
+    id: string,
+  ): Promise<{ path: string; guestPath: string; sha256: string; bytes: number } | undefined> {
+    const pch = await this.pch(id);
+    if (pch === undefined) return undefined;
+    try {
+      const info = JSON.parse(await Deno.readTextFile(pch.sidecar)) as PchInfo;
+      if (info.kind !== "pch" || info.key !== pch.key) return undefined;
+      return { path: pch.path, guestPath: pch.guestPath, sha256: info.sha256, bytes: info.bytes };
+    } catch {
+      return undefined; // not derived (yet)
+    }
+  }
+
+  /** The manifest, for derive.ts. */
+  get manifest(): Manifest {
+    return this.#manifest;
   }
 
   /**
@@ -272,6 +334,7 @@ export class Runtimes {
           fsPath,
         })),
         stubImports: step.stub_imports ?? [],
+        hints: step.hints ?? [],
       };
     });
   }

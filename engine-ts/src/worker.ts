@@ -14,6 +14,7 @@
 import { runLive } from "./live_worker.ts";
 import { captureSnapshot, runRestored, SnapshotError } from "./snapshot.ts";
 import type { PrepareRole } from "./protocol.ts";
+import type { StepHint } from "./runtimes.ts";
 import type { MemoryFs } from "./wasi/mod.ts";
 import type { Job, PrebootPlan, WorkerCommand, WorkerMessage } from "./worker_messages.ts";
 import {
@@ -69,15 +70,21 @@ function runJob(job: Job): Outcome {
   let failedStep: PrepareRole | null = null;
   for (const [index, step] of job.steps.entries()) {
     const isLast = index === job.steps.length - 1;
+    // A step with hints holds its stderr back until it ends, to put a hint first.
+    const held: Uint8Array[] | undefined = step.hints.length > 0 ? [] : undefined;
     const wasi = createWasi(
       step,
       fs,
       isLast ? job.stdin : new Uint8Array(0),
-      (fd, bytes) => sink.write(fd, bytes),
+      (fd, bytes) =>
+        fd === 2 && held !== undefined ? held.push(bytes.slice()) : sink.write(fd, bytes),
     );
     result = runStep(step, wasi, fs, job.memoryLimitMb);
-    if (step.role !== "run" && (result.outcome !== "complete" || result.exitCode !== 0)) {
-      failedStep = step.role;
+    const failed = result.outcome !== "complete" || result.exitCode !== 0;
+    const role = step.role;
+    if (held !== undefined) writeHinted(sink, held, failed && role !== "run" ? step.hints : []);
+    if (failed && role !== "run") {
+      failedStep = role;
       break;
     }
     if (result.outcome !== "complete") break;
@@ -93,6 +100,25 @@ function runJob(job: Job): Outcome {
     hidden: job.scratchDirs,
     alive: false,
   });
+}
+
+/** Writes a step's held stderr, after the line of each hint whose text it contains. */
+function writeHinted(sink: OutputSink, held: Uint8Array[], hints: StepHint[]): void {
+  const text = new TextDecoder().decode(concat(held));
+  for (const hint of hints) {
+    if (text.includes(hint.match)) sink.write(2, new TextEncoder().encode(`${hint.line}\n`));
+  }
+  for (const bytes of held) sink.write(2, bytes);
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 /** Saves the program the link step at `index` made where the caller asked for it. */

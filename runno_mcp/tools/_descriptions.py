@@ -51,8 +51,11 @@ RUNTIME_NOTES: dict[str, str] = {
     ),
     "ruby": "standard library only, no gems",
     "quickjs": "JavaScript, ES2020; print with console.log; not Node.js, no npm modules",
-    "clang": "C11 with wasi-libc; compiled, linked, then run; compile errors appear on stderr",
-    "clangpp": "C++14 with libc++; compiling takes a few seconds",
+    "clang": "C (gnu17, clang 21) with wasi-libc; compiled, linked, then run; compile errors on stderr; no threads",
+    "clangpp": (
+        "C++ (gnu++23, clang 21, libc++): C++17/20/23 incl. ranges, format, print, expected; no exceptions "
+        "(try/throw do not compile) and no threads; common std headers are pre-included"
+    ),
     "php-cgi": "plain-text output, no CGI headers; read stdin via php://stdin",
     "sqlite": "runs the file like `sqlite3 < main.sql`, on an in-memory database unless it opens a file",
     "wasi": "your own WebAssembly program (WASI preview 1): pass the .wasm file with run_fs, base64-encoded",
