@@ -15,6 +15,12 @@
  * A runtime with a precompiled header (clangpp, src/pch.ts) gets that instead: its compiler
  * precompiles the header in a run worker, and `<key>.pch` and its sidecar are written the same way.
  *
+ * `build:NAME` builds the language file NAME the manifest describes with `build` (the SQLite
+ * shell) instead: its toolchain runtime's compiler runs the build's steps in one run worker, as a
+ * C run's compile and link do, and the program is written to `--out/NAME`. The installer checks
+ * it against the sha256 the manifest pins (the build is reproducible) before it joins the
+ * language files.
+ *
  * @module
  */
 
@@ -43,6 +49,10 @@ import type { Job, PrebootPlan, WorkerCommand, WorkerMessage } from "./src/worke
 const CHECK_MEMORY_MB = 512;
 /** Memory cap of a precompile (MB), as the engine gives a compile step. */
 const PCH_MEMORY_MB = 2048;
+/** A positional naming a language file to build rather than a runtime to derive. */
+const BUILD_PREFIX = "build:";
+/** Memory cap of each step of a build (MB): clang -O2 on SQLite's 9 MB amalgamation. */
+const BUILD_MEMORY_MB = 3072;
 const FS_BYTES = 128 * 2 ** 20;
 
 async function main(): Promise<void> {
@@ -69,11 +79,14 @@ async function main(): Promise<void> {
   for (const id of positionals) {
     const started = performance.now();
     try {
-      const done = runtimes.get(id)?.pch === undefined
+      const done = id.startsWith(BUILD_PREFIX)
+        ? await build(runtimes, manifest, id.slice(BUILD_PREFIX.length), out)
+        : runtimes.get(id)?.pch === undefined
         ? await derive(runtimes, manifest, id, out)
         : await derivePch(runtimes, id, out);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      console.log(done ? `${id}: derived in ${seconds} s` : `${id}: already derived`);
+      const verb = id.startsWith(BUILD_PREFIX) ? "built" : "derived";
+      console.log(done ? `${id}: ${verb} in ${seconds} s` : `${id}: already ${verb}`);
     } catch (err) {
       failed = true;
       console.log(`${id}: cannot derive: ${err instanceof Error ? err.message : String(err)}`);
@@ -235,6 +248,77 @@ async function derivePch(runtimes: Runtimes, id: string, out: string): Promise<b
       await Deno.remove(join(out, entry.name));
     }
   }
+  return true;
+}
+
+/**
+ * Builds language file `name` (its manifest entry's `build`) into `out/name`: every step runs
+ * the toolchain runtime's compiler over that runtime's base filesystem and the build's own
+ * archives, in one filesystem, so a step reads what the one before it wrote.
+ */
+async function build(
+  runtimes: Runtimes,
+  manifest: Manifest,
+  name: string,
+  out: string,
+): Promise<boolean> {
+  const recipe = manifest.files[name]?.build;
+  const toolchain = recipe === undefined ? undefined : runtimes.get(recipe.toolchain);
+  if (recipe === undefined || toolchain === undefined) {
+    throw new Error("the manifest gives no build for it, or its toolchain is not a runtime");
+  }
+  try {
+    if ((await sha256Hex(await Deno.readFile(join(out, name)))) === manifest.files[name]!.sha256) {
+      return false;
+    }
+  } catch {
+    // not built yet, or damaged: build it
+  }
+  const compiler = runtimes.resolveSteps(recipe.toolchain, toolchain.entry, [], {})[0]!;
+  const compilerSha = fileSha256(manifest, toolchain, toolchain.steps[0]!.binary);
+  const source = await Deno.readFile(compiler.binary);
+  if ((await sha256Hex(source)) !== compilerSha) {
+    throw new Error(`${compiler.binary} does not match its sha256 in the manifest`);
+  }
+  const archives = [
+    ...runtimes.baseFsPaths(recipe.toolchain),
+    ...recipe.base_fs.map((archive) => runtimes.langFile(archive)),
+  ];
+  const module = await WebAssembly.compile(capMemory(source, pagesOf(BUILD_MEMORY_MB), false));
+  const { binary: _, ...rest } = compiler;
+  const job: Job = {
+    files: [],
+    stdin: new Uint8Array(0),
+    maxOutputBytes: 65536,
+    returnFs: "changed",
+    maxReturnFiles: 100,
+    maxReturnBytes: FS_BYTES,
+    steps: recipe.steps.map((argv, index) => ({
+      ...rest,
+      argv,
+      role: index === recipe.steps.length - 1 ? "run" : "compile",
+      module,
+    })),
+    baseFs: await Promise.all(archives.map(loadBaseFs)),
+    memoryLimitMb: BUILD_MEMORY_MB,
+    maxFsBytes: FS_BYTES,
+    scratchDirs: [],
+  };
+  const done = await runJob(job);
+  const file = done.files.find((candidate) => candidate.path === recipe.output);
+  if (done.outcome !== "complete" || done.exitCode !== 0 || file === undefined) {
+    throw new Error(`the build failed (exit ${done.exitCode}): ${done.error ?? ""}`);
+  }
+  const bytes = new Uint8Array(file.content);
+  const sha256 = await sha256Hex(bytes);
+  if (sha256 !== manifest.files[name]!.sha256) {
+    throw new Error(
+      `the build gave sha256 ${sha256}, the manifest pins ${
+        manifest.files[name]!.sha256
+      }: not written`,
+    );
+  }
+  await writeByRename(join(out, name), bytes);
   return true;
 }
 

@@ -12,6 +12,11 @@ A runtime with a precompiled header (clangpp's common standard headers, `pch` in
 gets that file derived instead, by its own compiler (`<runtime>-pch-<key>.pch`, engine-ts/src/pch.ts);
 without it, C++ runs parse those headers themselves, seconds slower.
 
+A language file no registry ships is built here too, inside the sandbox (the SQLite shell, by
+clang: `build` in the manifest): derive.ts writes it into the derived folder under its own name,
+only when its sha256 is the one the manifest pins, so the engine can trust it as it trusts a
+downloaded file. A runtime whose built file is missing is not installed until it lands.
+
 `runno-mcp install` derives in the foreground. A `Sandbox` that finds a file missing starts a
 derive in the background and runs without that snapshot meanwhile.
 """
@@ -27,13 +32,24 @@ import platformdirs
 from pydantic import BaseModel, ValidationError
 
 from runno_mcp.engine.process import engine_dir, engine_env, find_deno
-from runno_mcp.langs import Manifest, install_lock, langs_dir, load_manifest, manifest_path, say
+from runno_mcp.langs import (
+    Manifest,
+    install_lock,
+    is_built,
+    langs_dir,
+    load_manifest,
+    manifest_path,
+    missing_files,
+    say,
+)
 
 __all__ = [
     "DERIVED_DIR_ENV",
+    "buildable",
     "derive",
     "derive_in_background",
     "derived_dir",
+    "missing_builds",
     "missing_derived",
     "pch_runtimes",
     "snapshot_runtimes",
@@ -70,12 +86,12 @@ def derived_dir() -> Path:
 
 
 def snapshot_runtimes(manifest: Manifest, target: Path | None = None) -> list[str]:
-    """Return the runtimes that run from snapshots and whose language files are installed."""
+    """Return the runtimes that run from snapshots and whose language files are installed or buildable."""
     target = target or langs_dir(manifest)
     return [
         runtime
         for runtime, entry in manifest.runtimes.items()
-        if entry.snapshot and all((target / name).is_file() for name in entry.files())
+        if entry.snapshot and all(_at_hand(manifest, name, target) for name in entry.files())
     ]
 
 
@@ -85,8 +101,40 @@ def pch_runtimes(manifest: Manifest, target: Path | None = None) -> list[str]:
     return [
         runtime
         for runtime, entry in manifest.runtimes.items()
-        if entry.pch is not None and all((target / name).is_file() for name in entry.files())
+        if entry.pch is not None and all(_at_hand(manifest, name, target) for name in entry.files())
     ]
+
+
+def buildable(manifest: Manifest, target: Path | None = None) -> list[str]:
+    """Return the built language files whose toolchain and sources are installed, in manifest order."""
+    target = target or langs_dir(manifest)
+    return [
+        name
+        for name, file in manifest.files.items()
+        if file.build is not None
+        and file.build.toolchain in manifest.runtimes
+        and not missing_files(target, manifest, file.build.toolchain)
+        and all((target / archive).is_file() for archive in file.build.base_fs)
+    ]
+
+
+def missing_builds(manifest: Manifest, out: Path | None = None, target: Path | None = None) -> list[str]:
+    """Return the buildable language files absent from the derived folder (cheap: derive.ts checks the
+    sha256 of one it finds)."""
+    out = out or derived_dir()
+    return [name for name in buildable(manifest, target) if not (out / name).is_file()]
+
+
+def _awaits_build(manifest: Manifest, runtime: str, out: Path) -> bool:
+    """Whether `runtime` needs a built file the derived folder does not hold yet."""
+    return any(is_built(manifest, name) and not (out / name).is_file() for name in manifest.runtimes[runtime].files())
+
+
+def _at_hand(manifest: Manifest, name: str, target: Path) -> bool:
+    """Whether language file `name` is installed, or, for a built one, can be built now."""
+    if is_built(manifest, name):
+        return name in buildable(manifest, target)
+    return (target / name).is_file()
 
 
 def _pch_sidecar_matches(path: Path, source_sha256: str) -> bool:
@@ -109,6 +157,7 @@ def missing_derived(manifest: Manifest, out: Path | None = None, target: Path | 
     takes the snapshot itself, and by `derive`, which takes it again.
     """
     out = out or derived_dir()
+    builds = [f"build:{name}" for name in missing_builds(manifest, out, target)]
     snapshots = [
         runtime
         for runtime in snapshot_runtimes(manifest, target)
@@ -125,7 +174,7 @@ def missing_derived(manifest: Manifest, out: Path | None = None, target: Path | 
             for path in out.glob(f"{runtime}-pch-*.json")
         )
     ]
-    return [*snapshots, *headers]
+    return [*builds, *snapshots, *headers]
 
 
 def _source_sha256(manifest: Manifest, runtime: str) -> str:
@@ -186,9 +235,9 @@ def _derive_env() -> dict[str, str]:
     return env
 
 
-def _derive_args(runtimes: list[str], target: Path, out: Path) -> list[str]:
+def _derive_args(runtimes: list[str], target: Path, out: Path, manifest_file: Path | None = None) -> list[str]:
     engine = engine_dir()
-    manifest_file = manifest_path()
+    manifest_file = manifest_file or manifest_path()
     readable = ",".join(str(path) for path in dict.fromkeys((engine, target, manifest_file, out)))
     return [
         str(find_deno()),
@@ -212,8 +261,15 @@ def _derive_args(runtimes: list[str], target: Path, out: Path) -> list[str]:
     ]
 
 
-def derive(manifest: Manifest | None = None, progress: TextIO | None = sys.stderr, target: Path | None = None) -> bool:
-    """Check every snapshot binary by its hash and build what is missing or damaged, now.
+def derive(
+    manifest: Manifest | None = None,
+    progress: TextIO | None = sys.stderr,
+    target: Path | None = None,
+    *,
+    build: bool = True,
+) -> bool:
+    """Check every built file, snapshot binary and precompiled header by its hash and make what is
+    missing or damaged, now; with `build=False`, leave the built files (minutes) and what needs them.
 
     Returns whether all are whole. A runtime that cannot be derived (no network for Binaryen the
     first time, a binary the recipe refuses) is reported and left to boot per run; nothing
@@ -221,15 +277,23 @@ def derive(manifest: Manifest | None = None, progress: TextIO | None = sys.stder
     """
     manifest = manifest or load_manifest()
     target = target or langs_dir(manifest)
-    runtimes = [*snapshot_runtimes(manifest, target), *pch_runtimes(manifest, target)]
+    out = derived_dir()
+    builds = [f"build:{name}" for name in buildable(manifest, target)] if build else []
+    runtimes = [
+        *builds,
+        *(
+            runtime
+            for runtime in [*snapshot_runtimes(manifest, target), *pch_runtimes(manifest, target)]
+            if build or not _awaits_build(manifest, runtime, out)
+        ),
+    ]
     if not runtimes:
         return True
-    out = derived_dir()
     out.mkdir(parents=True, exist_ok=True)
     say(
         progress,
-        f"Checking the snapshot binaries and precompiled headers of {', '.join(runtimes)}; "
-        "deriving one takes up to a minute ...",
+        f"Checking the built files, snapshot binaries and precompiled headers of {', '.join(runtimes)}; "
+        "deriving one takes up to a minute, building SQLite a few ...",
     )
     with install_lock(out):
         try:

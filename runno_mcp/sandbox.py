@@ -257,10 +257,11 @@ class AsyncSandbox:
             first_install = bool(langs.missing_files(target, self._manifest))
             await anyio.to_thread.run_sync(langs.ensure_installed, target, self._manifest)
             # Snapshot binaries: with the language files' first download (about a minute more), else
-            # in the background, the runtimes missing one booting per run until it lands.
+            # in the background, the runtimes missing one booting per run until it lands. Built files
+            # (the SQLite shell, minutes) always land in the background; sqlite is not installed until then.
             if first_install:
-                await anyio.to_thread.run_sync(lambda: derived.derive(self._manifest, target=target))
-            elif derived.missing_derived(self._manifest, target=target):
+                await anyio.to_thread.run_sync(lambda: derived.derive(self._manifest, target=target, build=False))
+            if derived.missing_derived(self._manifest, target=target):
                 derived.derive_in_background(self._manifest, target)
         engine = EngineCells(self._engine_options(target), self.max_concurrency)
         task_group = anyio.create_task_group()

@@ -77,8 +77,20 @@ export interface RuntimeSpec {
 }
 
 /** The parts of langs/manifest.json the engine reads. */
+/**
+ * How the installer builds a language file no registry ships (the SQLite shell), inside the
+ * sandbox: `toolchain`'s compiler runs each argv of `steps` over that runtime's base filesystem
+ * plus `base_fs`, and `output` is the file. derive.ts runs it; the manifest pins the result.
+ */
+export interface BuildSpec {
+  toolchain: string;
+  base_fs: string[];
+  steps: string[][];
+  output: string;
+}
+
 export interface Manifest extends SourceManifest {
-  files: Record<string, { sha256: string }>;
+  files: Record<string, { sha256: string; build?: BuildSpec }>;
   /** How snapshot binaries are derived; part of their names (derived.ts). */
   snapshot_recipe: string;
   runtimes: Record<string, RuntimeSpec>;
@@ -258,7 +270,7 @@ export class Runtimes {
       ...spec.base_fs,
       ...spec.steps.map((step) => step.binary).filter((binary) => !binary.startsWith("fs:")),
     ];
-    return names.map((name) => join(this.#langsDir, name));
+    return names.map((name) => this.langFile(name));
   }
 
   /** Whether every file runtime `id` needs is present. */
@@ -293,6 +305,18 @@ export class Runtimes {
     return this.#specs.get(id)?.steps.some((step) => step.role === "compile") ?? false;
   }
 
+  /**
+   * Host path of language file `name`: in the language folder, or in the derived folder for a
+   * file the installer builds (`BuildSpec`), which derive.ts wrote there only if its sha256 is
+   * the one the manifest pins.
+   */
+  langFile(name: string): string {
+    const built = this.#manifest.files[name]?.build !== undefined;
+    return built && this.#derivedDir !== undefined
+      ? join(this.#derivedDir, name)
+      : join(this.#langsDir, name);
+  }
+
   /** Host paths of runtime `id`'s base filesystem archives. */
   baseFsPaths(id: string): string[] {
     return (this.#specs.get(id)?.base_fs ?? []).map((name) => join(this.#langsDir, name));
@@ -321,7 +345,7 @@ export class Runtimes {
       });
       const binary = step.binary.startsWith("fs:")
         ? step.binary.replaceAll("{entry}", entry)
-        : join(this.#langsDir, step.binary);
+        : this.langFile(step.binary);
       return {
         binary,
         argv,
