@@ -76,7 +76,7 @@ async def test_python_writes_a_csv_that_sqlite_then_queries(sandbox: AsyncSandbo
             "python", "import csv\ncsv.writer(open('/data.csv', 'w')).writerows([('a', 'b'), (1, 2), (3, 4)])"
         )
         result = await session.run_code("sqlite", ".mode csv\n.import /data.csv t\nSELECT sum(b) FROM t;")
-    assert (result.result_type, result.stdout, result.stderr) == ("complete", "6\n", "")
+    assert (result.result_type, result.stdout, result.stderr) == ("complete", "6\r\n", "")  # CSV mode ends rows CRLF
 
 
 async def test_sessions_are_isolated_from_each_other_and_from_runs_without_a_session(sandbox: AsyncSandbox) -> None:
