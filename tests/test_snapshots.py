@@ -54,9 +54,13 @@ async def warm() -> AsyncIterator[Engine]:
 
 
 @pytest.fixture(scope="module")
-async def cold() -> AsyncIterator[Engine]:
-    """An engine without snapshot binaries: every run boots its interpreter."""
-    async with Engine(engine_options(None)) as engine:
+async def cold(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Engine]:
+    """An engine without snapshot binaries, its derived folder holding only the built language files (the
+    SQLite shell): every run boots its interpreter."""
+    only_built = tmp_path_factory.mktemp("built")
+    for name in derived.buildable(langs.load_manifest()):
+        shutil.copy(derived.derived_dir() / name, only_built / name)
+    async with Engine(engine_options(only_built)) as engine:
         await engine.start()
         yield engine
 
