@@ -522,3 +522,119 @@ define(globalThis, {
   },
 });
 define(globalThis, { global: globalThis });
+
+// String.prototype.localeCompare and Number.prototype.toLocaleString as Node's ICU does them
+// for "en-US", the only locale here (QuickJS compares code units and ignores locales). Sorting
+// follows the Unicode collation's shape: punctuation, then digits, then letters; letters by base
+// letter ignoring case and accents first, then unaccented before accented, then lower case
+// before upper case.
+function collationKey(ch) {
+  const base = ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  const lower = base.toLowerCase();
+  const code = lower.codePointAt(0) ?? 0;
+  let group;
+  if (/\s/.test(ch)) group = 0;
+  else if (/[0-9]/.test(lower)) group = 2;
+  else if (lower.toUpperCase() !== lower || code > 0x2fff) group = 3;
+  else group = 1;
+  return { group, primary: code, accent: base !== ch ? 1 : 0, upper: ch !== ch.toLowerCase() ? 1 : 0 };
+}
+function compareRuns(a, b, options) {
+  const numeric = Boolean(options?.numeric);
+  const sensitivity = options?.sensitivity ?? "variant";
+  const tokens = (s) => (numeric ? s.match(/\d+|\D/gu) ?? [] : [...s]);
+  const ta = tokens(a), tb = tokens(b);
+  let secondary = 0, tertiary = 0;
+  for (let i = 0; i < Math.min(ta.length, tb.length); i++) {
+    const x = ta[i], y = tb[i];
+    if (numeric && /^\d/.test(x) && /^\d/.test(y)) {
+      const diff = BigInt(x) - BigInt(y);
+      if (diff !== 0n) return diff < 0n ? -1 : 1;
+      continue;
+    }
+    const kx = collationKey(x), ky = collationKey(y);
+    if (kx.group !== ky.group) return kx.group < ky.group ? -1 : 1;
+    if (kx.primary !== ky.primary) return kx.primary < ky.primary ? -1 : 1;
+    if (secondary === 0 && kx.accent !== ky.accent) secondary = kx.accent < ky.accent ? -1 : 1;
+    if (secondary === 0 && kx.accent && x.normalize("NFD") !== y.normalize("NFD")) {
+      const ax = x.normalize("NFD").toLowerCase(), ay = y.normalize("NFD").toLowerCase();
+      if (ax !== ay) secondary = ax < ay ? -1 : 1;
+    }
+    if (tertiary === 0 && kx.upper !== ky.upper) tertiary = kx.upper < ky.upper ? -1 : 1;
+  }
+  if (ta.length !== tb.length) return ta.length < tb.length ? -1 : 1;
+  if (sensitivity === "base") return 0;
+  if (secondary !== 0 && sensitivity !== "case") return secondary;
+  if (sensitivity === "accent") return 0;
+  return tertiary;
+}
+Object.defineProperty(String.prototype, "localeCompare", {
+  value: function localeCompare(that, locales = undefined, options = undefined) {
+    const s = String(toObject(this, "String.prototype.localeCompare"));
+    return compareRuns(s, String(that), options);
+  },
+  writable: true,
+  configurable: true,
+  enumerable: false,
+});
+
+const CURRENCY_SYMBOLS = { USD: "$", EUR: "€", GBP: "£", JPY: "¥", INR: "₹", CNY: "CN¥", CAD: "CA$", AUD: "A$" };
+function formatNumberLocale(value, options = {}) {
+  let n = Number(value);
+  if (Number.isNaN(n)) return "NaN";
+  const style = options.style ?? "decimal";
+  if (style === "percent") n *= 100;
+  const currency = style === "currency" ? String(options.currency ?? "USD").toUpperCase() : undefined;
+  const defaultMax = style === "currency" ? (currency === "JPY" ? 0 : 2) : style === "percent" ? 0 : 3;
+  const minFraction = options.minimumFractionDigits ?? (style === "currency" ? defaultMax : 0);
+  const maxFraction = Math.max(options.maximumFractionDigits ?? Math.max(defaultMax, minFraction), minFraction);
+  if (!Number.isFinite(n)) return `${n < 0 ? "-" : ""}∞`;
+  const negative = n < 0 || Object.is(n, -0) && false;
+  // Round half away from zero on the decimal digits, as ICU does.
+  let [int, frac = ""] = Math.abs(n).toFixed(Math.min(maxFraction + 2, 100)).split(".");
+  let digits = int + frac.slice(0, maxFraction);
+  const next = Number(frac[maxFraction] ?? 0);
+  if (next >= 5) digits = (BigInt(digits) + 1n).toString().padStart(digits.length, "0");
+  int = digits.slice(0, digits.length - maxFraction) || "0";
+  frac = maxFraction > 0 ? digits.slice(digits.length - maxFraction) : "";
+  while (frac.length > minFraction && frac.endsWith("0")) frac = frac.slice(0, -1);
+  if (options.useGrouping !== false) int = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  let out = frac ? `${int}.${frac}` : int;
+  if (style === "percent") out += "%";
+  if (currency) out = `${CURRENCY_SYMBOLS[currency] ?? `${currency} `}${out}`;
+  return negative && /[1-9]/.test(out) ? `-${out}` : out;
+}
+Object.defineProperty(Number.prototype, "toLocaleString", {
+  value: function toLocaleString(locales = undefined, options = undefined) {
+    return formatNumberLocale(Number.prototype.valueOf.call(this), options);
+  },
+  writable: true,
+  configurable: true,
+  enumerable: false,
+});
+if (typeof globalThis.Intl === "undefined") {
+  // Only what the two functions above can answer: "en-US" collation and number formatting.
+  const Intl = {
+    Collator: class Collator {
+      #options;
+      constructor(locales = undefined, options = {}) {
+        this.#options = options;
+        this.compare = (a, b) => compareRuns(String(a), String(b), this.#options);
+      }
+      resolvedOptions() {
+        return { locale: "en-US", usage: "sort", sensitivity: this.#options.sensitivity ?? "variant", numeric: Boolean(this.#options.numeric) };
+      }
+    },
+    NumberFormat: class NumberFormat {
+      #options;
+      constructor(locales = undefined, options = {}) {
+        this.#options = options;
+        this.format = (n) => formatNumberLocale(n, this.#options);
+      }
+      resolvedOptions() {
+        return { locale: "en-US", numberingSystem: "latn", style: this.#options.style ?? "decimal" };
+      }
+    },
+  };
+  Object.defineProperty(globalThis, "Intl", { value: Intl, writable: true, configurable: true, enumerable: false });
+}

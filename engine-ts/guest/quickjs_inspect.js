@@ -39,6 +39,7 @@ export const inspectDefaultOptions = {
 };
 
 const kObjectType = 0;
+const kArrayType = 1;
 const kArrayExtrasType = 2;
 const keyStrRegExp = /^[a-zA-Z_][a-zA-Z_0-9]*$/;
 const strEscapeSequencesRegExp = /[\x00-\x1f\x27\x5c\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -327,6 +328,10 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
     if (Array.isArray(value)) {
       const prefix = constructor !== "Array" || tag !== "" ? getPrefix(constructor, tag, "Array", `(${value.length})`) : "";
       keys = getOwnNonIndexProperties(value, ctx.showHidden);
+      // QuickJS makes a match's groups before index and input; V8 after.
+      if (keys.includes("groups") && keys.includes("index")) {
+        keys = [...keys.filter((k) => k !== "groups"), "groups"];
+      }
       braces = [`${prefix}[`, "]"];
       if (value.length === 0 && keys.length === 0) return `${braces[0]}]`;
       extrasType = kArrayExtrasType;
@@ -489,7 +494,7 @@ function formatArray(ctx, value, recurseTimes) {
   const output = [];
   for (let i = 0; i < len; i++) {
     if (!Object.prototype.hasOwnProperty.call(value, i)) return formatSpecialArray(ctx, value, recurseTimes, len, output, i);
-    output.push(formatProperty(ctx, value, recurseTimes, i, kArrayExtrasType));
+    output.push(formatProperty(ctx, value, recurseTimes, i, kArrayType));
   }
   if (remaining > 0) output.push(`... ${remaining} more item${remaining > 1 ? "s" : ""}`);
   return output;
@@ -511,7 +516,7 @@ function formatSpecialArray(ctx, value, recurseTimes, maxLength, output, i) {
       index = tmp;
       if (output.length === maxLength) break;
     }
-    output.push(formatProperty(ctx, value, recurseTimes, key, kArrayExtrasType));
+    output.push(formatProperty(ctx, value, recurseTimes, key, kArrayType));
     index++;
   }
   const remaining = value.length - index;
@@ -616,7 +621,7 @@ function formatProperty(ctx, value, recurseTimes, key, type, desc) {
   } else {
     str = "undefined";
   }
-  if (type === kArrayExtrasType) return str;
+  if (type === kArrayType) return str;
   if (typeof key === "symbol") name = `[${key.toString()}]`;
   else if (key === "__proto__") name = "['__proto__']";
   else if (desc.enumerable === false) name = `[${key}]`;
@@ -904,8 +909,8 @@ function renderRow(row, columnWidths) {
   for (let i = 0; i < row.length; i++) {
     const cell = row[i];
     const len = getStringWidth(cell);
-    const needed = (columnWidths[i] - len) / 2;
-    out += " ".repeat(needed) + cell + " ".repeat(Math.ceil(needed));
+    const needed = columnWidths[i] - len;
+    out += cell + " ".repeat(needed);
     if (i !== row.length - 1) out += tableChars.middle;
   }
   out += tableChars.right;

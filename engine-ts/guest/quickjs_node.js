@@ -216,8 +216,60 @@ function maybeFinish() {
   }, 0);
 }
 
+// Timers fire in deadline order, one per turn of the engine's loop (so promise callbacks run
+// between them, as in Node). The engine's own timers fire in creation order once overdue,
+// which a slow start would expose; one engine timer, set for the earliest deadline, avoids it.
+const timerQueue = [];
+let timerSeq = 0;
+let engineTimer = null;
+let engineTimerAt = Infinity;
+
+function armEngineTimer() {
+  const first = timerQueue[0];
+  if (first === undefined) return;
+  if (engineTimer !== null && engineTimerAt <= first.when) return;
+  if (engineTimer !== null) native.clearTimeout(engineTimer);
+  engineTimerAt = first.when;
+  engineTimer = native.setTimeout(fireNextTimer, Math.max(0, first.when - Date.now()));
+}
+
+function fireNextTimer() {
+  engineTimer = null;
+  engineTimerAt = Infinity;
+  const first = timerQueue[0];
+  if (first !== undefined && first.when <= Date.now()) {
+    timerQueue.shift();
+    first._fire();
+  }
+  armEngineTimer();
+}
+
+// libuv's loop time: read once per turn, so timers set in one synchronous stretch share a start
+// and fire in the order their delays say, however long the stretch ran.
+let loopTime = null;
+function loopNow() {
+  if (loopTime === null) {
+    loopTime = Date.now();
+    native.setTimeout(() => {
+      loopTime = null;
+    }, 0);
+  }
+  return loopTime;
+}
+
+function enqueueTimer(timer) {
+  let i = timerQueue.length;
+  while (i > 0 && (timerQueue[i - 1].when > timer.when)) i--;
+  timerQueue.splice(i, 0, timer);
+  armEngineTimer();
+}
+
+function dequeueTimer(timer) {
+  const i = timerQueue.indexOf(timer);
+  if (i !== -1) timerQueue.splice(i, 1);
+}
+
 class Timeout {
-  #id = null;
   #ref = true;
   #active = false;
   constructor(callback, delay, args, repeat) {
@@ -225,27 +277,30 @@ class Timeout {
     this._idleTimeout = delay;
     this._args = args;
     this._repeat = repeat;
+    this._id = ++timerSeq;
     this.#arm();
   }
   #arm() {
     this.#active = true;
     if (this.#ref) pending++;
-    this.#id = native.setTimeout(() => this.#fire(), this._idleTimeout);
+    this.when = loopNow() + this._idleTimeout;
+    enqueueTimer(this);
   }
   #settle() {
     if (this.#active && this.#ref) pending--;
     this.#active = false;
   }
-  #fire() {
+  _fire() {
     this.#settle();
     if (this._repeat) this.#arm();
     runGuarded(() => this._onTimeout(...this._args));
     maybeFinish();
   }
   close() {
-    if (this.#active) native.clearTimeout(this.#id);
+    if (this.#active) dequeueTimer(this);
     this.#settle();
     this._repeat = false;
+    maybeFinish();
     return this;
   }
   ref() {
@@ -266,14 +321,14 @@ class Timeout {
   }
   refresh() {
     if (this.#active) {
-      native.clearTimeout(this.#id);
+      dequeueTimer(this);
       this.#settle();
     }
     this.#arm();
     return this;
   }
   [Symbol.toPrimitive]() {
-    return this.#id;
+    return this._id;
   }
 }
 const timersById = new Map();
@@ -302,6 +357,7 @@ function setInterval(callback, delay, ...args) {
 function clearTimeout(timer) {
   if (timer instanceof Timeout) timer.close();
   else if (timer !== undefined && timer !== null) timersById.get(+timer)?.close();
+  if (timer instanceof Timeout) timersById.delete(+timer);
 }
 class Immediate {
   constructor(callback, args) {
@@ -559,9 +615,19 @@ process.memoryUsage = () => ({ rss: 0, heapTotal: 0, heapUsed: 0, external: 0, a
 process.memoryUsage.rss = () => 0;
 process.cpuUsage = () => ({ user: 0, system: 0 });
 process.resourceUsage = () => ({});
+// Node drains its nextTick queue before promise callbacks; the engine's nextTick runs after
+// them, so the queue is drained from a microtask of its own, queued on first use.
+const tickQueue = [];
+function drainTicks() {
+  while (tickQueue.length > 0) {
+    const [callback, args] = tickQueue.shift();
+    runGuarded(() => callback(...args));
+  }
+}
 process.nextTick = (callback, ...args) => {
   checkCallback(callback);
-  native.nextTick(() => runGuarded(() => callback(...args)));
+  if (tickQueue.length === 0) Promise.resolve().then(drainTicks);
+  tickQueue.push([callback, args]);
 };
 process.emitWarning = (warning, type = "Warning") => {
   const text = warning instanceof Error ? `${warning.name}: ${warning.message}` : `${type}: ${warning}`;
@@ -579,16 +645,9 @@ process.reallyExit = process.exit;
 process.binding = () => {
   throw new Error("No such module");
 };
-// Read on first use, after the snapshot: the run's environment, not the boot's.
-let env;
-Object.defineProperty(process, "env", {
-  get: () => (env ??= std.getenviron()),
-  set: (value) => {
-    env = value;
-  },
-  enumerable: true,
-  configurable: true,
-});
+// wasmedge-quickjs's own `env` global (std.getenviron() corrupts the heap at exit here). A run
+// given an environment boots instead of resuming the snapshot, so this is always the run's.
+process.env = { ...(globalThis.env ?? {}) };
 process.argv0 = "node";
 
 function exitNow(code) {
@@ -649,6 +708,10 @@ function sourceContext(stack) {
 }
 
 function missingModuleHint(err) {
+  const mjs = /could not load module filename '([^']+\.(?:mjs|cjs))'/.exec(String(err.message));
+  if (mjs) {
+    return `This engine's module loader reads only .js files: rename '${mjs[1]}' to .js (a .js file with import or export statements runs as an ES module)`;
+  }
   const match = /could not load module filename '(?:node:)?([^']+)'/.exec(String(err.message));
   if (match && BUILTINS.has(match[1])) {
     return `An ES module here cannot import the built-in module '${match[1]}' (the engine resolves bare import names as files): use require('${match[1]}'), which ES modules here also have, or write the program as a CommonJS .js file`;
@@ -1212,9 +1275,18 @@ const ERRNO = {
 };
 const CODE_TO_WASI = Object.fromEntries(Object.entries(ERRNO).map(([n, [code]]) => [code.slice(1), Number(n)]));
 
+function normalizeAbsolute(p) {
+  try {
+    return path.resolve(p);
+  } catch {
+    return p;
+  }
+}
+
 function fsError(errno, syscall, path, dest) {
   if (typeof errno === "object" && errno !== null) errno = errno.errno ?? CODE_TO_WASI[errno.code] ?? 28;
   const [code, text, uvErrno] = ERRNO[errno] ?? ["EIO", "i/o error", -5];
+  if (givenPath !== undefined && path !== undefined && dest === undefined && path === normalizeAbsolute(givenPath)) path = givenPath;
   let message = `${code}: ${text}, ${syscall}`;
   if (path !== undefined) message += ` '${path}'`;
   if (dest !== undefined) message += ` -> '${dest}'`;
@@ -1227,7 +1299,10 @@ function fsError(errno, syscall, path, dest) {
   return err;
 }
 
+// Node's error messages name a path as the program gave it.
+let givenPath;
 function toPath(p, name = "path") {
+  givenPath = typeof p === "string" ? p : undefined;
   if (typeof URL === "function" && p instanceof URL) return p.pathname;
   if (p instanceof Uint8Array) return decodeBytes(p, "utf8");
   if (typeof p !== "string") {
@@ -1944,10 +2019,10 @@ function diffLines(a, e) {
       out.push(`  ${a[i]}`);
       i++;
       j++;
-    } else if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out.push(`- ${e[j++]}`);
-    } else {
+    } else if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) {
       out.push(`+ ${a[i++]}`);
+    } else {
+      out.push(`- ${e[j++]}`);
     }
   }
   return out;
@@ -1955,6 +2030,13 @@ function diffLines(a, e) {
 
 function innerFail(obj) {
   if (obj.message instanceof Error) throw obj.message;
+  if (obj.message !== undefined && ["strictEqual", "deepStrictEqual", "deepEqual"].includes(obj.operator)) {
+    // Node 20 keeps the comparison under a message the program gave.
+    const generated = assertionMessage(obj.actual, obj.expected, obj.operator);
+    const err = new AssertionError({ ...obj, message: `${obj.message}\n${generated.slice(generated.indexOf("\n") + 1)}` });
+    err.generatedMessage = false;
+    throw err;
+  }
   throw new AssertionError(obj);
 }
 
