@@ -23,7 +23,7 @@ function rewriteStack(stack) {
       const index = Math.floor((Number(n) - 1) / LINES_PER_MODULE);
       const file = evalModules[index];
       return file === undefined ? match : `${file}:${Number(n) - index * LINES_PER_MODULE}`;
-    }).replace(/<evalScript>(?!:)/, () => (evalModules.length === 1 ? evalModules[0] : "<evalScript>"))
+    }).replace(/\((?![/<])([^():]+:\d+)\)$/, "(/$1)").replace(/<evalScript>(?!:)/, () => (evalModules.length === 1 ? evalModules[0] : "<evalScript>"))
   ).join("\n");
 }
 stackHooks.rewrite = rewriteStack;
