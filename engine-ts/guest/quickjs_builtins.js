@@ -8,7 +8,12 @@ import * as encoding from "_encoding";
 function define(target, methods) {
   for (const [name, value] of Object.entries(methods)) {
     if (Object.prototype.hasOwnProperty.call(target, name)) continue;
-    Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(target, name, {
+      value,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
 }
 
@@ -113,7 +118,12 @@ const arrayMethods = {
 define(Array.prototype, arrayMethods);
 // Array.prototype[Symbol.unscopables] lists the ES2022+ methods too.
 Object.assign(Array.prototype[Symbol.unscopables], {
-  at: true, findLast: true, findLastIndex: true, toReversed: true, toSorted: true, toSpliced: true,
+  at: true,
+  findLast: true,
+  findLastIndex: true,
+  toReversed: true,
+  toSorted: true,
+  toSpliced: true,
 });
 
 // %TypedArray%: the shared prototype of Uint8Array and the rest.
@@ -160,7 +170,9 @@ define(TypedArray.prototype, {
   with(index, value) {
     const len = typedLength(this);
     const k = relativeIndex(index, len);
-    const v = this instanceof BigInt64Array || this instanceof BigUint64Array ? BigInt(value) : Number(value);
+    const v = this instanceof BigInt64Array || this instanceof BigUint64Array
+      ? BigInt(value)
+      : Number(value);
     if (k < 0 || k >= len) throw new RangeError("Invalid typed array index");
     const a = typedSame(this, len);
     a.set(this);
@@ -181,7 +193,10 @@ define(String.prototype, {
   },
   toWellFormed() {
     const s = String(toObject(this, "String.prototype.toWellFormed"));
-    return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+    return s.replace(
+      /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      "\uFFFD",
+    );
   },
 });
 if (!String.prototype.replaceAll) {
@@ -269,7 +284,11 @@ function setRecord(other) {
   const size = Number(other.size);
   if (Number.isNaN(size)) throw new TypeError("The 'size' property must be a number");
   const has = callable(other.has), keys = callable(other.keys);
-  return { size: toIntegerOrInfinity(size), has: (v) => has.call(other, v), keys: () => keys.call(other) };
+  return {
+    size: toIntegerOrInfinity(size),
+    has: (v) => has.call(other, v),
+    keys: () => keys.call(other),
+  };
 }
 function iterate(iterator, fn) {
   for (let step = iterator.next(); !step.done; step = iterator.next()) {
@@ -288,13 +307,13 @@ define(Set.prototype, {
   },
   intersection(other) {
     const o = setRecord(other), out = new Set();
-    if (this.size <= o.size) for (const v of this) o.has(v) && out.add(v);
+    if (this.size <= o.size) { for (const v of this) o.has(v) && out.add(v); }
     else iterate(o.keys(), (v) => void (this.has(v) && out.add(v)));
     return out;
   },
   difference(other) {
     const o = setRecord(other), out = new Set(this);
-    if (this.size <= o.size) for (const v of this) o.has(v) && out.delete(v);
+    if (this.size <= o.size) { for (const v of this) o.has(v) && out.delete(v); }
     else iterate(o.keys(), (v) => void out.delete(v));
     return out;
   },
@@ -363,24 +382,47 @@ function installCause(name, takesErrors) {
       const options = args[takesErrors ? 2 : 1];
       if (options !== null && typeof options === "object" && "cause" in options) {
         Object.defineProperty(error, "cause", {
-          value: options.cause, writable: true, configurable: true, enumerable: false,
+          value: options.cause,
+          writable: true,
+          configurable: true,
+          enumerable: false,
         });
       }
-      if (typeof error.stack === "string") lazyStack(error, error.stack.slice(error.stack.indexOf("\n") + 1));
+      if (typeof error.stack === "string") {
+        lazyStack(error, error.stack.slice(error.stack.indexOf("\n") + 1));
+      }
       return error;
     },
   }[name];
   Object.defineProperty(Wrapped, "length", { value: Native.length });
   Object.defineProperty(Wrapped, "prototype", { value: Native.prototype, writable: false });
   Object.defineProperty(Native.prototype, "constructor", {
-    value: Wrapped, writable: true, configurable: true, enumerable: false,
+    value: Wrapped,
+    writable: true,
+    configurable: true,
+    enumerable: false,
   });
   if (name !== "Error") Object.setPrototypeOf(Wrapped, globalThis.Error);
-  Object.defineProperty(globalThis, name, { value: Wrapped, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(globalThis, name, {
+    value: Wrapped,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
 }
 const NativeError = Error;
 installCause("Error", false);
-for (const name of ["EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError", "InternalError"]) {
+for (
+  const name of [
+    "EvalError",
+    "RangeError",
+    "ReferenceError",
+    "SyntaxError",
+    "TypeError",
+    "URIError",
+    "InternalError",
+  ]
+) {
   installCause(name, false);
 }
 installCause("AggregateError", true);
@@ -438,12 +480,19 @@ class TextDecoder {
   decode(input = new Uint8Array(0)) {
     let bytes;
     if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
-    else if (ArrayBuffer.isView(input)) bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-    else throw new TypeError('The "input" argument must be an instance of ArrayBuffer or ArrayBufferView');
-    if (!this.#ignoreBOM && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    else if (ArrayBuffer.isView(input)) {
+      bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    } else {throw new TypeError(
+        'The "input" argument must be an instance of ArrayBuffer or ArrayBufferView',
+      );}
+    if (!this.#ignoreBOM && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+      bytes = bytes.subarray(3);
+    }
     const copy = bytes.slice().buffer;
     const text = encoding.text_decode(copy, "utf-8", this.#fatal);
-    if (typeof text !== "string") throw new TypeError("The encoded data was not valid for encoding utf-8");
+    if (typeof text !== "string") {
+      throw new TypeError("The encoded data was not valid for encoding utf-8");
+    }
     return text;
   }
 }
@@ -459,7 +508,9 @@ function DataCloneError(message) {
 function structuredClone(value, options = undefined) {
   const seen = new Map();
   function clone(v) {
-    if (typeof v === "function") throw DataCloneError(`${v.toString().split("\n")[0]} could not be cloned.`);
+    if (typeof v === "function") {
+      throw DataCloneError(`${v.toString().split("\n")[0]} could not be cloned.`);
+    }
     if (typeof v === "symbol") throw DataCloneError(`${String(v)} could not be cloned.`);
     if (v === null || typeof v !== "object") return v;
     if (seen.has(v)) return seen.get(v);
@@ -484,13 +535,25 @@ function structuredClone(value, options = undefined) {
       for (const x of v) out.add(clone(x));
       return out;
     } else if (v instanceof Error) {
-      const Ctor = globalThis[v.name] && globalThis[v.name].prototype instanceof Error ? globalThis[v.name] : Error;
+      const Ctor = globalThis[v.name] && globalThis[v.name].prototype instanceof Error
+        ? globalThis[v.name]
+        : Error;
       out = new Ctor(v.message);
       seen.set(v, out);
-      if (v.stack !== undefined) Object.defineProperty(out, "stack", { value: v.stack, writable: true, configurable: true });
-      if ("cause" in v) Object.defineProperty(out, "cause", { value: clone(v.cause), writable: true, configurable: true });
+      if (v.stack !== undefined) {
+        Object.defineProperty(out, "stack", { value: v.stack, writable: true, configurable: true });
+      }
+      if ("cause" in v) {
+        Object.defineProperty(out, "cause", {
+          value: clone(v.cause),
+          writable: true,
+          configurable: true,
+        });
+      }
       return out;
-    } else if (tag === "[object Boolean]" || tag === "[object Number]" || tag === "[object String]") {
+    } else if (
+      tag === "[object Boolean]" || tag === "[object Number]" || tag === "[object String]"
+    ) {
       out = Object(v.valueOf());
     } else if (v instanceof Promise || v instanceof WeakMap || v instanceof WeakSet) {
       throw DataCloneError(`${tag.slice(8, -1)} object could not be cloned.`);
@@ -508,7 +571,7 @@ function structuredClone(value, options = undefined) {
     seen.set(v, out);
     return out;
   }
-  if (arguments.length === 0) throw new TypeError("The \"value\" argument must be specified");
+  if (arguments.length === 0) throw new TypeError('The "value" argument must be specified');
   return clone(value);
 }
 define(globalThis, { structuredClone });
@@ -537,7 +600,12 @@ function collationKey(ch) {
   else if (/[0-9]/.test(lower)) group = 2;
   else if (lower.toUpperCase() !== lower || code > 0x2fff) group = 3;
   else group = 1;
-  return { group, primary: code, accent: base !== ch ? 1 : 0, upper: ch !== ch.toLowerCase() ? 1 : 0 };
+  return {
+    group,
+    primary: code,
+    accent: base !== ch ? 1 : 0,
+    upper: ch !== ch.toLowerCase() ? 1 : 0,
+  };
 }
 function compareRuns(a, b, options) {
   const numeric = Boolean(options?.numeric);
@@ -578,16 +646,34 @@ Object.defineProperty(String.prototype, "localeCompare", {
   enumerable: false,
 });
 
-const CURRENCY_SYMBOLS = { USD: "$", EUR: "€", GBP: "£", JPY: "¥", INR: "₹", CNY: "CN¥", CAD: "CA$", AUD: "A$" };
+const CURRENCY_SYMBOLS = {
+  USD: "$",
+  EUR: "€",
+  GBP: "£",
+  JPY: "¥",
+  INR: "₹",
+  CNY: "CN¥",
+  CAD: "CA$",
+  AUD: "A$",
+};
 function formatNumberLocale(value, options = {}) {
   let n = Number(value);
   if (Number.isNaN(n)) return "NaN";
   const style = options.style ?? "decimal";
   if (style === "percent") n *= 100;
-  const currency = style === "currency" ? String(options.currency ?? "USD").toUpperCase() : undefined;
-  const defaultMax = style === "currency" ? (currency === "JPY" ? 0 : 2) : style === "percent" ? 0 : 3;
+  const currency = style === "currency"
+    ? String(options.currency ?? "USD").toUpperCase()
+    : undefined;
+  const defaultMax = style === "currency"
+    ? (currency === "JPY" ? 0 : 2)
+    : style === "percent"
+    ? 0
+    : 3;
   const minFraction = options.minimumFractionDigits ?? (style === "currency" ? defaultMax : 0);
-  const maxFraction = Math.max(options.maximumFractionDigits ?? Math.max(defaultMax, minFraction), minFraction);
+  const maxFraction = Math.max(
+    options.maximumFractionDigits ?? Math.max(defaultMax, minFraction),
+    minFraction,
+  );
   if (!Number.isFinite(n)) return `${n < 0 ? "-" : ""}∞`;
   const negative = n < 0 || Object.is(n, -0) && false;
   // Round half away from zero on the decimal digits, as ICU does.
@@ -622,7 +708,12 @@ if (typeof globalThis.Intl === "undefined") {
         this.compare = (a, b) => compareRuns(String(a), String(b), this.#options);
       }
       resolvedOptions() {
-        return { locale: "en-US", usage: "sort", sensitivity: this.#options.sensitivity ?? "variant", numeric: Boolean(this.#options.numeric) };
+        return {
+          locale: "en-US",
+          usage: "sort",
+          sensitivity: this.#options.sensitivity ?? "variant",
+          numeric: Boolean(this.#options.numeric),
+        };
       }
     },
     NumberFormat: class NumberFormat {
@@ -632,9 +723,18 @@ if (typeof globalThis.Intl === "undefined") {
         this.format = (n) => formatNumberLocale(n, this.#options);
       }
       resolvedOptions() {
-        return { locale: "en-US", numberingSystem: "latn", style: this.#options.style ?? "decimal" };
+        return {
+          locale: "en-US",
+          numberingSystem: "latn",
+          style: this.#options.style ?? "decimal",
+        };
       }
     },
   };
-  Object.defineProperty(globalThis, "Intl", { value: Intl, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(globalThis, "Intl", {
+    value: Intl,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
 }

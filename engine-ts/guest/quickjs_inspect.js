@@ -42,13 +42,43 @@ const kObjectType = 0;
 const kArrayType = 1;
 const kArrayExtrasType = 2;
 const keyStrRegExp = /^[a-zA-Z_][a-zA-Z_0-9]*$/;
-const strEscapeSequencesRegExp = /[\x00-\x1f\x27\x5c\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const strEscapeSequencesRegExpSingle = /[\x00-\x1f\x5c\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const strEscapeSequencesRegExp =
+  /[\x00-\x1f\x27\x5c\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const strEscapeSequencesRegExpSingle =
+  /[\x00-\x1f\x5c\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const meta = [
-  "\\x00", "\\x01", "\\x02", "\\x03", "\\x04", "\\x05", "\\x06", "\\x07",
-  "\\b", "\\t", "\\n", "\\x0B", "\\f", "\\r", "\\x0E", "\\x0F",
-  "\\x10", "\\x11", "\\x12", "\\x13", "\\x14", "\\x15", "\\x16", "\\x17",
-  "\\x18", "\\x19", "\\x1A", "\\x1B", "\\x1C", "\\x1D", "\\x1E", "\\x1F",
+  "\\x00",
+  "\\x01",
+  "\\x02",
+  "\\x03",
+  "\\x04",
+  "\\x05",
+  "\\x06",
+  "\\x07",
+  "\\b",
+  "\\t",
+  "\\n",
+  "\\x0B",
+  "\\f",
+  "\\r",
+  "\\x0E",
+  "\\x0F",
+  "\\x10",
+  "\\x11",
+  "\\x12",
+  "\\x13",
+  "\\x14",
+  "\\x15",
+  "\\x16",
+  "\\x17",
+  "\\x18",
+  "\\x19",
+  "\\x1A",
+  "\\x1B",
+  "\\x1C",
+  "\\x1D",
+  "\\x1E",
+  "\\x1F",
 ];
 
 function escapeChar(ch, singleQuote) {
@@ -57,7 +87,9 @@ function escapeChar(ch, singleQuote) {
   if (point === 39 && singleQuote === 39) return "\\'";
   if (point === 92) return "\\\\";
   if ((point >= 0x7f && point <= 0x9f) || (point >= 0xd800 && point <= 0xdfff)) {
-    return `\\${point > 0xff ? "u" : "x"}${point.toString(16).toUpperCase().padStart(point > 0xff ? 4 : 2, "0")}`;
+    return `\\${point > 0xff ? "u" : "x"}${
+      point.toString(16).toUpperCase().padStart(point > 0xff ? 4 : 2, "0")
+    }`;
   }
   return ch;
 }
@@ -93,8 +125,13 @@ function formatPrimitive(value, ctx) {
         value = value.slice(0, ctx.maxStringLength);
         trailer = `... ${remaining} more character${remaining > 1 ? "s" : ""}`;
       }
-      if (ctx.compact !== true && value.length > 16 && value.length > ctx.breakLength - ctx.indentationLvl - 4) {
-        return value.split(/(?<=\n)/).map((line) => strEscape(line)).join(` +\n${" ".repeat(ctx.indentationLvl + 2)}`) +
+      if (
+        ctx.compact !== true && value.length > 16 &&
+        value.length > ctx.breakLength - ctx.indentationLvl - 4
+      ) {
+        return value.split(/(?<=\n)/).map((line) => strEscape(line)).join(
+          ` +\n${" ".repeat(ctx.indentationLvl + 2)}`,
+        ) +
           trailer;
       }
       return strEscape(value) + trailer;
@@ -116,8 +153,11 @@ function getConstructorName(obj) {
   let proto = obj;
   while (proto !== null && proto !== undefined) {
     const descriptor = Object.getOwnPropertyDescriptor(proto, "constructor");
-    if (descriptor !== undefined && typeof descriptor.value === "function" && descriptor.value.name !== "" &&
-      isInstanceof(obj, descriptor.value)) {
+    if (
+      descriptor !== undefined && typeof descriptor.value === "function" &&
+      descriptor.value.name !== "" &&
+      isInstanceof(obj, descriptor.value)
+    ) {
       return String(descriptor.value.name);
     }
     proto = Object.getPrototypeOf(proto);
@@ -153,7 +193,8 @@ function getKeys(value, showHidden) {
 }
 
 function getOwnNonIndexProperties(value, showHidden) {
-  const isIndex = (key) => typeof key === "string" && /^(0|[1-9][0-9]*)$/.test(key) && Number(key) < 2 ** 32 - 1;
+  const isIndex = (key) =>
+    typeof key === "string" && /^(0|[1-9][0-9]*)$/.test(key) && Number(key) < 2 ** 32 - 1;
   return getKeys(value, showHidden).filter((key) => !isIndex(key));
 }
 
@@ -225,11 +266,14 @@ function errorToString(err) {
 
 function improveStack(stack, constructor, name, tag) {
   let len = name.length;
-  if (constructor === null || (name.endsWith("Error") && stack.startsWith(name) &&
-      (stack.length === len || stack[len] === ":" || stack[len] === "\n"))) {
+  if (
+    constructor === null || (name.endsWith("Error") && stack.startsWith(name) &&
+      (stack.length === len || stack[len] === ":" || stack[len] === "\n"))
+  ) {
     let fallback = "Error";
     if (constructor === null) {
-      const start = /^([A-Z][a-z_ A-Z0-9[\]()-]+)(?::|\n\s+at)/.exec(stack) || /^([a-z_A-Z0-9-]*Error)$/.exec(stack);
+      const start = /^([A-Z][a-z_ A-Z0-9[\]()-]+)(?::|\n\s+at)/.exec(stack) ||
+        /^([a-z_A-Z0-9-]*Error)$/.exec(stack);
       fallback = (start && start[1]) || "";
       len = fallback.length;
       fallback = fallback || "Error";
@@ -253,10 +297,14 @@ function formatError(err, constructor, tag, ctx, keys) {
   // The name, message and stack are in the stack text already: not again as keys.
   for (const key of ["name", "message", "stack"]) {
     const index = keys.indexOf(key);
-    if (index !== -1 && (typeof err[key] !== "string" || stack.includes(err[key]))) keys.splice(index, 1);
+    if (index !== -1 && (typeof err[key] !== "string" || stack.includes(err[key]))) {
+      keys.splice(index, 1);
+    }
   }
   if ("cause" in err && (keys.length === 0 || !keys.includes("cause"))) keys.push("cause");
-  if (Array.isArray(err.errors) && (keys.length === 0 || !keys.includes("errors"))) keys.push("errors");
+  if (Array.isArray(err.errors) && (keys.length === 0 || !keys.includes("errors"))) {
+    keys.push("errors");
+  }
   stack = improveStack(stack, constructor, name, tag);
   let pos = (err.message && stack.indexOf(err.message)) || -1;
   if (pos !== -1) pos += err.message.length;
@@ -314,7 +362,10 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
   let keys;
   const constructor = getConstructorName(value);
   let tag = value[Symbol.toStringTag];
-  if (typeof tag !== "string" || (tag !== "" && Object.prototype.propertyIsEnumerable.call(value, Symbol.toStringTag))) {
+  if (
+    typeof tag !== "string" ||
+    (tag !== "" && Object.prototype.propertyIsEnumerable.call(value, Symbol.toStringTag))
+  ) {
     tag = "";
   }
   let base = "";
@@ -326,7 +377,9 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
   if (Symbol.iterator in value || constructor === null) {
     noIterator = false;
     if (Array.isArray(value)) {
-      const prefix = constructor !== "Array" || tag !== "" ? getPrefix(constructor, tag, "Array", `(${value.length})`) : "";
+      const prefix = constructor !== "Array" || tag !== ""
+        ? getPrefix(constructor, tag, "Array", `(${value.length})`)
+        : "";
       keys = getOwnNonIndexProperties(value, ctx.showHidden);
       // QuickJS makes a match's groups before index and input; V8 after.
       if (keys.includes("groups") && keys.includes("index")) {
@@ -422,8 +475,10 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       formatter = () => ["<items unknown>"];
     } else if (tagOf(value) === "Module") {
       braces[0] = "[Module: null prototype] {";
-    } else if (value instanceof Number || value instanceof String || value instanceof Boolean ||
-      value instanceof BigInt || value instanceof Symbol) {
+    } else if (
+      value instanceof Number || value instanceof String || value instanceof Boolean ||
+      value instanceof BigInt || value instanceof Symbol
+    ) {
       let type, fn;
       if (value instanceof Number) [type, fn] = ["Number", formatNumber];
       else if (value instanceof String) {
@@ -463,7 +518,9 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
   } catch (err) {
     if (err instanceof RangeError || err instanceof InternalError) {
       ctx.seen.pop();
-      return `[${getPrefix(constructor, tag, "Object").slice(0, -1)}: Inspection interrupted prematurely. Maximum call stack size exceeded.]`;
+      return `[${
+        getPrefix(constructor, tag, "Object").slice(0, -1)
+      }: Inspection interrupted prematurely. Maximum call stack size exceeded.]`;
     }
     throw err;
   }
@@ -493,7 +550,9 @@ function formatArray(ctx, value, recurseTimes) {
   const remaining = valLen - len;
   const output = [];
   for (let i = 0; i < len; i++) {
-    if (!Object.prototype.hasOwnProperty.call(value, i)) return formatSpecialArray(ctx, value, recurseTimes, len, output, i);
+    if (!Object.prototype.hasOwnProperty.call(value, i)) {
+      return formatSpecialArray(ctx, value, recurseTimes, len, output, i);
+    }
     output.push(formatProperty(ctx, value, recurseTimes, i, kArrayType));
   }
   if (remaining > 0) output.push(`... ${remaining} more item${remaining > 1 ? "s" : ""}`);
@@ -547,7 +606,10 @@ function formatTypedArray(value, length, ctx) {
 
 function formatArrayBuffer(ctx, value) {
   const buffer = new Uint8Array(value);
-  let str = Array.from(buffer.subarray(0, Math.min(ctx.maxArrayLength, buffer.length)), (b) => b.toString(16).padStart(2, "0")).join(" ");
+  let str = Array.from(
+    buffer.subarray(0, Math.min(ctx.maxArrayLength, buffer.length)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join(" ");
   const remaining = buffer.length - ctx.maxArrayLength;
   if (remaining > 0) str += ` ... ${remaining} more byte${remaining > 1 ? "s" : ""}`;
   return [`[Uint8Contents]: <${str}>`];
@@ -595,7 +657,8 @@ function formatIterator() {
 function formatProperty(ctx, value, recurseTimes, key, type, desc) {
   let name, str;
   let extra = " ";
-  desc = desc || Object.getOwnPropertyDescriptor(value, key) || { value: value[key], enumerable: true };
+  desc = desc || Object.getOwnPropertyDescriptor(value, key) ||
+    { value: value[key], enumerable: true };
   if (desc.value !== undefined) {
     const diff = ctx.compact !== true || type !== kObjectType ? 2 : 3;
     ctx.indentationLvl += diff;
@@ -608,7 +671,11 @@ function formatProperty(ctx, value, recurseTimes, key, type, desc) {
       try {
         const tmp = desc.get.call(value);
         ctx.indentationLvl += 2;
-        str = tmp === null ? `[${label}: null]` : typeof tmp === "object" ? `[${label}] ${formatValue(ctx, tmp, recurseTimes)}` : `[${label}: ${formatPrimitive(tmp, ctx)}]`;
+        str = tmp === null
+          ? `[${label}: null]`
+          : typeof tmp === "object"
+          ? `[${label}] ${formatValue(ctx, tmp, recurseTimes)}`
+          : `[${label}: ${formatPrimitive(tmp, ctx)}]`;
         ctx.indentationLvl -= 2;
       } catch (err) {
         str = `[${label}: <Inspection threw (${err.message})>]`;
@@ -644,7 +711,9 @@ function reduceToSingleString(ctx, output, base, braces, extrasType, recurseTime
   if (ctx.compact !== true) {
     if (typeof ctx.compact === "number" && ctx.compact >= 1) {
       const entries = output.length;
-      if (extrasType === kArrayExtrasType && entries > 6) output = groupArrayElements(ctx, output, value);
+      if (extrasType === kArrayExtrasType && entries > 6) {
+        output = groupArrayElements(ctx, output, value);
+      }
       if (ctx.currentDepth - recurseTimes < ctx.compact && entries === output.length) {
         const start = output.length + ctx.indentationLvl + braces[0].length + base.length + 10;
         if (isBelowBreakLength(ctx, output, start, base)) {
@@ -656,13 +725,17 @@ function reduceToSingleString(ctx, output, base, braces, extrasType, recurseTime
       }
     }
     const indentation = `\n${" ".repeat(ctx.indentationLvl)}`;
-    return `${base ? `${base} ` : ""}${braces[0]}${indentation}  ${output.join(`,${indentation}  `)}${indentation}${braces[1]}`;
+    return `${base ? `${base} ` : ""}${braces[0]}${indentation}  ${
+      output.join(`,${indentation}  `)
+    }${indentation}${braces[1]}`;
   }
   if (isBelowBreakLength(ctx, output, 0, base)) {
     return `${braces[0]}${base ? ` ${base}` : ""} ${output.join(", ")} ` + braces[1];
   }
   const indentation = " ".repeat(ctx.indentationLvl);
-  const ln = base === "" && braces[0].length === 1 ? " " : `${base ? ` ${base}` : ""}\n${indentation}  `;
+  const ln = base === "" && braces[0].length === 1
+    ? " "
+    : `${base ? ` ${base}` : ""}\n${indentation}  `;
   return `${braces[0]}${ln}${output.join(`,\n${indentation}  `)} ${braces[1]}`;
 }
 
@@ -682,7 +755,10 @@ function groupArrayElements(ctx, output, value) {
     if (maxLength < len) maxLength = len;
   }
   const actualMax = maxLength + separatorSpace;
-  if (actualMax * 3 + ctx.indentationLvl < ctx.breakLength && (totalLength / actualMax > 5 || maxLength <= 6)) {
+  if (
+    actualMax * 3 + ctx.indentationLvl < ctx.breakLength &&
+    (totalLength / actualMax > 5 || maxLength <= 6)
+  ) {
     const approxCharHeights = 2.5;
     const averageBias = Math.sqrt(actualMax - totalLength / output.length);
     const biasedMax = Math.max(actualMax - 3 - averageBias, 1);
@@ -738,8 +814,11 @@ export function getStringWidth(str) {
   let width = 0;
   for (const ch of str) {
     const code = ch.codePointAt(0);
-    if (code < 0x20 || (code >= 0x7f && code < 0xa0) || (code >= 0x300 && code <= 0x36f) || code === 0x200b ||
-      (code >= 0xfe00 && code <= 0xfe0f)) continue;
+    if (
+      code < 0x20 || (code >= 0x7f && code < 0xa0) || (code >= 0x300 && code <= 0x36f) ||
+      code === 0x200b ||
+      (code >= 0xfe00 && code <= 0xfe0f)
+    ) continue;
     width += isFullWidth(code) ? 2 : 1;
   }
   return width;
@@ -772,7 +851,9 @@ export function inspect(value, opts) {
   if (typeof opts === "boolean") ctx.showHidden = opts;
   else if (opts) {
     for (const key of Object.keys(opts)) {
-      if (Object.prototype.hasOwnProperty.call(inspectDefaultOptions, key) || key === "stylize") ctx[key] = opts[key];
+      if (Object.prototype.hasOwnProperty.call(inspectDefaultOptions, key) || key === "stylize") {
+        ctx[key] = opts[key];
+      }
     }
   }
   if (ctx.maxArrayLength === null) ctx.maxArrayLength = Infinity;
@@ -811,8 +892,15 @@ export function formatWithOptions(inspectOptions, ...args) {
               const tempArg = args[++a];
               if (typeof tempArg === "number") tempStr = formatNumber(tempArg);
               else if (typeof tempArg === "bigint") tempStr = `${tempArg}n`;
-              else if (typeof tempArg !== "object" || tempArg === null || !hasBuiltInToString(tempArg)) tempStr = String(tempArg);
-              else tempStr = inspect(tempArg, { ...inspectOptions, depth: 0, colors: false, compact: 3 });
+              else if (
+                typeof tempArg !== "object" || tempArg === null || !hasBuiltInToString(tempArg)
+              ) tempStr = String(tempArg);
+              else {tempStr = inspect(tempArg, {
+                  ...inspectOptions,
+                  depth: 0,
+                  colors: false,
+                  compact: 3,
+                });}
               break;
             }
             case 106: // 'j'
@@ -820,18 +908,29 @@ export function formatWithOptions(inspectOptions, ...args) {
               break;
             case 100: { // 'd'
               const tempNum = args[++a];
-              tempStr = typeof tempNum === "object" && tempNum !== null ? formatNumber(Number(tempNum)) : formatNumberSpec(tempNum, Number);
+              tempStr = typeof tempNum === "object" && tempNum !== null
+                ? formatNumber(Number(tempNum))
+                : formatNumberSpec(tempNum, Number);
               break;
             }
             case 79: // 'O'
               tempStr = inspect(args[++a], inspectOptions);
               break;
             case 111: // 'o'
-              tempStr = inspect(args[++a], { ...inspectOptions, showHidden: true, showProxy: true, depth: 4 });
+              tempStr = inspect(args[++a], {
+                ...inspectOptions,
+                showHidden: true,
+                showProxy: true,
+                depth: 4,
+              });
               break;
             case 105: { // 'i'
               const tempInteger = args[++a];
-              tempStr = typeof tempInteger === "bigint" ? `${tempInteger}n` : typeof tempInteger === "symbol" ? "NaN" : formatNumber(parseInt(tempInteger));
+              tempStr = typeof tempInteger === "bigint"
+                ? `${tempInteger}n`
+                : typeof tempInteger === "symbol"
+                ? "NaN"
+                : formatNumber(parseInt(tempInteger));
               break;
             }
             case 102: { // 'f'
@@ -868,7 +967,9 @@ export function formatWithOptions(inspectOptions, ...args) {
   while (a < args.length) {
     const value = args[a];
     str += join;
-    str += typeof value !== "string" ? inspect(value, { ...inspectOptions, compact: 3, colors: false, depth: 2 }) : value;
+    str += typeof value !== "string"
+      ? inspect(value, { ...inspectOptions, compact: 3, colors: false, depth: 2 })
+      : value;
     join = " ";
     a++;
   }
@@ -879,8 +980,10 @@ function hasBuiltInToString(value) {
   // An object whose toString is its own (or its class's) prints through it under %s.
   let proto = value;
   while (proto !== null && proto !== Object.prototype) {
-    if (Object.prototype.hasOwnProperty.call(proto, "toString") && !(value instanceof Error) &&
-      proto !== Array.prototype && proto !== Date.prototype && proto !== RegExp.prototype) {
+    if (
+      Object.prototype.hasOwnProperty.call(proto, "toString") && !(value instanceof Error) &&
+      proto !== Array.prototype && proto !== Date.prototype && proto !== RegExp.prototype
+    ) {
       return false;
     }
     proto = Object.getPrototypeOf(proto);
@@ -899,8 +1002,18 @@ function tryStringify(arg) {
 
 // console.table, from Node's lib/internal/cli_table.js.
 const tableChars = {
-  middleMiddle: "─", rowMiddle: "┼", topRight: "┐", topLeft: "┌", leftMiddle: "├", topMiddle: "┬",
-  bottomRight: "┘", bottomLeft: "└", bottomMiddle: "┴", rightMiddle: "┤", left: "│ ", right: " │",
+  middleMiddle: "─",
+  rowMiddle: "┼",
+  topRight: "┐",
+  topLeft: "┌",
+  leftMiddle: "├",
+  topMiddle: "┬",
+  bottomRight: "┘",
+  bottomLeft: "└",
+  bottomMiddle: "┴",
+  rightMiddle: "┤",
+  left: "│ ",
+  right: " │",
   middle: " │ ",
 };
 
@@ -932,8 +1045,10 @@ function table(head, columns) {
     }
   }
   const divider = columnWidths.map((i) => tableChars.middleMiddle.repeat(i + 2));
-  let result = tableChars.topLeft + divider.join(tableChars.topMiddle) + tableChars.topRight + "\n" +
-    renderRow(head, columnWidths) + "\n" + tableChars.leftMiddle + divider.join(tableChars.rowMiddle) +
+  let result = tableChars.topLeft + divider.join(tableChars.topMiddle) + tableChars.topRight +
+    "\n" +
+    renderRow(head, columnWidths) + "\n" + tableChars.leftMiddle +
+    divider.join(tableChars.rowMiddle) +
     tableChars.rightMiddle + "\n";
   for (const row of rows) result += `${renderRow(row, columnWidths)}\n`;
   result += tableChars.bottomLeft + divider.join(tableChars.bottomMiddle) + tableChars.bottomRight;
@@ -941,7 +1056,20 @@ function table(head, columns) {
 }
 
 function tableValue(v) {
-  return formatValue({ ...inspectDefaultOptions, budget: {}, indentationLvl: 0, seen: [], currentDepth: 0, depth: 1, maxArrayLength: 3, breakLength: Infinity }, v, 0);
+  return formatValue(
+    {
+      ...inspectDefaultOptions,
+      budget: {},
+      indentationLvl: 0,
+      seen: [],
+      currentDepth: 0,
+      depth: 1,
+      maxArrayLength: 3,
+      breakLength: Infinity,
+    },
+    v,
+    0,
+  );
 }
 
 function renderTable(tabularData, properties) {
@@ -960,7 +1088,13 @@ function renderTable(tabularData, properties) {
       values.push(tableValue(v));
       i++;
     }
-    res.push(table([iterKey, "Key", valuesKey], [Array.from({ length: i }, (_, n) => String(n)), keys, values]));
+    res.push(
+      table([iterKey, "Key", valuesKey], [
+        Array.from({ length: i }, (_, n) => String(n)),
+        keys,
+        values,
+      ]),
+    );
     return res[0];
   }
   if (tabularData instanceof Set) {
@@ -985,8 +1119,9 @@ function renderTable(tabularData, properties) {
       const keys = properties || Object.keys(item);
       for (const key of keys) {
         map[key] ??= [];
-        if ((primitive && properties) || !Object.prototype.hasOwnProperty.call(item, key)) map[key][i] = "";
-        else map[key][i] = tableValue(item[key]);
+        if ((primitive && properties) || !Object.prototype.hasOwnProperty.call(item, key)) {
+          map[key][i] = "";
+        } else map[key][i] = tableValue(item[key]);
       }
     }
   }

@@ -5,7 +5,13 @@
 // required, so a program fails at the line that needs it, with the reason.
 import * as std from "std";
 import * as binding from "_node:fs";
-import { format, formatWithOptions, inspect, makeConsole, stackOf } from "/usr/local/lib/quickjs/node_inspect.js";
+import {
+  format,
+  formatWithOptions,
+  inspect,
+  makeConsole,
+  stackOf,
+} from "/usr/local/lib/quickjs/node_inspect.js";
 import { stackHooks } from "/usr/local/lib/quickjs/node_builtins.js";
 
 const GUEST_DIR = "/usr/local/lib/quickjs/";
@@ -17,13 +23,17 @@ const evalModules = []; // index -> filename
 
 function rewriteStack(stack) {
   return stack.split("\n").filter((line) =>
-    !line.includes(GUEST_DIR) && !line.includes("at evalScript (native)") && !line.includes("at call (native)")
+    !line.includes(GUEST_DIR) && !line.includes("at evalScript (native)") &&
+    !line.includes("at call (native)")
   ).map((line) =>
     line.replace(/<evalScript>:(\d+)/, (match, n) => {
       const index = Math.floor((Number(n) - 1) / LINES_PER_MODULE);
       const file = evalModules[index];
       return file === undefined ? match : `${file}:${Number(n) - index * LINES_PER_MODULE}`;
-    }).replace(/\((?![/<])([^():]+:\d+)\)$/, "(/$1)").replace(/<evalScript>(?!:)/, () => (evalModules.length === 1 ? evalModules[0] : "<evalScript>"))
+    }).replace(/\((?![/<])([^():]+:\d+)\)$/, "(/$1)").replace(
+      /<evalScript>(?!:)/,
+      () => (evalModules.length === 1 ? evalModules[0] : "<evalScript>"),
+    )
   ).join("\n");
 }
 stackHooks.rewrite = rewriteStack;
@@ -36,7 +46,11 @@ class EventEmitter {
   }
   static init() {
     if (this._events === undefined || this._events === Object.getPrototypeOf(this)._events) {
-      Object.defineProperty(this, "_events", { value: Object.create(null), writable: true, configurable: true });
+      Object.defineProperty(this, "_events", {
+        value: Object.create(null),
+        writable: true,
+        configurable: true,
+      });
     }
     this._maxListeners ??= undefined;
   }
@@ -53,9 +67,15 @@ class EventEmitter {
   }
   _add(name, listener, prepend) {
     if (typeof listener !== "function") {
-      throw codedError(TypeError, "ERR_INVALID_ARG_TYPE", `The "listener" argument must be of type function. Received ${describe(listener)}`);
+      throw codedError(
+        TypeError,
+        "ERR_INVALID_ARG_TYPE",
+        `The "listener" argument must be of type function. Received ${describe(listener)}`,
+      );
     }
-    if (this._list("newListener") !== undefined) this.emit("newListener", name, listener.listener ?? listener);
+    if (this._list("newListener") !== undefined) {
+      this.emit("newListener", name, listener.listener ?? listener);
+    }
     const list = this._events[name] ??= [];
     if (prepend) list.unshift(listener);
     else list.push(listener);
@@ -186,18 +206,29 @@ function describe(value) {
 
 function codedError(Ctor, code, message) {
   const err = new Ctor(message);
-  Object.defineProperty(err, "code", { value: code, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(err, "code", {
+    value: code,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
   // Node's own errors print as "TypeError [CODE]: message".
   const stack = err.stack;
   Object.defineProperty(err, "stack", {
-    value: stack.replace(/^([A-Za-z]*Error)/, `$1 [${code}]`), writable: true, configurable: true,
+    value: stack.replace(/^([A-Za-z]*Error)/, `$1 [${code}]`),
+    writable: true,
+    configurable: true,
   });
   return err;
 }
 
 // ---- timers and the end of the program ---------------------------------------------------
 
-const native = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout, nextTick: globalThis.nextTick };
+const native = {
+  setTimeout: globalThis.setTimeout,
+  clearTimeout: globalThis.clearTimeout,
+  nextTick: globalThis.nextTick,
+};
 let pending = 0; // timers and immediates that keep the program alive
 let finishScheduled = false;
 let exiting = false;
@@ -335,7 +366,11 @@ const timersById = new Map();
 
 function checkCallback(callback) {
   if (typeof callback !== "function") {
-    throw codedError(TypeError, "ERR_INVALID_ARG_TYPE", `The "callback" argument must be of type function. Received ${describe(callback)}`);
+    throw codedError(
+      TypeError,
+      "ERR_INVALID_ARG_TYPE",
+      `The "callback" argument must be of type function. Received ${describe(callback)}`,
+    );
   }
 }
 function delayOf(delay) {
@@ -411,11 +446,21 @@ function runGuarded(fn) {
 
 function writeText(stream, chunk, encoding) {
   if (typeof chunk === "string") {
-    stream.puts(encoding && encoding !== "utf8" && encoding !== "utf-8" ? Buffer.from(chunk, encoding).toString("latin1") : chunk);
+    stream.puts(
+      encoding && encoding !== "utf8" && encoding !== "utf-8"
+        ? Buffer.from(chunk, encoding).toString("latin1")
+        : chunk,
+    );
   } else if (chunk instanceof Uint8Array) {
     stream.write(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   } else {
-    throw codedError(TypeError, "ERR_INVALID_ARG_TYPE", `The "chunk" argument must be of type string or an instance of Buffer or Uint8Array. Received ${describe(chunk)}`);
+    throw codedError(
+      TypeError,
+      "ERR_INVALID_ARG_TYPE",
+      `The "chunk" argument must be of type string or an instance of Buffer or Uint8Array. Received ${
+        describe(chunk)
+      }`,
+    );
   }
 }
 
@@ -585,7 +630,11 @@ process.stderr = new WriteStream(std.err, 2);
 process.stdin = new ReadStream();
 process.cwd = () => "/";
 process.chdir = () => {
-  throw codedError(Error, "ERR_UNAVAILABLE_IN_SANDBOX", "process.chdir() is not available in this sandbox: the working directory is always /");
+  throw codedError(
+    Error,
+    "ERR_UNAVAILABLE_IN_SANDBOX",
+    "process.chdir() is not available in this sandbox: the working directory is always /",
+  );
 };
 process.umask = () => 0o22;
 process.getuid = () => 0;
@@ -630,11 +679,17 @@ process.nextTick = (callback, ...args) => {
   tickQueue.push([callback, args]);
 };
 process.emitWarning = (warning, type = "Warning") => {
-  const text = warning instanceof Error ? `${warning.name}: ${warning.message}` : `${type}: ${warning}`;
+  const text = warning instanceof Error
+    ? `${warning.name}: ${warning.message}`
+    : `${type}: ${warning}`;
   std.err.puts(`(node:1) ${text}\n`);
 };
 process.kill = () => {
-  throw codedError(Error, "ERR_UNAVAILABLE_IN_SANDBOX", "process.kill() is not available in this sandbox: there are no other processes");
+  throw codedError(
+    Error,
+    "ERR_UNAVAILABLE_IN_SANDBOX",
+    "process.kill() is not available in this sandbox: there are no other processes",
+  );
 };
 process.abort = () => exitNow(134);
 process.exit = (code) => {
@@ -691,7 +746,8 @@ function inspectError(err, stack) {
 
 // Node shows the line that threw, with a caret under its start, before the stack.
 function sourceContext(stack) {
-  const frame = /\n\s+at .*?\(?(\/[^():]+):(\d+)\)?/.exec(stack) ?? /\n\s+at (\/[^():]+):(\d+)/.exec(stack);
+  const frame = /\n\s+at .*?\(?(\/[^():]+):(\d+)\)?/.exec(stack) ??
+    /\n\s+at (\/[^():]+):(\d+)/.exec(stack);
   if (!frame) return "";
   const [, file, line] = frame;
   let source;
@@ -710,11 +766,17 @@ function sourceContext(stack) {
 function missingModuleHint(err) {
   const mjs = /could not load module filename '([^']+\.(?:mjs|cjs))'/.exec(String(err.message));
   if (mjs) {
-    return `This engine's module loader reads only .js files: rename '${mjs[1]}' to .js (a .js file with import or export statements runs as an ES module)`;
+    return `This engine's module loader reads only .js files: rename '${
+      mjs[1]
+    }' to .js (a .js file with import or export statements runs as an ES module)`;
   }
   const match = /could not load module filename '(?:node:)?([^']+)'/.exec(String(err.message));
   if (match && BUILTINS.has(match[1])) {
-    return `An ES module here cannot import the built-in module '${match[1]}' (the engine resolves bare import names as files): use require('${match[1]}'), which ES modules here also have, or write the program as a CommonJS .js file`;
+    return `An ES module here cannot import the built-in module '${
+      match[1]
+    }' (the engine resolves bare import names as files): use require('${
+      match[1]
+    }'), which ES modules here also have, or write the program as a CommonJS .js file`;
   }
   return "";
 }
@@ -744,7 +806,9 @@ function handleRejection(reason, promise) {
   } else {
     std.out.flush();
     std.err.puts(
-      `node:internal/process/promises\n[UnhandledPromiseRejection: This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${inspect(reason)}".] {\n  code: 'ERR_UNHANDLED_REJECTION'\n}\n`,
+      `node:internal/process/promises\n[UnhandledPromiseRejection: This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${
+        inspect(reason)
+      }".] {\n  code: 'ERR_UNHANDLED_REJECTION'\n}\n`,
     );
   }
   exitNow(1);
@@ -861,12 +925,16 @@ function decodeBytes(bytes, encoding) {
     }
     case "latin1": {
       let out = "";
-      for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+      for (let i = 0; i < bytes.length; i += 8192) {
+        out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+      }
       return out;
     }
     case "utf16le": {
       let out = "";
-      for (let i = 0; i + 1 < bytes.length; i += 2) out += String.fromCharCode(bytes[i] | (bytes[i + 1] << 8));
+      for (let i = 0; i + 1 < bytes.length; i += 2) {
+        out += String.fromCharCode(bytes[i] | (bytes[i + 1] << 8));
+      }
       return out;
     }
   }
@@ -875,7 +943,10 @@ function decodeBytes(bytes, encoding) {
 class Buffer extends Uint8Array {
   static from(value, encodingOrOffset, length) {
     if (typeof value === "string") return toBuffer(encodeString(value, encodingOrOffset));
-    if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer)) {
+    if (
+      value instanceof ArrayBuffer ||
+      (typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer)
+    ) {
       const offset = encodingOrOffset ?? 0;
       return new Buffer(value, offset, length ?? value.byteLength - offset);
     }
@@ -888,9 +959,17 @@ class Buffer extends Uint8Array {
       if (value.type === "Buffer" && Array.isArray(value.data)) return Buffer.from(value.data);
       if (typeof value.length === "number") return Buffer.from(Array.from(value));
       const primitive = value.valueOf?.();
-      if (primitive !== value && primitive !== undefined) return Buffer.from(primitive, encodingOrOffset, length);
+      if (primitive !== value && primitive !== undefined) {
+        return Buffer.from(primitive, encodingOrOffset, length);
+      }
     }
-    throw codedError(TypeError, "ERR_INVALID_ARG_TYPE", `The first argument must be of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object. Received ${describe(value)}`);
+    throw codedError(
+      TypeError,
+      "ERR_INVALID_ARG_TYPE",
+      `The first argument must be of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object. Received ${
+        describe(value)
+      }`,
+    );
   }
   static alloc(size, fill, encoding) {
     const out = new Buffer(size);
@@ -944,7 +1023,13 @@ class Buffer extends Uint8Array {
   }
   equals(other) {
     if (!(other instanceof Uint8Array)) {
-      throw codedError(TypeError, "ERR_INVALID_ARG_TYPE", `The "otherBuffer" argument must be an instance of Buffer or Uint8Array. Received ${describe(other)}`);
+      throw codedError(
+        TypeError,
+        "ERR_INVALID_ARG_TYPE",
+        `The "otherBuffer" argument must be an instance of Buffer or Uint8Array. Received ${
+          describe(other)
+        }`,
+      );
     }
     return this.compare(other) === 0;
   }
@@ -969,7 +1054,9 @@ class Buffer extends Uint8Array {
   fill(value, offset = 0, end = this.length, encoding) {
     if (typeof offset === "string") [encoding, offset, end] = [offset, 0, this.length];
     if (typeof value === "string") {
-      const bytes = value.length === 1 && value.charCodeAt(0) < 128 ? [value.charCodeAt(0)] : encodeString(value, encoding);
+      const bytes = value.length === 1 && value.charCodeAt(0) < 128
+        ? [value.charCodeAt(0)]
+        : encodeString(value, encoding);
       if (bytes.length === 0) return super.fill(0, offset, end);
       for (let i = offset, j = 0; i < end; i++, j = (j + 1) % bytes.length) this[i] = bytes[j];
       return this;
@@ -990,7 +1077,10 @@ class Buffer extends Uint8Array {
     return this.indexOf(value, byteOffset, encoding) !== -1;
   }
   copy(target, targetStart = 0, sourceStart = 0, sourceEnd = this.length) {
-    const part = this.subarray(sourceStart, Math.min(sourceEnd, sourceStart + target.length - targetStart));
+    const part = this.subarray(
+      sourceStart,
+      Math.min(sourceEnd, sourceStart + target.length - targetStart),
+    );
     target.set(part, targetStart);
     return part.length;
   }
@@ -1006,7 +1096,9 @@ class Buffer extends Uint8Array {
   [Symbol.for("nodejs.util.inspect.custom")]() {
     const max = 50;
     let str = Array.from(this.subarray(0, max), (b) => b.toString(16).padStart(2, "0")).join(" ");
-    if (this.length > max) str += ` ... ${this.length - max} more byte${this.length - max > 1 ? "s" : ""}`;
+    if (this.length > max) {
+      str += ` ... ${this.length - max} more byte${this.length - max > 1 ? "s" : ""}`;
+    }
     return `<${this.constructor.name} ${str}>`.replace(" >", ">");
   }
 }
@@ -1015,20 +1107,37 @@ function view(buffer) {
 }
 function checkOffset(buffer, offset, size) {
   if (offset < 0 || offset + size > buffer.length || offset !== Math.floor(offset)) {
-    throw codedError(RangeError, "ERR_OUT_OF_RANGE", `The value of "offset" is out of range. It must be >= 0 and <= ${buffer.length - size}. Received ${offset}`);
+    throw codedError(
+      RangeError,
+      "ERR_OUT_OF_RANGE",
+      `The value of "offset" is out of range. It must be >= 0 and <= ${
+        buffer.length - size
+      }. Received ${offset}`,
+    );
   }
 }
-for (const [name, size, get, set, little] of [
-  ["UInt8", 1, "getUint8", "setUint8"], ["Int8", 1, "getInt8", "setInt8"],
-  ["UInt16LE", 2, "getUint16", "setUint16", true], ["UInt16BE", 2, "getUint16", "setUint16", false],
-  ["Int16LE", 2, "getInt16", "setInt16", true], ["Int16BE", 2, "getInt16", "setInt16", false],
-  ["UInt32LE", 4, "getUint32", "setUint32", true], ["UInt32BE", 4, "getUint32", "setUint32", false],
-  ["Int32LE", 4, "getInt32", "setInt32", true], ["Int32BE", 4, "getInt32", "setInt32", false],
-  ["FloatLE", 4, "getFloat32", "setFloat32", true], ["FloatBE", 4, "getFloat32", "setFloat32", false],
-  ["DoubleLE", 8, "getFloat64", "setFloat64", true], ["DoubleBE", 8, "getFloat64", "setFloat64", false],
-  ["BigInt64LE", 8, "getBigInt64", "setBigInt64", true], ["BigInt64BE", 8, "getBigInt64", "setBigInt64", false],
-  ["BigUInt64LE", 8, "getBigUint64", "setBigUint64", true], ["BigUInt64BE", 8, "getBigUint64", "setBigUint64", false],
-]) {
+for (
+  const [name, size, get, set, little] of [
+    ["UInt8", 1, "getUint8", "setUint8"],
+    ["Int8", 1, "getInt8", "setInt8"],
+    ["UInt16LE", 2, "getUint16", "setUint16", true],
+    ["UInt16BE", 2, "getUint16", "setUint16", false],
+    ["Int16LE", 2, "getInt16", "setInt16", true],
+    ["Int16BE", 2, "getInt16", "setInt16", false],
+    ["UInt32LE", 4, "getUint32", "setUint32", true],
+    ["UInt32BE", 4, "getUint32", "setUint32", false],
+    ["Int32LE", 4, "getInt32", "setInt32", true],
+    ["Int32BE", 4, "getInt32", "setInt32", false],
+    ["FloatLE", 4, "getFloat32", "setFloat32", true],
+    ["FloatBE", 4, "getFloat32", "setFloat32", false],
+    ["DoubleLE", 8, "getFloat64", "setFloat64", true],
+    ["DoubleBE", 8, "getFloat64", "setFloat64", false],
+    ["BigInt64LE", 8, "getBigInt64", "setBigInt64", true],
+    ["BigInt64BE", 8, "getBigInt64", "setBigInt64", false],
+    ["BigUInt64LE", 8, "getBigUint64", "setBigUint64", true],
+    ["BigUInt64BE", 8, "getBigUint64", "setBigUint64", false],
+  ]
+) {
   const methods = {
     [`read${name}`](offset = 0) {
       checkOffset(this, offset, size);
@@ -1043,7 +1152,11 @@ for (const [name, size, get, set, little] of [
   for (const [key, fn] of Object.entries(methods)) {
     Object.defineProperty(Buffer.prototype, key, { value: fn, writable: true, configurable: true });
     if (name.includes("UInt")) {
-      Object.defineProperty(Buffer.prototype, key.replace("UInt", "Uint"), { value: fn, writable: true, configurable: true });
+      Object.defineProperty(Buffer.prototype, key.replace("UInt", "Uint"), {
+        value: fn,
+        writable: true,
+        configurable: true,
+      });
     }
   }
 }
@@ -1110,7 +1223,11 @@ function normalizeString(path, allowAboveRoot) {
 }
 function validateString(value, name) {
   if (typeof value !== "string") {
-    throw codedError(TypeError, "ERR_INVALID_ARG_TYPE", `The "${name}" argument must be of type string. Received ${describe(value)}`);
+    throw codedError(
+      TypeError,
+      "ERR_INVALID_ARG_TYPE",
+      `The "${name}" argument must be of type string. Received ${describe(value)}`,
+    );
   }
 }
 const path = {
@@ -1221,7 +1338,9 @@ const path = {
     while (end > 1 && p[end - 1] === "/") end--;
     p = p.slice(0, end);
     let base = p.slice(p.lastIndexOf("/") + 1);
-    if (suffix !== undefined && base !== suffix && base.endsWith(suffix)) base = base.slice(0, base.length - suffix.length);
+    if (suffix !== undefined && base !== suffix && base.endsWith(suffix)) {
+      base = base.slice(0, base.length - suffix.length);
+    }
     return base;
   },
   extname(p) {
@@ -1234,7 +1353,10 @@ const path = {
   },
   format(pathObject) {
     const dir = pathObject.dir || pathObject.root;
-    const base = pathObject.base || `${pathObject.name || ""}${pathObject.ext ? (pathObject.ext[0] === "." ? "" : ".") + pathObject.ext : ""}`;
+    const base = pathObject.base ||
+      `${pathObject.name || ""}${
+        pathObject.ext ? (pathObject.ext[0] === "." ? "" : ".") + pathObject.ext : ""
+      }`;
     if (!dir) return base;
     return dir === pathObject.root ? `${dir}${base}` : `${dir}/${base}`;
   },
@@ -1260,20 +1382,31 @@ delete path.matchesGlob;
 path.posix = path;
 path.win32 = new Proxy({}, {
   get() {
-    throw codedError(Error, "ERR_UNAVAILABLE_IN_SANDBOX", "path.win32 is not available in this sandbox: paths here are POSIX");
+    throw codedError(
+      Error,
+      "ERR_UNAVAILABLE_IN_SANDBOX",
+      "path.win32 is not available in this sandbox: paths here are POSIX",
+    );
   },
 });
 
 // ---- fs ---------------------------------------------------------------------------------------
 
 const ERRNO = {
-  2: ["EACCES", "permission denied", -13], 8: ["EBADF", "bad file descriptor", -9],
-  20: ["EEXIST", "file already exists", -17], 28: ["EINVAL", "invalid argument", -22],
-  31: ["EISDIR", "illegal operation on a directory", -21], 44: ["ENOENT", "no such file or directory", -2],
-  54: ["ENOTDIR", "not a directory", -20], 55: ["ENOTEMPTY", "directory not empty", -39],
-  63: ["EPERM", "operation not permitted", -1], 76: ["EROFS", "read-only file system", -30],
+  2: ["EACCES", "permission denied", -13],
+  8: ["EBADF", "bad file descriptor", -9],
+  20: ["EEXIST", "file already exists", -17],
+  28: ["EINVAL", "invalid argument", -22],
+  31: ["EISDIR", "illegal operation on a directory", -21],
+  44: ["ENOENT", "no such file or directory", -2],
+  54: ["ENOTDIR", "not a directory", -20],
+  55: ["ENOTEMPTY", "directory not empty", -39],
+  63: ["EPERM", "operation not permitted", -1],
+  76: ["EROFS", "read-only file system", -30],
 };
-const CODE_TO_WASI = Object.fromEntries(Object.entries(ERRNO).map(([n, [code]]) => [code.slice(1), Number(n)]));
+const CODE_TO_WASI = Object.fromEntries(
+  Object.entries(ERRNO).map(([n, [code]]) => [code.slice(1), Number(n)]),
+);
 
 function normalizeAbsolute(p) {
   try {
@@ -1284,9 +1417,14 @@ function normalizeAbsolute(p) {
 }
 
 function fsError(errno, syscall, path, dest) {
-  if (typeof errno === "object" && errno !== null) errno = errno.errno ?? CODE_TO_WASI[errno.code] ?? 28;
+  if (typeof errno === "object" && errno !== null) {
+    errno = errno.errno ?? CODE_TO_WASI[errno.code] ?? 28;
+  }
   const [code, text, uvErrno] = ERRNO[errno] ?? ["EIO", "i/o error", -5];
-  if (givenPath !== undefined && path !== undefined && dest === undefined && path === normalizeAbsolute(givenPath)) path = givenPath;
+  if (
+    givenPath !== undefined && path !== undefined && dest === undefined &&
+    path === normalizeAbsolute(givenPath)
+  ) path = givenPath;
   let message = `${code}: ${text}, ${syscall}`;
   if (path !== undefined) message += ` '${path}'`;
   if (dest !== undefined) message += ` -> '${dest}'`;
@@ -1306,13 +1444,21 @@ function toPath(p, name = "path") {
   if (typeof URL === "function" && p instanceof URL) return p.pathname;
   if (p instanceof Uint8Array) return decodeBytes(p, "utf8");
   if (typeof p !== "string") {
-    throw codedError(TypeError, "ERR_INVALID_ARG_TYPE", `The "${name}" argument must be of type string or an instance of Buffer or URL. Received ${describe(p)}`);
+    throw codedError(
+      TypeError,
+      "ERR_INVALID_ARG_TYPE",
+      `The "${name}" argument must be of type string or an instance of Buffer or URL. Received ${
+        describe(p)
+      }`,
+    );
   }
   return path.resolve(p);
 }
 
 function optionsOf(options, defaults) {
-  if (options === undefined || options === null || typeof options === "function") return { ...defaults };
+  if (options === undefined || options === null || typeof options === "function") {
+    return { ...defaults };
+  }
   if (typeof options === "string") return { ...defaults, encoding: options };
   return { ...defaults, ...options };
 }
@@ -1495,7 +1641,16 @@ function exists(p) {
 }
 
 const fs = {
-  constants: { F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1, COPYFILE_EXCL: 1, O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2 },
+  constants: {
+    F_OK: 0,
+    R_OK: 4,
+    W_OK: 2,
+    X_OK: 1,
+    COPYFILE_EXCL: 1,
+    O_RDONLY: 0,
+    O_WRONLY: 1,
+    O_RDWR: 2,
+  },
   readFileSync(file, options) {
     const { encoding } = optionsOf(options, { encoding: null, flag: "r" });
     const bytes = readBytes(file);
@@ -1525,15 +1680,25 @@ const fs = {
     const walk = (dir, prefix) => {
       for (const entry of listDir(dir)) {
         const name = prefix + entry.name;
-        out.push(withFileTypes ? new Dirent(entry.name, entry.filetype, dir) : encoding === "buffer" ? Buffer.from(name) : name);
-        if (recursive && entry.filetype === 3) walk(`${dir === "/" ? "" : dir}/${entry.name}`, `${name}/`);
+        out.push(
+          withFileTypes
+            ? new Dirent(entry.name, entry.filetype, dir)
+            : encoding === "buffer"
+            ? Buffer.from(name)
+            : name,
+        );
+        if (recursive && entry.filetype === 3) {
+          walk(`${dir === "/" ? "" : dir}/${entry.name}`, `${name}/`);
+        }
       }
     };
     walk(root, "");
     return out;
   },
   mkdirSync(p, options) {
-    const { recursive, mode } = typeof options === "number" ? { mode: options } : optionsOf(options, { recursive: false, mode: 0o777 });
+    const { recursive, mode } = typeof options === "number"
+      ? { mode: options }
+      : optionsOf(options, { recursive: false, mode: 0o777 });
     p = toPath(p);
     if (recursive) {
       let first;
@@ -1599,7 +1764,11 @@ const fs = {
       throw fsError(err, "rm", p);
     }
     if (info.is_directory && !recursive) {
-      const err = codedError(Error, "ERR_FS_EISDIR", `Path is a directory: rm returned EISDIR (is a directory) ${p}`);
+      const err = codedError(
+        Error,
+        "ERR_FS_EISDIR",
+        `Path is a directory: rm returned EISDIR (is a directory) ${p}`,
+      );
       err.errno = 21;
       err.syscall = "rm";
       err.path = p;
@@ -1657,7 +1826,11 @@ const fs = {
   chownSync() {},
   utimesSync() {},
   watch() {
-    throw codedError(Error, "ERR_UNAVAILABLE_IN_SANDBOX", "fs.watch() is not available in this sandbox: nothing else changes its files while a program runs");
+    throw codedError(
+      Error,
+      "ERR_UNAVAILABLE_IN_SANDBOX",
+      "fs.watch() is not available in this sandbox: nothing else changes its files while a program runs",
+    );
   },
   createReadStream(p, options) {
     const { encoding } = optionsOf(options, {});
@@ -1693,7 +1866,12 @@ const fs = {
     writeBytes(target, "", {}, flags);
     const stream = new EventEmitter();
     stream.write = (chunk, encoding, callback) => {
-      writeBytes(target, chunk, { encoding: typeof encoding === "string" ? encoding : "utf8" }, "a");
+      writeBytes(
+        target,
+        chunk,
+        { encoding: typeof encoding === "string" ? encoding : "utf8" },
+        "a",
+      );
       const cb = typeof encoding === "function" ? encoding : callback;
       if (cb) process.nextTick(cb);
       return true;
@@ -1737,7 +1915,16 @@ fs.writeSync = function writeSync(fd, data, ...rest) {
   return typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
 };
 fs.fstatSync = function fstatSync(fd) {
-  if (fd === 0) return new Stats({ size: readStdin().length, is_file: false, is_char_device: true, mtime: 0, atime: 0, birthtime: 0 });
+  if (fd === 0) {
+    return new Stats({
+      size: readStdin().length,
+      is_file: false,
+      is_char_device: true,
+      mtime: 0,
+      atime: 0,
+      birthtime: 0,
+    });
+  }
   const file = openFiles.get(fd);
   if (!file) throw fsError(8, "fstat");
   return fs.statSync(file.path);
@@ -1748,7 +1935,28 @@ let nextFd = 10;
 // Callback and promise forms of the sync functions: the work is synchronous, the answer comes
 // on a later turn as Node's would.
 const promises = {};
-for (const name of ["readFile", "writeFile", "appendFile", "readdir", "mkdir", "stat", "lstat", "unlink", "rm", "rmdir", "rename", "copyFile", "access", "realpath", "mkdtemp", "truncate", "chmod", "utimes"]) {
+for (
+  const name of [
+    "readFile",
+    "writeFile",
+    "appendFile",
+    "readdir",
+    "mkdir",
+    "stat",
+    "lstat",
+    "unlink",
+    "rm",
+    "rmdir",
+    "rename",
+    "copyFile",
+    "access",
+    "realpath",
+    "mkdtemp",
+    "truncate",
+    "chmod",
+    "utimes",
+  ]
+) {
   const sync = fs[`${name}Sync`];
   promises[name] = function (...args) {
     return new Promise((resolve, reject) => {
@@ -1762,7 +1970,11 @@ for (const name of ["readFile", "writeFile", "appendFile", "readdir", "mkdir", "
   fs[name] = function (...args) {
     const callback = args.pop();
     if (typeof callback !== "function") {
-      throw codedError(TypeError, "ERR_INVALID_ARG_TYPE", `The "cb" argument must be of type function. Received ${describe(callback)}`);
+      throw codedError(
+        TypeError,
+        "ERR_INVALID_ARG_TYPE",
+        `The "cb" argument must be of type function. Received ${describe(callback)}`,
+      );
     }
     let result, error = null;
     try {
@@ -1782,7 +1994,11 @@ fs.promises = promises;
 const kCustomPromisify = Symbol.for("nodejs.util.promisify.custom");
 function promisify(original) {
   if (typeof original !== "function") {
-    throw codedError(TypeError, "ERR_INVALID_ARG_TYPE", `The "original" argument must be of type function. Received ${describe(original)}`);
+    throw codedError(
+      TypeError,
+      "ERR_INVALID_ARG_TYPE",
+      `The "original" argument must be of type function. Received ${describe(original)}`,
+    );
   }
   if (original[kCustomPromisify]) return original[kCustomPromisify];
   function fn(...args) {
@@ -1797,7 +2013,8 @@ function promisify(original) {
   return Object.defineProperties(fn, Object.getOwnPropertyDescriptors(original));
 }
 promisify.custom = kCustomPromisify;
-setTimeout[kCustomPromisify] = (delay, value) => new Promise((resolve) => setTimeout(resolve, delay, value));
+setTimeout[kCustomPromisify] = (delay, value) =>
+  new Promise((resolve) => setTimeout(resolve, delay, value));
 setImmediate[kCustomPromisify] = (value) => new Promise((resolve) => setImmediate(resolve, value));
 
 function isDeepStrictEqual(a, b) {
@@ -1835,7 +2052,9 @@ function deepEqual(a, b, strict, memo) {
         let found = false;
         if (typeof key === "object" && key !== null) {
           for (const [k2, v2] of b) {
-            if (deepEqual(key, k2, strict, memo) && deepEqual(value, v2, strict, memo)) found = true;
+            if (deepEqual(key, k2, strict, memo) && deepEqual(value, v2, strict, memo)) {
+              found = true;
+            }
           }
         }
         if (!found) return false;
@@ -1863,8 +2082,12 @@ function deepEqual(a, b, strict, memo) {
     if (!deepEqual(a[key], b[key], strict, memo)) return false;
   }
   if (strict) {
-    const symA = Object.getOwnPropertySymbols(a).filter((s) => Object.prototype.propertyIsEnumerable.call(a, s));
-    const symB = Object.getOwnPropertySymbols(b).filter((s) => Object.prototype.propertyIsEnumerable.call(b, s));
+    const symA = Object.getOwnPropertySymbols(a).filter((s) =>
+      Object.prototype.propertyIsEnumerable.call(a, s)
+    );
+    const symB = Object.getOwnPropertySymbols(b).filter((s) =>
+      Object.prototype.propertyIsEnumerable.call(b, s)
+    );
     if (symA.length !== symB.length) return false;
     for (const s of symA) if (!deepEqual(a[s], b[s], strict, memo)) return false;
   }
@@ -1885,8 +2108,11 @@ const types = {
   isArrayBuffer: (v) => v instanceof ArrayBuffer,
   isAnyArrayBuffer: (v) => v instanceof ArrayBuffer || v instanceof SharedArrayBuffer,
   isDataView: (v) => v instanceof DataView,
-  isAsyncFunction: (v) => typeof v === "function" && Object.getPrototypeOf(v)?.constructor?.name === "AsyncFunction",
-  isGeneratorFunction: (v) => typeof v === "function" && /GeneratorFunction$/.test(Object.getPrototypeOf(v)?.constructor?.name ?? ""),
+  isAsyncFunction: (v) =>
+    typeof v === "function" && Object.getPrototypeOf(v)?.constructor?.name === "AsyncFunction",
+  isGeneratorFunction: (v) =>
+    typeof v === "function" &&
+    /GeneratorFunction$/.test(Object.getPrototypeOf(v)?.constructor?.name ?? ""),
   isBoxedPrimitive: (v) => v instanceof Number || v instanceof String || v instanceof Boolean,
   isSymbolObject: (v) => typeof v === "object" && v instanceof Symbol,
   isProxy: () => false,
@@ -1900,7 +2126,10 @@ const util = {
   callbackify(original) {
     return function (...args) {
       const callback = args.pop();
-      original.apply(this, args).then((value) => process.nextTick(callback, null, value), (err) => process.nextTick(callback, err));
+      original.apply(this, args).then(
+        (value) => process.nextTick(callback, null, value),
+        (err) => process.nextTick(callback, err),
+      );
     };
   },
   inherits(ctor, superCtor) {
@@ -1951,14 +2180,23 @@ class AssertionError extends Error {
     this.actual = actual;
     this.expected = expected;
     this.operator = operator;
-    Object.defineProperty(this, "name", { value: "AssertionError", enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(this, "name", {
+      value: "AssertionError",
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
   }
   toString() {
     return `${this.name} [${this.code}]: ${this.message}`;
   }
 }
 // Node prints "AssertionError [ERR_ASSERTION]: message" at the head of the stack.
-Object.defineProperty(AssertionError.prototype, "name", { value: "AssertionError [ERR_ASSERTION]", writable: true, configurable: true });
+Object.defineProperty(AssertionError.prototype, "name", {
+  value: "AssertionError [ERR_ASSERTION]",
+  writable: true,
+  configurable: true,
+});
 
 const OPERATOR_TEXT = {
   deepStrictEqual: "Expected values to be strictly deep-equal:",
@@ -1970,7 +2208,15 @@ const OPERATOR_TEXT = {
 };
 
 function assertionMessage(actual, expected, operator) {
-  const show = (v) => inspect(v, { compact: false, sorted: true, getters: true, depth: 1000, breakLength: Infinity, customInspect: false });
+  const show = (v) =>
+    inspect(v, {
+      compact: false,
+      sorted: true,
+      getters: true,
+      depth: 1000,
+      breakLength: Infinity,
+      customInspect: false,
+    });
   switch (operator) {
     case "==":
       return `${inspect(actual)} == ${inspect(expected)}`;
@@ -1979,14 +2225,19 @@ function assertionMessage(actual, expected, operator) {
     case "strictEqual":
     case "deepStrictEqual":
     case "deepEqual": {
-      if (operator === "strictEqual" && (typeof actual !== "object" || actual === null) &&
+      if (
+        operator === "strictEqual" && (typeof actual !== "object" || actual === null) &&
         (typeof expected !== "object" || expected === null) && typeof actual !== "function" &&
-        typeof expected !== "function") {
+        typeof expected !== "function"
+      ) {
         return `${OPERATOR_TEXT[operator]}\n\n${inspect(actual)} !== ${inspect(expected)}\n`;
       }
       const a = show(actual).split("\n"), e = show(expected).split("\n");
-      if (a.length === 1 && e.length === 1 && a[0] !== e[0] && a[0].length + e[0].length <= 24 &&
-        !(typeof actual === "object" && actual !== null) && !(typeof expected === "object" && expected !== null)) {
+      if (
+        a.length === 1 && e.length === 1 && a[0] !== e[0] && a[0].length + e[0].length <= 24 &&
+        !(typeof actual === "object" && actual !== null) &&
+        !(typeof expected === "object" && expected !== null)
+      ) {
         return `${OPERATOR_TEXT[operator]}\n\n${a[0]} !== ${e[0]}\n`;
       }
       let out = `${OPERATOR_TEXT[operator]}\n+ actual - expected\n\n`;
@@ -1998,7 +2249,9 @@ function assertionMessage(actual, expected, operator) {
     case "notDeepStrictEqual":
     case "notDeepEqual": {
       const shown = show(actual).split("\n");
-      return `${OPERATOR_TEXT[operator]}${shown.length > 1 ? "\n\n" : " "}${shown.length > 1 ? shown.join("\n") : shown[0]}${shown.length > 1 ? "\n" : ""}`;
+      return `${OPERATOR_TEXT[operator]}${shown.length > 1 ? "\n\n" : " "}${
+        shown.length > 1 ? shown.join("\n") : shown[0]
+      }${shown.length > 1 ? "\n" : ""}`;
     }
     default:
       return `${inspect(actual)} ${operator} ${inspect(expected)}`;
@@ -2010,7 +2263,9 @@ function diffLines(a, e) {
   const n = a.length, m = e.length;
   const lcs = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) lcs[i][j] = a[i] === e[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i][j] = a[i] === e[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
   }
   const out = [];
   let i = 0, j = 0;
@@ -2030,10 +2285,16 @@ function diffLines(a, e) {
 
 function innerFail(obj) {
   if (obj.message instanceof Error) throw obj.message;
-  if (obj.message !== undefined && ["strictEqual", "deepStrictEqual", "deepEqual"].includes(obj.operator)) {
+  if (
+    obj.message !== undefined &&
+    ["strictEqual", "deepStrictEqual", "deepEqual"].includes(obj.operator)
+  ) {
     // Node 20 keeps the comparison under a message the program gave.
     const generated = assertionMessage(obj.actual, obj.expected, obj.operator);
-    const err = new AssertionError({ ...obj, message: `${obj.message}\n${generated.slice(generated.indexOf("\n") + 1)}` });
+    const err = new AssertionError({
+      ...obj,
+      message: `${obj.message}\n${generated.slice(generated.indexOf("\n") + 1)}`,
+    });
     err.generatedMessage = false;
     throw err;
   }
@@ -2063,23 +2324,55 @@ function matchError(actual, expected, message, fnName) {
   if (typeof expected === "function") {
     if (expected.prototype !== undefined && actual instanceof expected) return;
     if (Error.isPrototypeOf(expected) || expected === Error) {
-      throw new AssertionError({ actual, expected, operator: fnName, message: message ?? `The error is expected to be an instance of "${expected.name}". Received "${actual?.constructor?.name}"\n\nError message:\n\n${actual?.message}` });
+      throw new AssertionError({
+        actual,
+        expected,
+        operator: fnName,
+        message: message ??
+          `The error is expected to be an instance of "${expected.name}". Received "${actual?.constructor?.name}"\n\nError message:\n\n${actual?.message}`,
+      });
     }
     if (expected.call({}, actual) !== true) {
-      throw new AssertionError({ actual, expected, operator: fnName, message: message ?? `The ${expected.name ? `"${expected.name}" validation function` : "validation function"} is expected to return "true". Received ${inspect(expected.call({}, actual))}` });
+      throw new AssertionError({
+        actual,
+        expected,
+        operator: fnName,
+        message: message ??
+          `The ${
+            expected.name ? `"${expected.name}" validation function` : "validation function"
+          } is expected to return "true". Received ${inspect(expected.call({}, actual))}`,
+      });
     }
     return;
   }
   if (expected instanceof RegExp) {
     if (expected.test(String(actual))) return;
-    throw new AssertionError({ actual, expected, operator: fnName, message: message ?? `The input did not match the regular expression ${inspect(expected)}. Input:\n\n${inspect(String(actual))}\n` });
+    throw new AssertionError({
+      actual,
+      expected,
+      operator: fnName,
+      message: message ??
+        `The input did not match the regular expression ${inspect(expected)}. Input:\n\n${
+          inspect(String(actual))
+        }\n`,
+    });
   }
   if (typeof expected === "object" && expected !== null) {
     for (const key of Object.keys(expected)) {
       const want = expected[key], got = actual?.[key];
-      const ok = want instanceof RegExp && typeof got === "string" ? want.test(got) : isDeepStrictEqual(got, want);
+      const ok = want instanceof RegExp && typeof got === "string"
+        ? want.test(got)
+        : isDeepStrictEqual(got, want);
       if (!ok) {
-        throw new AssertionError({ actual, expected, operator: fnName, message: message ?? `Expected values to be strictly deep-equal:\n+ actual - expected\n\n  Comparison {\n+   ${key}: ${inspect(got)}\n-   ${key}: ${inspect(want)}\n  }` });
+        throw new AssertionError({
+          actual,
+          expected,
+          operator: fnName,
+          message: message ??
+            `Expected values to be strictly deep-equal:\n+ actual - expected\n\n  Comparison {\n+   ${key}: ${
+              inspect(got)
+            }\n-   ${key}: ${inspect(want)}\n  }`,
+        });
       }
     }
   }
@@ -2094,28 +2387,44 @@ Object.assign(assert, {
     throw err;
   },
   equal(actual, expected, message) {
-    if (!(actual == expected || (Number.isNaN(actual) && Number.isNaN(expected)))) innerFail({ actual, expected, message, operator: "==" });
+    if (!(actual == expected || (Number.isNaN(actual) && Number.isNaN(expected)))) {
+      innerFail({ actual, expected, message, operator: "==" });
+    }
   },
   notEqual(actual, expected, message) {
-    if (actual == expected || (Number.isNaN(actual) && Number.isNaN(expected))) innerFail({ actual, expected, message, operator: "!=" });
+    if (actual == expected || (Number.isNaN(actual) && Number.isNaN(expected))) {
+      innerFail({ actual, expected, message, operator: "!=" });
+    }
   },
   strictEqual(actual, expected, message) {
-    if (!Object.is(actual, expected)) innerFail({ actual, expected, message, operator: "strictEqual" });
+    if (!Object.is(actual, expected)) {
+      innerFail({ actual, expected, message, operator: "strictEqual" });
+    }
   },
   notStrictEqual(actual, expected, message) {
-    if (Object.is(actual, expected)) innerFail({ actual, expected, message, operator: "notStrictEqual" });
+    if (Object.is(actual, expected)) {
+      innerFail({ actual, expected, message, operator: "notStrictEqual" });
+    }
   },
   deepEqual(actual, expected, message) {
-    if (!deepEqual(actual, expected, false, new Map())) innerFail({ actual, expected, message, operator: "deepEqual" });
+    if (!deepEqual(actual, expected, false, new Map())) {
+      innerFail({ actual, expected, message, operator: "deepEqual" });
+    }
   },
   notDeepEqual(actual, expected, message) {
-    if (deepEqual(actual, expected, false, new Map())) innerFail({ actual, expected, message, operator: "notDeepEqual" });
+    if (deepEqual(actual, expected, false, new Map())) {
+      innerFail({ actual, expected, message, operator: "notDeepEqual" });
+    }
   },
   deepStrictEqual(actual, expected, message) {
-    if (!isDeepStrictEqual(actual, expected)) innerFail({ actual, expected, message, operator: "deepStrictEqual" });
+    if (!isDeepStrictEqual(actual, expected)) {
+      innerFail({ actual, expected, message, operator: "deepStrictEqual" });
+    }
   },
   notDeepStrictEqual(actual, expected, message) {
-    if (isDeepStrictEqual(actual, expected)) innerFail({ actual, expected, message, operator: "notDeepStrictEqual" });
+    if (isDeepStrictEqual(actual, expected)) {
+      innerFail({ actual, expected, message, operator: "notDeepStrictEqual" });
+    }
   },
   throws(fn, expected, message) {
     if (typeof expected === "string") [message, expected] = [expected, undefined];
@@ -2125,13 +2434,25 @@ Object.assign(assert, {
       matchError(err, expected, message, "throws");
       return;
     }
-    innerFail({ actual: undefined, expected, operator: "throws", message: message ?? `Missing expected exception${expected?.name ? ` (${expected.name})` : ""}.` });
+    innerFail({
+      actual: undefined,
+      expected,
+      operator: "throws",
+      message: message ??
+        `Missing expected exception${expected?.name ? ` (${expected.name})` : ""}.`,
+    });
   },
   doesNotThrow(fn, message) {
     try {
       fn();
     } catch (err) {
-      innerFail({ actual: err, operator: "doesNotThrow", message: `Got unwanted exception${typeof message === "string" ? `: ${message}` : "."}\nActual message: "${err?.message}"` });
+      innerFail({
+        actual: err,
+        operator: "doesNotThrow",
+        message: `Got unwanted exception${
+          typeof message === "string" ? `: ${message}` : "."
+        }\nActual message: "${err?.message}"`,
+      });
     }
   },
   async rejects(promiseFn, expected, message) {
@@ -2142,28 +2463,59 @@ Object.assign(assert, {
       matchError(err, expected, message, "rejects");
       return;
     }
-    innerFail({ actual: undefined, expected, operator: "rejects", message: message ?? `Missing expected rejection${expected?.name ? ` (${expected.name})` : ""}.` });
+    innerFail({
+      actual: undefined,
+      expected,
+      operator: "rejects",
+      message: message ??
+        `Missing expected rejection${expected?.name ? ` (${expected.name})` : ""}.`,
+    });
   },
   async doesNotReject(promiseFn, message) {
     try {
       await (typeof promiseFn === "function" ? promiseFn() : promiseFn);
     } catch (err) {
-      innerFail({ actual: err, operator: "doesNotReject", message: `Got unwanted rejection.\nActual message: "${err?.message}"` });
+      innerFail({
+        actual: err,
+        operator: "doesNotReject",
+        message: `Got unwanted rejection.\nActual message: "${err?.message}"`,
+      });
     }
   },
   match(string, regexp, message) {
     if (!regexp.test(string)) {
-      innerFail({ actual: string, expected: regexp, operator: "match", message: message ?? `The input did not match the regular expression ${inspect(regexp)}. Input:\n\n${inspect(string)}\n` });
+      innerFail({
+        actual: string,
+        expected: regexp,
+        operator: "match",
+        message: message ??
+          `The input did not match the regular expression ${inspect(regexp)}. Input:\n\n${
+            inspect(string)
+          }\n`,
+      });
     }
   },
   doesNotMatch(string, regexp, message) {
     if (regexp.test(string)) {
-      innerFail({ actual: string, expected: regexp, operator: "doesNotMatch", message: message ?? `The input was expected to not match the regular expression ${inspect(regexp)}. Input:\n\n${inspect(string)}\n` });
+      innerFail({
+        actual: string,
+        expected: regexp,
+        operator: "doesNotMatch",
+        message: message ??
+          `The input was expected to not match the regular expression ${
+            inspect(regexp)
+          }. Input:\n\n${inspect(string)}\n`,
+      });
     }
   },
   ifError(value) {
     if (value !== null && value !== undefined) {
-      throw new AssertionError({ actual: value, expected: null, operator: "ifError", message: `ifError got unwanted exception: ${value?.message ?? inspect(value)}` });
+      throw new AssertionError({
+        actual: value,
+        expected: null,
+        operator: "ifError",
+        message: `ifError got unwanted exception: ${value?.message ?? inspect(value)}`,
+      });
     }
   },
 });
@@ -2375,10 +2727,17 @@ function randomBytesInto(bytes) {
   return bytes;
 }
 function getRandomValues(array) {
-  if (!ArrayBuffer.isView(array) || array instanceof Float32Array || array instanceof Float64Array || array instanceof DataView) {
+  if (
+    !ArrayBuffer.isView(array) || array instanceof Float32Array || array instanceof Float64Array ||
+    array instanceof DataView
+  ) {
     throw new TypeError("The data argument must be an integer-type TypedArray");
   }
-  if (array.byteLength > 65536) throw new RangeError(`The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536)`);
+  if (array.byteLength > 65536) {
+    throw new RangeError(
+      `The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536)`,
+    );
+  }
   randomBytesInto(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
   return array;
 }
@@ -2403,7 +2762,11 @@ const crypto = {
   randomInt(min, max, callback) {
     if (max === undefined || typeof max === "function") [min, max, callback] = [0, min, max];
     if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max <= min) {
-      throw codedError(RangeError, "ERR_OUT_OF_RANGE", `The value of "max" is out of range. It must be greater than the value of "min" (${min}). Received ${max}`);
+      throw codedError(
+        RangeError,
+        "ERR_OUT_OF_RANGE",
+        `The value of "max" is out of range. It must be greater than the value of "min" (${min}). Received ${max}`,
+      );
     }
     const value = min + Math.floor(Math.random() * (max - min));
     if (typeof callback === "function") {
@@ -2414,7 +2777,11 @@ const crypto = {
   },
   webcrypto: { getRandomValues, randomUUID },
   createHash() {
-    throw codedError(Error, "ERR_UNAVAILABLE_IN_SANDBOX", "crypto.createHash() is not available in this sandbox: the JavaScript runtime has no hash functions (only randomUUID, randomInt, randomBytes and getRandomValues)");
+    throw codedError(
+      Error,
+      "ERR_UNAVAILABLE_IN_SANDBOX",
+      "crypto.createHash() is not available in this sandbox: the JavaScript runtime has no hash functions (only randomUUID, randomInt, randomBytes and getRandomValues)",
+    );
   },
 };
 crypto.createHmac = crypto.createHash;
@@ -2454,14 +2821,24 @@ class StringDecoder {
   }
 }
 
-const timers = { setTimeout, clearTimeout, setInterval, clearInterval: clearTimeout, setImmediate, clearImmediate };
+const timers = {
+  setTimeout,
+  clearTimeout,
+  setInterval,
+  clearInterval: clearTimeout,
+  setImmediate,
+  clearImmediate,
+};
 const timersPromises = {
   setTimeout: (delay, value) => new Promise((resolve) => setTimeout(resolve, delay, value)),
   setImmediate: (value) => new Promise((resolve) => setImmediate(resolve, value)),
   async *setInterval(delay, value) {
     for (;;) yield await new Promise((resolve) => setTimeout(resolve, delay, value));
   },
-  scheduler: { wait: (delay) => new Promise((resolve) => setTimeout(resolve, delay)), yield: () => new Promise((resolve) => setImmediate(resolve)) },
+  scheduler: {
+    wait: (delay) => new Promise((resolve) => setTimeout(resolve, delay)),
+    yield: () => new Promise((resolve) => setImmediate(resolve)),
+  },
 };
 
 const performance = globalThis.performance ?? {
@@ -2474,18 +2851,34 @@ const performance = globalThis.performance ?? {
 // ---- require ---------------------------------------------------------------------------------
 
 const UNAVAILABLE = {
-  http: "there is no network", https: "there is no network", http2: "there is no network",
-  net: "there is no network", tls: "there is no network", dgram: "there is no network",
-  dns: "there is no network", "dns/promises": "there is no network",
-  child_process: "there are no other processes to start", cluster: "there are no other processes to start",
-  worker_threads: "there are no threads", inspector: "there is no debugger",
-  vm: "there is no separate JavaScript context", v8: "the engine is QuickJS, not V8",
-  repl: "there is no terminal", tty: "there is no terminal", zlib: "there is no compression library in this runtime",
-  async_hooks: "the engine has no async hooks", perf_hooks: "the engine has no performance hooks beyond performance.now()",
-  diagnostics_channel: "the engine has no diagnostics channels", trace_events: "the engine has no tracing",
-  wasi: "the program already runs under WASI", sqlite: "there is no SQLite binding in this runtime (use the sqlite runtime)",
-  stream: "streams are not implemented in this runtime (use fs.readFileSync/writeFileSync or readline)",
-  "stream/promises": "streams are not implemented in this runtime", url: null, querystring: null,
+  http: "there is no network",
+  https: "there is no network",
+  http2: "there is no network",
+  net: "there is no network",
+  tls: "there is no network",
+  dgram: "there is no network",
+  dns: "there is no network",
+  "dns/promises": "there is no network",
+  child_process: "there are no other processes to start",
+  cluster: "there are no other processes to start",
+  worker_threads: "there are no threads",
+  inspector: "there is no debugger",
+  vm: "there is no separate JavaScript context",
+  v8: "the engine is QuickJS, not V8",
+  repl: "there is no terminal",
+  tty: "there is no terminal",
+  zlib: "there is no compression library in this runtime",
+  async_hooks: "the engine has no async hooks",
+  perf_hooks: "the engine has no performance hooks beyond performance.now()",
+  diagnostics_channel: "the engine has no diagnostics channels",
+  trace_events: "the engine has no tracing",
+  wasi: "the program already runs under WASI",
+  sqlite: "there is no SQLite binding in this runtime (use the sqlite runtime)",
+  stream:
+    "streams are not implemented in this runtime (use fs.readFileSync/writeFileSync or readline)",
+  "stream/promises": "streams are not implemented in this runtime",
+  url: null,
+  querystring: null,
 };
 
 function makeUnavailable(name) {
@@ -2510,14 +2903,22 @@ function querystringParse(str, sep = "&", eq = "=") {
 }
 function querystringStringify(obj, sep = "&", eq = "=") {
   return Object.entries(obj ?? {}).flatMap(([k, v]) =>
-    (Array.isArray(v) ? v : [v]).map((x) => `${encodeURIComponent(k)}${eq}${encodeURIComponent(x ?? "")}`)
+    (Array.isArray(v) ? v : [v]).map((x) =>
+      `${encodeURIComponent(k)}${eq}${encodeURIComponent(x ?? "")}`
+    )
   ).join(sep);
 }
 
 const BUILTIN_FACTORIES = {
   assert: () => assert,
   "assert/strict": () => assert.strict,
-  buffer: () => ({ Buffer, constants: { MAX_LENGTH: 2 ** 31 - 1, MAX_STRING_LENGTH: 2 ** 29 - 24 }, kMaxLength: 2 ** 31 - 1, atob: globalThis.atob, btoa: globalThis.btoa }),
+  buffer: () => ({
+    Buffer,
+    constants: { MAX_LENGTH: 2 ** 31 - 1, MAX_STRING_LENGTH: 2 ** 29 - 24 },
+    kMaxLength: 2 ** 31 - 1,
+    atob: globalThis.atob,
+    btoa: globalThis.btoa,
+  }),
   console: () => globalThis.console,
   crypto: () => crypto,
   events: () => EventEmitter,
@@ -2534,9 +2935,25 @@ const BUILTIN_FACTORIES = {
   "timers/promises": () => timersPromises,
   util: () => util,
   "util/types": () => types,
-  querystring: () => ({ parse: querystringParse, stringify: querystringStringify, decode: querystringParse, encode: querystringStringify, escape: encodeURIComponent, unescape: decodeURIComponent }),
-  url: () => ({ URL: globalThis.URL, URLSearchParams: globalThis.URLSearchParams, fileURLToPath: (u) => new URL(u).pathname, pathToFileURL: (p) => new URL(`file://${path.resolve(p)}`) }),
-  module: () => ({ createRequire: (filename) => makeRequire({ filename: String(filename).replace(/^file:\/\//, ""), id: filename }), builtinModules: [...BUILTINS] }),
+  querystring: () => ({
+    parse: querystringParse,
+    stringify: querystringStringify,
+    decode: querystringParse,
+    encode: querystringStringify,
+    escape: encodeURIComponent,
+    unescape: decodeURIComponent,
+  }),
+  url: () => ({
+    URL: globalThis.URL,
+    URLSearchParams: globalThis.URLSearchParams,
+    fileURLToPath: (u) => new URL(u).pathname,
+    pathToFileURL: (p) => new URL(`file://${path.resolve(p)}`),
+  }),
+  module: () => ({
+    createRequire: (filename) =>
+      makeRequire({ filename: String(filename).replace(/^file:\/\//, ""), id: filename }),
+    builtinModules: [...BUILTINS],
+  }),
   perf_hooks: () => ({ performance }),
 };
 for (const name of Object.keys(UNAVAILABLE)) {
@@ -2601,9 +3018,12 @@ function notFound(request, parent) {
   const stack = [];
   for (let m = parent; m; m = m.parent) stack.push(m.filename);
   const bare = !request.startsWith(".") && !request.startsWith("/");
-  let message = `Cannot find module '${request}'\nRequire stack:\n${stack.map((f) => `- ${f}`).join("\n")}`;
+  let message = `Cannot find module '${request}'\nRequire stack:\n${
+    stack.map((f) => `- ${f}`).join("\n")
+  }`;
   if (bare) {
-    message += "\nnpm packages cannot be installed in this sandbox: only Node's built-in modules and the program's own files can be required";
+    message +=
+      "\nnpm packages cannot be installed in this sandbox: only Node's built-in modules and the program's own files can be required";
   }
   const err = new Error(message);
   err.code = "MODULE_NOT_FOUND";
@@ -2613,13 +3033,27 @@ function notFound(request, parent) {
 
 function requireFrom(parent, request) {
   if (typeof request !== "string") {
-    throw codedError(TypeError, "ERR_INVALID_ARG_TYPE", `The "id" argument must be of type string. Received ${describe(request)}`);
+    throw codedError(
+      TypeError,
+      "ERR_INVALID_ARG_TYPE",
+      `The "id" argument must be of type string. Received ${describe(request)}`,
+    );
   }
-  if (request === "") throw codedError(TypeError, "ERR_INVALID_ARG_VALUE", "The argument 'id' must be a non-empty string. Received ''");
+  if (request === "") {
+    throw codedError(
+      TypeError,
+      "ERR_INVALID_ARG_VALUE",
+      "The argument 'id' must be a non-empty string. Received ''",
+    );
+  }
   const name = request.startsWith("node:") ? request.slice(5) : request;
   if (BUILTINS.has(name)) return loadBuiltin(name);
   if (request.startsWith("node:")) {
-    const err = codedError(Error, "ERR_UNKNOWN_BUILTIN_MODULE", `No such built-in module: ${request}`);
+    const err = codedError(
+      Error,
+      "ERR_UNKNOWN_BUILTIN_MODULE",
+      `No such built-in module: ${request}`,
+    );
     throw err;
   }
   const filename = resolveModule(request, parent);
@@ -2639,7 +3073,8 @@ function requireFrom(parent, request) {
 
 function resolveModule(request, parent) {
   const fromDir = parent ? path.dirname(parent.filename) : "/";
-  const isPath = request.startsWith("./") || request.startsWith("../") || request.startsWith("/") || request === "." || request === "..";
+  const isPath = request.startsWith("./") || request.startsWith("../") || request.startsWith("/") ||
+    request === "." || request === "..";
   const filename = isPath ? resolveFile(request, fromDir) : undefined;
   if (filename === undefined) throw notFound(request, parent);
   return filename;
@@ -2656,11 +3091,22 @@ function loadModule(module) {
       throw err;
     }
   } else if (module.filename.endsWith(".mjs")) {
-    const err = codedError(Error, "ERR_REQUIRE_ESM", `require() of ES Module ${module.filename} not supported.\nInstead change the require of ${module.filename} to a dynamic import() which is available in all CommonJS modules.`);
+    const err = codedError(
+      Error,
+      "ERR_REQUIRE_ESM",
+      `require() of ES Module ${module.filename} not supported.\nInstead change the require of ${module.filename} to a dynamic import() which is available in all CommonJS modules.`,
+    );
     throw err;
   } else {
     const fn = compileCommonJS(source, module.filename, evalModules.length);
-    fn.call(module.exports, module.exports, makeRequire(module), module, module.filename, path.dirname(module.filename));
+    fn.call(
+      module.exports,
+      module.exports,
+      makeRequire(module),
+      module,
+      module.filename,
+      path.dirname(module.filename),
+    );
   }
   module.loaded = true;
 }
@@ -2731,12 +3177,28 @@ export function installGlobals() {
     performance,
   };
   for (const [name, value] of Object.entries(globals)) {
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(globalThis, name, {
+      value,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
   globalThis.atob ??= (data) => decodeBytes(encodeString(String(data), "base64"), "latin1");
   globalThis.btoa ??= (data) => decodeBytes(encodeString(String(data), "latin1"), "base64");
   // wasmedge-quickjs globals that Node does not have.
-  for (const name of ["print", "args", "env", "exit", "nextTick", "__loadScript", "__dirname", "__date_clock"]) {
+  for (
+    const name of [
+      "print",
+      "args",
+      "env",
+      "exit",
+      "nextTick",
+      "__loadScript",
+      "__dirname",
+      "__date_clock",
+    ]
+  ) {
     try {
       delete globalThis[name];
     } catch {
@@ -2787,7 +3249,14 @@ export function runEntry(entry, argv) {
     return;
   }
   try {
-    const result = fn.call(module.exports, module.exports, makeRequire(module), module, entry, path.dirname(entry));
+    const result = fn.call(
+      module.exports,
+      module.exports,
+      makeRequire(module),
+      module,
+      entry,
+      path.dirname(entry),
+    );
     module.loaded = true;
     if (fn.isAsync) result.then(maybeFinish, handleRejection);
     else maybeFinish();
@@ -2796,4 +3265,4 @@ export function runEntry(entry, argv) {
   }
 }
 
-export { EventEmitter, process, handleRejection };
+export { EventEmitter, handleRejection, process };

@@ -46,7 +46,11 @@ RUNTIME_NOTES: dict[str, str] = {
         "plt.show() or plt.savefig('/chart.png') returns the image; starts slower than python"
     ),
     "ruby": "standard library only, no gems",
-    "quickjs": "JavaScript, ES2020; print with console.log; not Node.js, no npm modules",
+    "quickjs": (
+        "JavaScript run like `node file.js` (QuickJS plus a Node-shaped prelude): console, process, Buffer, "
+        "require of fs, path, readline, events, assert, util, os and your own files; no npm packages, network "
+        "or child processes; an ES module must be a .js file with import/export"
+    ),
     "clang": "C11 with wasi-libc; compiled, linked, then run; compile errors appear on stderr",
     "clangpp": "C++14 with libc++; compiling takes a few seconds",
     "php-cgi": "plain-text output, no CGI headers; read stdin via php://stdin",
@@ -60,7 +64,7 @@ _LANGUAGE_NAMES: dict[str, str] = {
     "python": "python (3.11, stdlib)",
     "python-sci": "python-sci (numpy, pandas, sklearn, matplotlib)",
     "ruby": "ruby",
-    "quickjs": "quickjs (JavaScript, not Node)",
+    "quickjs": "quickjs (JavaScript, Node-style)",
     "clang": "clang (C)",
     "clangpp": "clangpp (C++)",
     "php-cgi": "php-cgi (PHP)",
