@@ -787,8 +787,21 @@ function handleUncaught(err) {
     process.emit("uncaughtException", err, "uncaughtException");
     return;
   }
-  printUncaught(err);
-  exitNow(err && err.code === "ERR_UNAVAILABLE_IN_SANDBOX" ? 1 : 1);
+  reportFatal(err);
+  exitNow(1);
+}
+
+// Printing can fail itself (out of memory after an allocation failed): fall back to one line.
+function reportFatal(err) {
+  try {
+    printUncaught(err);
+  } catch {
+    try {
+      std.err.puts(`${err}\n`);
+    } catch {
+      // Nothing more can be said; the exit status still tells.
+    }
+  }
 }
 
 function handleRejection(reason, promise) {
@@ -802,7 +815,7 @@ function handleRejection(reason, promise) {
     return;
   }
   if (reason instanceof Error) {
-    printUncaught(reason);
+    reportFatal(reason);
   } else {
     std.out.flush();
     std.err.puts(
@@ -3186,19 +3199,10 @@ export function installGlobals() {
   }
   globalThis.atob ??= (data) => decodeBytes(encodeString(String(data), "base64"), "latin1");
   globalThis.btoa ??= (data) => decodeBytes(encodeString(String(data), "latin1"), "base64");
-  // wasmedge-quickjs globals that Node does not have.
-  for (
-    const name of [
-      "print",
-      "args",
-      "env",
-      "exit",
-      "nextTick",
-      "__loadScript",
-      "__dirname",
-      "__date_clock",
-    ]
-  ) {
+  // wasmedge-quickjs globals that would shadow or contradict Node's (`__dirname` in an ES
+  // module, a bare `exit` or `nextTick`). `print` and `args` stay for programs written for
+  // this runtime before the prelude; `__date_clock` is the engine's own.
+  for (const name of ["env", "exit", "nextTick", "__loadScript", "__dirname"]) {
     try {
       delete globalThis[name];
     } catch {
