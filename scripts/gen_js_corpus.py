@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus" / "js"
 INPUT_KEYS = ("stdin", "args", "stderr_contains")
@@ -28,14 +29,14 @@ def expected_path(program: Path) -> Path:
     return program.with_name(f"{program.stem}.expected.json")
 
 
-def generate(node: str, program: Path) -> dict[str, object]:
+def generate(node: str, program: Path) -> dict[str, Any]:
     """Run `program` with node in a scratch copy of the corpus; return its expectation."""
     path = expected_path(program)
-    spec: dict[str, object] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    spec: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     inputs = {key: spec[key] for key in INPUT_KEYS if key in spec}
     with tempfile.TemporaryDirectory() as scratch:
         shutil.copytree(CORPUS, scratch, dirs_exist_ok=True)
-        args = [str(arg) for arg in inputs.get("args", [])]  # type: ignore[union-attr]
+        args = [str(arg) for arg in inputs.get("args", [])]
         done = subprocess.run(
             [node, program.name, *args],
             cwd=scratch,
@@ -52,7 +53,7 @@ def generate(node: str, program: Path) -> dict[str, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Regenerate the JavaScript corpus expectations with node")
     parser.add_argument("--node", default=shutil.which("node") or "/usr/bin/node")
     parser.add_argument("names", nargs="*", help="program names (default: all)")
     options = parser.parse_args()
