@@ -314,3 +314,33 @@ async def test_process_argv_and_env_are_node_shaped(sandbox: AsyncSandbox) -> No
             "quickjs", "/main.js", {"/main.js": code}, args=["--flag", "x"], env={"GREETING": "hi"}, timeout=GENEROUS
         )
     assert result.stdout == '["/usr/local/bin/node","/main.js","--flag","x"] hi true\n'
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("async function main() {\n  throw new Error('lost');\n}\nmain();\n", id="call-statement"),
+        pytest.param("(async () => {\n  await null;\n  throw new Error('lost');\n})();\n", id="async-iife"),
+        pytest.param(
+            "const job = { async run() { throw new Error('lost'); } };\njob.run()\n", id="method-no-semicolon"
+        ),
+        pytest.param("const v = await Promise.resolve(1);\nPromise.reject(new Error('lost'));\n", id="top-level-await"),
+    ],
+)
+async def test_a_rejection_nobody_handles_exits_1_with_the_error(sandbox: AsyncSandbox, code: str) -> None:
+    """A promise whose rejection no one keeps ends the run with status 1 and the error on stderr, as in Node."""
+    result = await run_js(sandbox, code)
+    assert result.exit_code == 1
+    assert "Error: lost" in result.stderr
+
+
+async def test_marking_floating_calls_leaves_strings_and_continued_chains_alone(sandbox: AsyncSandbox) -> None:
+    """A call line inside a template literal is text, and a chain continued on the next line keeps its catch."""
+    code = (
+        "const text = `\nmain();\n`;\n"
+        "async function main() { throw new Error('handled'); }\n"
+        "main()\n  .catch((e) => console.log('caught', e.message));\n"
+        "console.log(JSON.stringify(text), /x(/.source === undefined);\n"
+    ).replace("/x(/", "/x\\(/")
+    result = await run_js(sandbox, code)
+    assert (result.exit_code, result.stdout) == (0, '"\\nmain();\\n" false\ncaught handled\n'), result.stderr

@@ -24,6 +24,7 @@ const evalModules = []; // index -> filename
 function rewriteStack(stack) {
   return stack.split("\n").filter((line) =>
     !line.includes(GUEST_DIR) && !line.includes("at evalScript (native)") &&
+    !/^\s+at <input>:\d+$/.test(line) &&
     !line.includes("at call (native)")
   ).map((line) =>
     line.replace(/<evalScript>:(\d+)/, (match, n) => {
@@ -3130,18 +3131,24 @@ const ASYNC_WRAPPER_HEAD = "(async function (exports, require, module, __filenam
 // Node's CommonJS wrapper: the source goes on the wrapper's first line, so its line numbers
 // are the file's own. A hashbang line becomes a comment of the same length.
 function compileCommonJS(source, filename, index, allowAsync = false) {
-  const body = source.startsWith("#!") ? `//${source.slice(2)}` : source;
+  const body = markFloatingCalls(source.startsWith("#!") ? `//${source.slice(2)}` : source);
   const pad = "\n".repeat(index * LINES_PER_MODULE);
   evalModules[index] = filename;
+  // The outer function hands the wrapper the floating-promise handler as a closure, so the
+  // wrapper keeps Node's five parameters and everything stays on line 1.
+  const compile = (head) =>
+    std.evalScript(`${pad}(function (${FLOATING}) { return ${head}${body}\n}) })`)(
+      floatingRejected,
+    );
   try {
-    return std.evalScript(`${pad}${WRAPPER_HEAD}${body}\n})`);
+    return compile(WRAPPER_HEAD);
   } catch (err) {
     // `await` at the top level does not compile in a function; Node 22 would run such a file
     // as a module, so run it in an async function, where it means the same.
     if (allowAsync && err instanceof SyntaxError && /\bawait\b/.test(body)) {
       let fn;
       try {
-        fn = std.evalScript(`${pad}${ASYNC_WRAPPER_HEAD}${body}\n})`);
+        fn = compile(ASYNC_WRAPPER_HEAD);
       } catch {
         throw err;
       }
@@ -3150,6 +3157,195 @@ function compileCommonJS(source, filename, index, allowAsync = false) {
     }
     throw err;
   }
+}
+
+// Unhandled rejections. This QuickJS gives scripts no rejection-tracking hook, so the common
+// way a program loses a rejection, a call statement whose promise nobody keeps (`main();`,
+// `(async () => { ... })();`), is marked where it stands: the line gets
+// `?.then?.(undefined, handler)` appended, which leaves a non-promise alone and reports a
+// rejection as Node would. Only whole lines of code qualify (not inside a string, template or
+// comment), and only when the statement ends on that line.
+const FLOATING = "__runno_floating";
+const MARK = `?.then?.(undefined, ${FLOATING})`;
+const RESERVED = new Set([
+  "await",
+  "break",
+  "case",
+  "catch",
+  "class",
+  "const",
+  "continue",
+  "debugger",
+  "default",
+  "delete",
+  "do",
+  "else",
+  "export",
+  "extends",
+  "finally",
+  "for",
+  "function",
+  "if",
+  "import",
+  "in",
+  "instanceof",
+  "let",
+  "new",
+  "return",
+  "super",
+  "switch",
+  "this",
+  "throw",
+  "try",
+  "typeof",
+  "var",
+  "void",
+  "while",
+  "with",
+  "yield",
+  "async",
+  "static",
+  "get",
+  "set",
+]);
+
+function floatingRejected(reason) {
+  handleRejection(reason);
+}
+
+function markFloatingCalls(source) {
+  if (!source.includes("(")) return source;
+  const lines = source.split("\n");
+  const inCode = lineStates(source, lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    if (!inCode[i] || !inCode[i + 1]) continue;
+    const line = lines[i];
+    const match = /^(\s*)(.*?)(;?)(\s*)$/.exec(line);
+    const statement = match[2];
+    if (!/^[A-Za-z_$][\w$]*(\s*\.\s*[A-Za-z_$][\w$]*)*\s*\(|^\}\)\(\)$/.test(statement)) continue;
+    if (RESERVED.has(/^[A-Za-z_$][\w$]*/.exec(statement)?.[0])) continue;
+    if (statement !== "})()" && !isWholeCall(statement)) continue;
+    if (match[3] === "" && continuesOnNextLine(lines, i)) continue;
+    lines[i] = `${match[1]}${statement}${MARK}${match[3]}${match[4]}`;
+  }
+  return lines.join("\n");
+}
+
+// A call chain with nothing beside it at depth 0: names, dots and bracketed arguments.
+function isWholeCall(statement) {
+  let depth = 0;
+  let quote = null;
+  for (let i = 0; i < statement.length; i++) {
+    const ch = statement[i];
+    if (quote !== null) {
+      if (ch === "\\") i++;
+      else if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === "'" || ch === '"' || ch === "`") {
+      if (depth === 0) return false;
+      quote = ch;
+    } else if (ch === "(" || ch === "[" || ch === "{") depth++;
+    else if (ch === ")" || ch === "]" || ch === "}") {
+      depth--;
+      if (depth < 0) return false;
+    } else if (depth === 0 && !/[\w$.\s]/.test(ch)) return false;
+  }
+  return depth === 0 && quote === null && statement.endsWith(")");
+}
+
+function continuesOnNextLine(lines, i) {
+  for (let j = i + 1; j < lines.length; j++) {
+    const next = lines[j].trim();
+    if (next === "" || next.startsWith("//")) continue;
+    return /^[.([?:+\-*/%&|^,=<>`]/.test(next);
+  }
+  return false;
+}
+
+// For each line, whether it starts in code (not inside a string, template, comment or regexp).
+function lineStates(source, count) {
+  const states = new Array(count + 1).fill(false);
+  let line = 0;
+  let mode = "code";
+  const templates = []; // brace depth at each open `${`
+  let braces = 0;
+  let last = ""; // the last significant character in code, to tell a regexp from a division
+  states[0] = true;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    const next = source[i + 1];
+    if (ch === "\n") {
+      line++;
+      if (mode === "line-comment") mode = "code";
+      states[line] = mode === "code";
+      continue;
+    }
+    switch (mode) {
+      case "code":
+        if (ch === "/" && next === "/") {
+          mode = "line-comment";
+          i++;
+        } else if (ch === "/" && next === "*") {
+          mode = "block-comment";
+          i++;
+        } else if (ch === "'" || ch === '"') mode = ch;
+        else if (ch === "`") mode = "template";
+        else if (ch === "/" && (last === "" || /[(,=:[!&|?{};+\-*%<>~^]/.test(last))) {
+          mode = "regexp";
+        } else if (ch === "{") braces++;
+        else if (ch === "}") {
+          if (templates.length > 0 && templates[templates.length - 1] === braces) {
+            templates.pop();
+            mode = "template";
+            continue;
+          }
+          braces--;
+        }
+        if (!/\s/.test(ch)) last = ch;
+        break;
+      case "'":
+      case '"':
+        if (ch === "\\") i++;
+        else if (ch === mode) {
+          mode = "code";
+          last = ch;
+        }
+        break;
+      case "template":
+        if (ch === "\\") i++;
+        else if (ch === "`") {
+          mode = "code";
+          last = ch;
+        } else if (ch === "$" && next === "{") {
+          templates.push(braces);
+          mode = "code";
+          last = "{";
+          i++;
+        }
+        break;
+      case "regexp":
+        if (ch === "\\") i++;
+        else if (ch === "[") mode = "regexp-class";
+        else if (ch === "/") {
+          mode = "code";
+          last = "/";
+        }
+        break;
+      case "regexp-class":
+        if (ch === "\\") i++;
+        else if (ch === "]") mode = "regexp";
+        break;
+      case "block-comment":
+        if (ch === "*" && next === "/") {
+          mode = "code";
+          i++;
+        }
+        break;
+    }
+  }
+  states[count] = true;
+  return states;
 }
 
 function makeRequire(module) {
