@@ -3226,6 +3226,7 @@ function markFloatingCalls(source) {
     if (RESERVED.has(/^[A-Za-z_$][\w$]*/.exec(statement)?.[0])) continue;
     if (statement !== "})()" && !isWholeCall(statement)) continue;
     if (match[3] === "" && continuesOnNextLine(lines, i)) continue;
+    if (continuesFromPreviousLine(lines, i)) continue;
     lines[i] = `${match[1]}${statement}${MARK}${match[3]}${match[4]}`;
   }
   return lines.join("\n");
@@ -3258,7 +3259,21 @@ function continuesOnNextLine(lines, i) {
   for (let j = i + 1; j < lines.length; j++) {
     const next = lines[j].trim();
     if (next === "" || next.startsWith("//")) continue;
-    return /^[.([?:+\-*/%&|^,=<>`]/.test(next);
+    return /^[.([?:+\-*/%&|^,=<>`{)\]]/.test(next);
+  }
+  return false;
+}
+
+// A line that completes an expression begun above (`const x =`, an argument list, an arrow
+// body) is not a statement of its own: its value is used.
+function continuesFromPreviousLine(lines, i) {
+  for (let j = i - 1; j >= 0; j--) {
+    const previous = lines[j].replace(/\/\/.*$/, "").trim();
+    if (previous === "") continue;
+    return /[=(,[:?+\-*/%&|^<>!~]$/.test(previous) ||
+      /(^|[^\w$])(return|await|yield|typeof|void|new|in|of|delete|throw|case|else\s+return)$/.test(
+        previous,
+      );
   }
   return false;
 }
