@@ -875,7 +875,31 @@ export function format(...args) {
 }
 
 export function formatWithOptions(inspectOptions, ...args) {
+  return formatArgs(inspectOptions, args);
+}
+
+function formatArgs(inspectOptions, args) {
   const first = args[0];
+  // The common case, console.log of strings and numbers, skips the inspect machinery.
+  if (typeof first !== "string" || !first.includes("%")) {
+    let plain = true;
+    for (const arg of args) {
+      const type = typeof arg;
+      if (type !== "string" && type !== "number" && type !== "boolean" && type !== "undefined") {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      let out = "";
+      for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        if (i > 0) out += " ";
+        out += typeof arg === "number" ? formatNumber(arg) : `${arg}`;
+      }
+      return out;
+    }
+  }
   let a = 0;
   let str = "";
   let join = "";
@@ -1155,10 +1179,13 @@ export function makeConsole(writeOut, writeErr) {
   }
   const console = {
     log(...args) {
-      write(writeOut, formatWithOptions(undefined, ...args));
+      write(
+        writeOut,
+        args.length === 1 && typeof args[0] === "string" ? args[0] : formatArgs(undefined, args),
+      );
     },
     warn(...args) {
-      write(writeErr, formatWithOptions(undefined, ...args));
+      write(writeErr, formatArgs(undefined, args));
     },
     dir(object, options) {
       write(writeOut, inspect(object, { customInspect: false, ...options }));
