@@ -1,23 +1,10 @@
-// Runs the program named after this file in argv, as `quickjs PROGRAM` would, with two
-// differences a caller relies on: an uncaught error exits 1 (quickjs itself exits 0),
-// and console.error / console.warn write to stderr (quickjs lacks them).
-import * as std from "std";
+// Runs the program named after this file in argv as `node PROGRAM` would: the prelude
+// (ES2024 built-ins, a Node-shaped console, process, Buffer, require and the built-in modules
+// in node_builtins.js, node_inspect.js and node.js beside this file) is set up first, before
+// the program's file is opened, so it is in the runtime's snapshot and costs a run nothing.
+import "/usr/local/lib/quickjs/node_builtins.js";
+import { installGlobals, runEntry } from "/usr/local/lib/quickjs/node.js";
 
-function toStderr(...values) {
-  std.err.puts(
-    values.map((value) =>
-      typeof value === "string" ? value : JSON.stringify(value) ?? String(value)
-    ).join(" ") + "\n",
-  );
-  std.err.flush();
-}
-console.error = toStderr;
-console.warn = toStderr;
-
-args.shift(); // this file: the program sees the argv it would have seen without it
-import(args[0]).catch((error) => {
-  std.out.flush();
-  std.err.puts(error instanceof Error ? `${error}\n${error.stack ?? ""}\n` : `Uncaught ${error}\n`);
-  std.err.flush();
-  std.exit(1);
-});
+const [, entry, ...argv] = globalThis.args; // [this file, entry, ...the program's arguments]
+installGlobals();
+runEntry(entry, argv);

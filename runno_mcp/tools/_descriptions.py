@@ -50,14 +50,21 @@ RUNTIME_NOTES: dict[str, str] = {
         "plt.show() or plt.savefig('/chart.png') returns the image; starts slower than python"
     ),
     "ruby": "standard library only, no gems",
-    "quickjs": "JavaScript, ES2020; print with console.log; not Node.js, no npm modules",
+    "quickjs": (
+        "JavaScript run like `node file.js` (QuickJS plus a Node-shaped prelude): console, process, Buffer, "
+        "require of fs, path, readline, events, assert, util, os and your own files; no npm packages, network "
+        "or child processes; an ES module must be a .js file with import/export"
+    ),
     "clang": "C (gnu17, clang 21) with wasi-libc; compiled, linked, then run; compile errors on stderr; no threads",
     "clangpp": (
         "C++ (gnu++23, clang 21, libc++): C++17/20/23 incl. ranges, format, print, expected; no exceptions "
         "(try/throw do not compile) and no threads; common std headers are pre-included"
     ),
     "php-cgi": "plain-text output, no CGI headers; read stdin via php://stdin",
-    "sqlite": "runs the file like `sqlite3 < main.sql`, on an in-memory database unless it opens a file",
+    "sqlite": (
+        "SQLite 3.52 shell: runs the file like `sqlite3 -bail < main.sql` (stops at the first error), on an "
+        "in-memory database unless it opens a file; RETURNING, ->/->>, math functions, STRICT, dot-commands"
+    ),
     "wasi": "your own WebAssembly program (WASI preview 1): pass the .wasm file with run_fs, base64-encoded",
 }
 """What to expect of each runtime, beyond its language and version: `list_runtimes` tells it, so the
@@ -67,7 +74,7 @@ _LANGUAGE_NAMES: dict[str, str] = {
     "python": "python (3.11, stdlib)",
     "python-sci": "python-sci (numpy, pandas, sklearn, matplotlib)",
     "ruby": "ruby",
-    "quickjs": "quickjs (JavaScript, not Node)",
+    "quickjs": "quickjs (JavaScript, Node-style)",
     "clang": "clang (C)",
     "clangpp": "clangpp (C++)",
     "php-cgi": "php-cgi (PHP)",

@@ -231,7 +231,7 @@ async def test_list_runtimes_text_gives_what_the_descriptions_leave_out(stdio_cl
         "python: Python 3.11.3, entry /main.py; standard library only, no pip; a program that imports numpy, "
         "pandas, scipy, sklearn, matplotlib or another python-sci module runs on python-sci by itself" in text
     )
-    assert "quickjs: JavaScript" in text and "not Node.js" in text
+    assert "quickjs: JavaScript" in text and "no npm packages" in text
 
 
 async def test_structured_content_leaves_out_what_repeats_something_else(stdio_client: Client) -> None:

@@ -1,0 +1,12 @@
+console.log([1.5, -0, 0, NaN, Infinity]);
+console.log({ a: { b: { c: { d: { e: 1 } } } } });
+console.log([[[[1]]]], [{}], [[]]);
+console.log(new Map([[{ a: 1 }, [1, 2]]]), new Set([[1], "s"]));
+console.log([function f() {}, class A {}, class B extends Array {}, Symbol("x"), 10n]);
+console.log({ "a b": 1, 1: 2, $ok: 3, _x: 4, "é": 5 });
+console.log("%s|%d|%i|%f|%j|%%|%o", "s", "42", 3.9, "1.5", [1], "x");
+console.log(Array.from({ length: 7 }, (_, i) => i * 1000));
+console.log(["a", "bb", "ccc", "dddd", "eeeee", "ffffff", "ggggggg"]);
+console.log({ k1: "v".repeat(20), k2: "w".repeat(20), k3: "x".repeat(20), k4: 1 });
+console.log([null, undefined, true], { u: undefined }, [, 1], new Array(3));
+console.log(new Error("msg").message, Object.prototype.toString.call(null));

@@ -1,0 +1,17 @@
+console.info("info line");
+console.debug("debug line");
+console.error("error line");
+console.warn("warn line");
+console.assert(1 === 1, "not shown");
+console.assert(false, "shown on stderr %s", "with arg");
+console.count(); console.count(); console.count("x"); console.countReset(); console.count();
+console.group("Group A");
+console.log("inside A");
+console.group();
+console.log({ a: 1, b: [1, 2] });
+console.groupEnd();
+console.groupEnd();
+console.log("outside");
+console.dir({ a: { b: { c: { d: 1 } } } }, { depth: 0 });
+console.log();
+console.log("", "");

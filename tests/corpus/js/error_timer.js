@@ -1,0 +1,2 @@
+setTimeout(() => { console.log("tick"); undefinedFunction(); }, 5);
+console.log("scheduled");

@@ -1,0 +1,5 @@
+(async () => {
+  console.log("iife");
+  await null;
+  JSON.parse("{bad");
+})();

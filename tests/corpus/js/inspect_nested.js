@@ -1,0 +1,17 @@
+const deep = { l1: { l2: { l3: { l4: "deep" } }, arr: [[1, [2, [3, [4]]]]] } };
+console.log(deep);
+console.log({ s: "it's", q: 'say "hi"', both: `it's "x"`, nl: "a\nb", u: undefined, n: null, neg: -0 });
+console.log([1, , 3], [undefined, null], { "key-with-dash": 1, valid_id: 2, 3: "num" });
+console.log(Array.from({ length: 30 }, (_, i) => i * 7));
+console.log(Array.from({ length: 120 }, (_, i) => i));
+console.log({ fn() {}, arrow: () => {}, sym: Symbol("s"), [Symbol("k")]: 1, big: 10n, date: new Date(0) });
+console.log([new Error("inner").message], { re: /ab+c/gi, nested: { empty: {}, emptyArr: [] } });
+const circ = { name: "c" }; circ.self = circ; circ.list = [circ];
+console.log(circ);
+console.log(new Uint8Array([1, 2, 3]), new ArrayBuffer(4), Buffer.from("hi"), [new Map([[1, { a: 1 }]])]);
+console.log(Object.create(null), Object.assign(Object.create(null), { x: 1 }), [function () {}]);
+console.log("long string line one that is longer than eighty characters for sure, right? yes it is indeed");
+console.log({ text: "long string line one that is longer than eighty characters for sure, right? yes it is" });
+console.log(["aaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbb", "cccccccccccccccccccccccc", "ddddddddddddddddd"]);
+console.log(new Number(3), new String("s"), [true, false], Object(1n), { get g() { return 1; }, set s(v) {} });
+console.log(Array.from({ length: 8 }, (_, i) => "item" + i), Array.from({ length: 26 }, (_, i) => String.fromCharCode(97 + i)));

@@ -1,0 +1,2 @@
+const helper = require("../math");
+module.exports = { hello: (who) => `hello ${who} ${helper.add(1, 1)}` };

@@ -1,0 +1,3 @@
+console.log("start");
+const _ = require("lodash");
+console.log(_);

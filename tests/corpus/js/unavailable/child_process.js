@@ -1,0 +1,2 @@
+const { execSync } = require("node:child_process");
+console.log(execSync("ls").toString());

@@ -1,0 +1,2 @@
+const net = require("net");
+net.connect(80, "example.com");
