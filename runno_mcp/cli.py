@@ -339,7 +339,9 @@ def _runtimes(options: argparse.Namespace) -> int:
     rows: list[dict[str, str]] = []
     for info in langs.runtime_infos(manifest):
         entry = manifest.runtimes.get(info.id)
-        installed = entry is None or not langs.missing_files(target, manifest, info.id)
+        installed = entry is None or not (
+            langs.missing_files(target, manifest, info.id) or derived.missing_built_files(manifest, info.id)
+        )
         rows.append(
             {
                 "id": info.id,

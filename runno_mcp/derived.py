@@ -49,6 +49,7 @@ __all__ = [
     "derive",
     "derive_in_background",
     "derived_dir",
+    "missing_built_files",
     "missing_builds",
     "missing_derived",
     "pch_runtimes",
@@ -123,6 +124,14 @@ def missing_builds(manifest: Manifest, out: Path | None = None, target: Path | N
     sha256 of one it finds)."""
     out = out or derived_dir()
     return [name for name in buildable(manifest, target) if not (out / name).is_file()]
+
+
+def missing_built_files(manifest: Manifest, runtime: str, out: Path | None = None) -> list[str]:
+    """Return the built language files `runtime` needs that the derived folder does not hold yet."""
+    out = out or derived_dir()
+    entry = manifest.runtimes.get(runtime)
+    names = entry.files() if entry is not None else []
+    return [name for name in names if is_built(manifest, name) and not (out / name).is_file()]
 
 
 def _awaits_build(manifest: Manifest, runtime: str, out: Path) -> bool:

@@ -21,6 +21,7 @@ LAYERS = [
         "runno_mcp.derived",
         "runno_mcp._run_params",
         "runno_mcp._session_files",
+        "runno_mcp._sci_imports",
     },
     {"runno_mcp.tools"},
     {"runno_mcp.__main__", "runno_mcp.cli", "runno_mcp"},

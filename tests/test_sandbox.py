@@ -10,7 +10,7 @@ import anyio
 import pytest
 import wasmtime
 
-from runno_mcp import AsyncSandbox, BinaryFile, Sandbox, StringFile, run_code, run_fs
+from runno_mcp import AsyncSandbox, BinaryFile, Sandbox, StringFile, derived, run_code, run_fs
 from runno_mcp import sandbox as sandbox_module
 from runno_mcp.engine import engine as engine_module
 from runno_mcp.errors import EngineError, InvalidRequestError, LanguageNotInstalledError, UnknownRuntimeError
@@ -527,8 +527,11 @@ async def test_offline_without_language_files_says_what_to_run(tmp_path: Path, m
             pass
 
 
-async def test_a_runtime_whose_files_are_missing_is_not_installed_error(tmp_path: Path) -> None:
+async def test_a_runtime_whose_files_are_missing_is_not_installed_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Started without installing, a run in a runtime with no files raises, naming the fix."""
+    monkeypatch.setenv(derived.DERIVED_DIR_ENV, str(tmp_path / "derived"))  # nor the built SQLite shell
     async with AsyncSandbox(langs_dir=tmp_path, install=False) as bare:
         with anyio.fail_after(30), pytest.raises(LanguageNotInstalledError, match="runno-mcp install"):
             await bare.run_code("python", "print(1)")

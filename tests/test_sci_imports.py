@@ -95,8 +95,10 @@ async def test_a_live_session_follows_its_move_so_variables_carry_on(sandbox: As
 
 async def test_without_python_sci_the_error_says_how_to_install_it(tmp_path: Path) -> None:
     """A language folder with only the main files: the run stays on python, and its result says what to install."""
-    for name in langs.load_manifest().files:
-        shutil.copy(langs.langs_dir() / name, tmp_path / name)
+    manifest = langs.load_manifest()
+    for name in manifest.files:
+        if not langs.is_built(manifest, name):  # the built SQLite shell stays in the derived folder
+            shutil.copy(langs.langs_dir() / name, tmp_path / name)
     async with AsyncSandbox(langs_dir=tmp_path, install=False, snapshot_ahead=()) as sandbox:
         result = await sandbox.run_code("python", "import pandas as pd\nprint(pd)")
     assert result.exit_code == 1 and "ModuleNotFoundError: No module named 'pandas'" in result.stderr
