@@ -26,7 +26,7 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadBaseFs, loadGuestFiles } from "./src/base_fs.ts";
+import { type BaseFs, loadBaseFs, loadGuestFiles } from "./src/base_fs.ts";
 import { asyncify, checkDerivable, gateStack } from "./src/asyncify.ts";
 import {
   type DerivedInfo,
@@ -189,7 +189,6 @@ async function derivePch(runtimes: Runtimes, id: string, out: string): Promise<b
   if (spec?.pch === undefined || pch === undefined) {
     throw new Error("the manifest gives it no precompiled header");
   }
-  const compiler = runtimes.resolveSteps(id, spec.entry, [], {})[0]!;
   const sourceSha = fileSha256(runtimes.manifest, spec, spec.steps[0]!.binary)!;
   try {
     const info = JSON.parse(await Deno.readTextFile(pch.sidecar)) as PchInfo;
@@ -202,32 +201,7 @@ async function derivePch(runtimes: Runtimes, id: string, out: string): Promise<b
   } catch {
     // not there yet, or damaged: build it
   }
-  const source = await Deno.readFile(compiler.binary);
-  if ((await sha256Hex(source)) !== sourceSha) {
-    throw new Error(`${compiler.binary} does not match its sha256 in the manifest`);
-  }
-  const baseFs = await Promise.all(runtimes.baseFsPaths(id).map(loadBaseFs));
-  baseFs.push(await loadGuestFiles(runtimes.guestFiles(id)));
-  const { binary: _, ...rest } = compiler;
-  const job: Job = {
-    files: [],
-    stdin: new Uint8Array(0),
-    maxOutputBytes: 65536,
-    returnFs: "changed",
-    maxReturnFiles: 1,
-    maxReturnBytes: FS_BYTES,
-    steps: [{
-      ...rest,
-      argv: spec.pch.argv,
-      role: "run",
-      module: await WebAssembly.compile(capMemory(source, pagesOf(PCH_MEMORY_MB), false)),
-    }],
-    baseFs,
-    memoryLimitMb: PCH_MEMORY_MB,
-    maxFsBytes: FS_BYTES,
-    scratchDirs: [],
-  };
-  const done = await runJob(job);
+  const done = await runCompiler(runtimes, id, [spec.pch.argv], [], PCH_MEMORY_MB);
   const file = done.files.find((candidate) => candidate.path === spec.pch!.output);
   if (done.outcome !== "complete" || done.exitCode !== 0 || file === undefined) {
     throw new Error(`the precompile failed (exit ${done.exitCode}): ${done.error ?? ""}`);
@@ -263,8 +237,7 @@ async function build(
   out: string,
 ): Promise<boolean> {
   const recipe = manifest.files[name]?.build;
-  const toolchain = recipe === undefined ? undefined : runtimes.get(recipe.toolchain);
-  if (recipe === undefined || toolchain === undefined) {
+  if (recipe === undefined || runtimes.get(recipe.toolchain) === undefined) {
     throw new Error("the manifest gives no build for it, or its toolchain is not a runtime");
   }
   try {
@@ -274,37 +247,16 @@ async function build(
   } catch {
     // not built yet, or damaged: build it
   }
-  const compiler = runtimes.resolveSteps(recipe.toolchain, toolchain.entry, [], {})[0]!;
-  const compilerSha = fileSha256(manifest, toolchain, toolchain.steps[0]!.binary);
-  const source = await Deno.readFile(compiler.binary);
-  if ((await sha256Hex(source)) !== compilerSha) {
-    throw new Error(`${compiler.binary} does not match its sha256 in the manifest`);
-  }
-  const archives = [
-    ...runtimes.baseFsPaths(recipe.toolchain),
-    ...recipe.base_fs.map((archive) => runtimes.langFile(archive)),
-  ];
-  const module = await WebAssembly.compile(capMemory(source, pagesOf(BUILD_MEMORY_MB), false));
-  const { binary: _, ...rest } = compiler;
-  const job: Job = {
-    files: [],
-    stdin: new Uint8Array(0),
-    maxOutputBytes: 65536,
-    returnFs: "changed",
-    maxReturnFiles: 100,
-    maxReturnBytes: FS_BYTES,
-    steps: recipe.steps.map((argv, index) => ({
-      ...rest,
-      argv,
-      role: index === recipe.steps.length - 1 ? "run" : "compile",
-      module,
-    })),
-    baseFs: await Promise.all(archives.map(loadBaseFs)),
-    memoryLimitMb: BUILD_MEMORY_MB,
-    maxFsBytes: FS_BYTES,
-    scratchDirs: [],
-  };
-  const done = await runJob(job);
+  const sources = await Promise.all(
+    recipe.base_fs.map((archive) => loadBaseFs(runtimes.langFile(archive))),
+  );
+  const done = await runCompiler(
+    runtimes,
+    recipe.toolchain,
+    recipe.steps,
+    sources,
+    BUILD_MEMORY_MB,
+  );
   const file = done.files.find((candidate) => candidate.path === recipe.output);
   if (done.outcome !== "complete" || done.exitCode !== 0 || file === undefined) {
     throw new Error(`the build failed (exit ${done.exitCode}): ${done.error ?? ""}`);
@@ -320,6 +272,49 @@ async function build(
   }
   await writeByRename(join(out, name), bytes);
   return true;
+}
+
+/**
+ * Runs runtime `id`'s compiler (its first step's binary, checked against the manifest's sha256)
+ * once per argv of `argvs`, in one filesystem: the runtime's base filesystem and guest files, then
+ * `extraBaseFs`. Returns the run's outcome, with every file the steps wrote.
+ */
+async function runCompiler(
+  runtimes: Runtimes,
+  id: string,
+  argvs: string[][],
+  extraBaseFs: BaseFs[],
+  memoryMb: number,
+): Promise<Extract<WorkerMessage, { type: "done" }>> {
+  const spec = runtimes.get(id)!;
+  const compiler = runtimes.resolveSteps(id, spec.entry, [], {})[0]!;
+  const source = await Deno.readFile(compiler.binary);
+  if ((await sha256Hex(source)) !== fileSha256(runtimes.manifest, spec, spec.steps[0]!.binary)) {
+    throw new Error(`${compiler.binary} does not match its sha256 in the manifest`);
+  }
+  const baseFs = await Promise.all(runtimes.baseFsPaths(id).map(loadBaseFs));
+  baseFs.push(await loadGuestFiles(runtimes.guestFiles(id)), ...extraBaseFs);
+  const module = await WebAssembly.compile(capMemory(source, pagesOf(memoryMb), false));
+  const { binary: _, ...rest } = compiler;
+  return await runJob({
+    files: [],
+    stdin: new Uint8Array(0),
+    maxOutputBytes: 65536,
+    returnFs: "changed",
+    maxReturnFiles: 100,
+    maxReturnBytes: FS_BYTES,
+    // Every step but the last is a prepare step: its failure ends the job, naming the step.
+    steps: argvs.map((argv, index) => ({
+      ...rest,
+      argv,
+      role: index === argvs.length - 1 ? "run" : "compile",
+      module,
+    })),
+    baseFs,
+    memoryLimitMb: memoryMb,
+    maxFsBytes: FS_BYTES,
+    scratchDirs: [],
+  });
 }
 
 /** Runs `job` in a run worker and returns its outcome; the job's output is discarded. */
