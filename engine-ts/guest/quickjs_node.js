@@ -3046,13 +3046,7 @@ function notFound(request, parent) {
 }
 
 function requireFrom(parent, request) {
-  if (typeof request !== "string") {
-    throw codedError(
-      TypeError,
-      "ERR_INVALID_ARG_TYPE",
-      `The "id" argument must be of type string. Received ${describe(request)}`,
-    );
-  }
+  validateString(request, "id");
   if (request === "") {
     throw codedError(
       TypeError,

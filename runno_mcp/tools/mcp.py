@@ -191,13 +191,7 @@ def _create_server(
         compiler_flags: Annotated[list[str] | None, flags_field] = None,
     ) -> Annotated[CallToolResult, ToolRunResult]:
         _check_request_size(options, payload_bytes(code, stdin))
-        asked = {
-            "stdin": stdin,
-            "timeout": timeout,
-            "memory_limit_mb": memory_limit_mb,
-            "packages": packages,
-            "compiler_flags": compiler_flags,
-        }
+        asked = _asked(stdin, timeout, memory_limit_mb, packages, compiler_flags)
         return await run_tool(ctx, language, session_id, asked, lambda on, kw: on.run_code(language, code, **kw))
 
     @mcp.tool(title="Run files", description=_descriptions.RUN_FS, annotations=_ANNOTATIONS)
@@ -217,13 +211,7 @@ def _create_server(
         with _caller_errors():
             fs = decode_files(files)
         _check_request_size(options, payload_bytes(stdin, *fs.values()))
-        asked = {
-            "stdin": stdin,
-            "timeout": timeout,
-            "memory_limit_mb": memory_limit_mb,
-            "packages": packages,
-            "compiler_flags": compiler_flags,
-        }
+        asked = _asked(stdin, timeout, memory_limit_mb, packages, compiler_flags)
         return await run_tool(
             ctx, language, session_id, asked, lambda on, kw: on.run_fs(language, entry_path, fs, **kw)
         )
@@ -242,6 +230,23 @@ def _create_server(
     add_session_tools(mcp, options.max_request_bytes, options.image_limits())
     ops.install(mcp)
     return mcp
+
+
+def _asked(
+    stdin: str | None,
+    timeout: float | None,
+    memory_limit_mb: int | None,
+    packages: list[str] | None,
+    compiler_flags: list[str] | None,
+) -> dict[str, Any]:
+    """The run options a model asked for, by `ToolPolicy.run_options`' names."""
+    return {
+        "stdin": stdin,
+        "timeout": timeout,
+        "memory_limit_mb": memory_limit_mb,
+        "packages": packages,
+        "compiler_flags": compiler_flags,
+    }
 
 
 async def _target(ctx: Context[SandboxService], session_id: str | None) -> AsyncSandbox | AsyncSession:
