@@ -96,7 +96,6 @@ MAX_COMPILER_FLAG_CHARS = 256
 
 COMPILER_FEATURES = (
     "builtin",
-    "exceptions",
     "fast-math",
     "inline",
     "omit-frame-pointer",
@@ -108,7 +107,8 @@ COMPILER_FEATURES = (
     "wrapv",
 )
 """The `-f` features (and their `-fno-` forms) `compiler_flags` may switch: code generation and language
-choices; the output, target, sysroot and plugins stay the sandbox's."""
+choices; the output, target, sysroot and plugins stay the sandbox's, and exceptions stay off (the
+sysroot's C++ library has none: docs/engine.md)."""
 
 _COMPILER_FLAG = re.compile(
     r"-std=[a-z0-9+:]+"  # the language standard; clang says which it knows

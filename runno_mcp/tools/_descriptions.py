@@ -177,7 +177,7 @@ PACKAGES = (
 COMPILER_FLAGS = (
     "Optional, C and C++ only: compiler flags added after the defaults, as separate items: -std=c++17, -O0 to "
     "-O3, -DNAME=value, -UNAME, -Wall and other -W warnings, -w, -pedantic, -g, -f[no-]<feature> (rtti, "
-    "exceptions, fast-math, wrapv, signed-char, ...), -l<library> (e.g. -lm) and -I/<folder>. Output, target "
+    "fast-math, wrapv, signed-char, ...), -l<library> (e.g. -lm) and -I/<folder>. Output, target "
     "and sysroot flags are refused."
 )
 
