@@ -72,3 +72,26 @@ async def test_runs_do_not_share_files(sandbox: AsyncSandbox) -> None:
     await sandbox.run_code("python", "open('/tmp/leak.txt', 'w').write('secret')")
     result = await sandbox.run_code("python", "import os\nprint(os.path.exists('/tmp/leak.txt'))")
     assert result.stdout == "False\n"
+
+
+async def test_javascripts_node_modules_reach_only_the_runs_files_and_environment(sandbox: AsyncSandbox) -> None:
+    """The prelude's fs, process and child_process are the sandbox's: the run's in-memory files, its own
+    environment, and no way to start a process."""
+    os.environ["RUNNO_HOST_CANARY"] = "host-secret"
+    code = (
+        "const fs = require('fs');\n"
+        "for (const p of ['/etc/passwd', '/proc/self/environ', '/../../etc/hostname'])\n"
+        "  console.log(p, fs.existsSync(p));\n"
+        "console.log(fs.readdirSync('/../..').sort().join(','));\n"
+        "console.log(JSON.stringify(process.env));\n"
+        "try { require('child_process').execSync('id'); } catch (e) { console.log(e.code); }\n"
+    )
+    try:
+        result = await sandbox.run_code("js", code, env={"ONLY": "this"})
+    finally:
+        del os.environ["RUNNO_HOST_CANARY"]
+    lines = result.stdout.splitlines()
+    assert lines[:3] == ["/etc/passwd false", "/proc/self/environ false", "/../../etc/hostname false"], result.stderr
+    assert lines[3] == "dev,main.js,usr"  # the guest root: the sandbox's /dev, the prelude's /usr, the program
+    assert lines[4] == '{"ONLY":"this"}'
+    assert lines[5] == "ERR_UNAVAILABLE_IN_SANDBOX"
